@@ -214,6 +214,13 @@ public final class Labels implements Comparable<Labels> {
         return sb.append('}').toString();
     }
 
+    /** {@code s} in double quotes with Go's escapes. */
+    public static String quoted(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2);
+        appendQuoted(sb, s);
+        return sb.toString();
+    }
+
     /** Go's strconv.Quote for the printable UTF-8 text labels hold. */
     public static void appendQuoted(StringBuilder sb, String s) {
         sb.append('"');

@@ -1,0 +1,22 @@
+package dev.cairn.tsdb.chunk;
+
+/**
+ * Where a chunk lives and what time it covers, as a series entry of the index lists it.
+ *
+ * @param ref     segment file sequence in the upper 32 bits, byte offset in the lower 32 (Prometheus's ChunkRef)
+ * @param minTime first sample timestamp, ms, inclusive
+ * @param maxTime last sample timestamp, ms, inclusive
+ */
+public record ChunkMeta(long ref, long minTime, long maxTime) {
+    public static long ref(int segmentSeq, int offset) {
+        return ((long) segmentSeq << 32) | (offset & 0xFFFFFFFFL);
+    }
+
+    public int segment() {
+        return (int) (ref >>> 32);
+    }
+
+    public int offset() {
+        return (int) ref;
+    }
+}
