@@ -5,8 +5,8 @@ import com.google.re2j.PatternSyntaxException;
 
 /**
  * A label matcher {@code name op "value"} with Prometheus's semantics: regular expressions are RE2
- * (re2j) and fully anchored, {@code .} matches newlines as Go's {@code (?s)} does; a missing label
- * matches as the empty string.
+ * (re2j) and fully anchored; as in Prometheus 2.x, {@code .} does not match a newline (3.x changed
+ * that); a missing label matches as the empty string.
  *
  * <p>Regexes are examined once at construction for fast paths that avoid the regex engine:
  * {@code .*}, {@code .+}, literals, alternations of literals ({@code a|b|c}) and literal prefixes
@@ -25,7 +25,7 @@ public final class Matcher {
         this.value = value;
         if (type == MatchType.REGEX || type == MatchType.NOT_REGEX) {
             try {
-                this.pattern = Pattern.compile("^(?s:" + value + ")$");
+                this.pattern = Pattern.compile("^(?:" + value + ")$");
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("invalid regular expression " + Labels.quoted(value)
                         + " for label " + name + ": " + e.getDescription(), e);

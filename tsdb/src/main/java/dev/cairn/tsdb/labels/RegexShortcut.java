@@ -65,9 +65,10 @@ final class RegexShortcut {
     /** 1 match, 0 no match, -1 undecided (use the regex). */
     int matches(String s) {
         return switch (kind) {
-            case ANY -> 1;
-            case NON_EMPTY -> s.isEmpty() ? 0 : 1;
-            case PREFIX -> s.startsWith(prefix) ? 1 : 0;
+            // '.' does not match '\n' in Prometheus 2.x; such rare values go to the regex engine
+            case ANY -> s.indexOf('\n') < 0 ? 1 : -1;
+            case NON_EMPTY -> s.isEmpty() ? 0 : s.indexOf('\n') < 0 ? 1 : -1;
+            case PREFIX -> !s.startsWith(prefix) ? 0 : s.indexOf('\n', prefix.length()) < 0 ? 1 : -1;
             case LITERALS -> java.util.Collections.binarySearch(literals, s) >= 0 ? 1 : 0;
         };
     }
