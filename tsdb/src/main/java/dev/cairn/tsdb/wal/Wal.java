@@ -427,6 +427,11 @@ public final class Wal implements Closeable {
             } catch (IOException | RuntimeException e) {
                 throw fail(e, "fsync WAL segment");
             }
+            IOException err = failure;
+            if (err != null) {
+                // Another fsync of these bytes failed meanwhile (a rollover's); a later success proves nothing.
+                throw new IOException("WAL " + dir + " failed before these records were made durable", err);
+            }
             publishDurable(target);
         } finally {
             syncLock.unlock();
