@@ -117,4 +117,25 @@ public final class PromDump {
         }
         return Labels.of(kv.toArray(new String[0]));
     }
+
+    /**
+     * Fails with the first differing line (and line counts) when two dumps differ; a readable
+     * alternative to assertEquals on megabytes of text.
+     */
+    public static void assertSameDump(String expected, String actual) {
+        if (expected.equals(actual)) {
+            return;
+        }
+        String[] e = expected.split("\n", -1);
+        String[] a = actual.split("\n", -1);
+        int n = Math.min(e.length, a.length);
+        for (int i = 0; i < n; i++) {
+            if (!e[i].equals(a[i])) {
+                throw new AssertionError("dumps differ first at line " + (i + 1) + " (expected " + e.length
+                        + " lines, got " + a.length + ")\nexpected: " + e[i] + "\nactual:   " + a[i]);
+            }
+        }
+        throw new AssertionError("dumps differ in length: expected " + e.length + " lines, got " + a.length
+                + "; first extra line: " + (e.length > n ? e[n] : a[n]));
+    }
 }
