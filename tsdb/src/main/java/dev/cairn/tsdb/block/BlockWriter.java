@@ -117,6 +117,11 @@ public final class BlockWriter implements Closeable {
         return new BlockWriter(parent, options);
     }
 
+    /** Series added so far that had samples. */
+    public int numSeries() {
+        return seriesLabels.size();
+    }
+
     /** The directory the block will have once committed. */
     public Path dir() {
         return parent.resolve(options.ulid().toString());
