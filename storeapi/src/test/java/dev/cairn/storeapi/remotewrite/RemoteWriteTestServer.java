@@ -15,13 +15,13 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-/** A remote write endpoint on 127.0.0.1 and a free port, collecting what it receives. */
-final class RemoteWriteTestServer implements AutoCloseable {
+/** Test support: a remote write endpoint on 127.0.0.1 and a free port, collecting what it receives. */
+public final class RemoteWriteTestServer implements AutoCloseable {
     private final EventLoopGroup group = new NioEventLoopGroup(1);
     private final Channel channel;
     private final List<DecodedSeries> received = new ArrayList<>();
 
-    RemoteWriteTestServer(int maxDecompressed) throws InterruptedException {
+    public RemoteWriteTestServer(int maxDecompressed) throws InterruptedException {
         RemoteWriteSink sink = series -> {
             synchronized (received) {
                 received.addAll(series);
@@ -41,17 +41,17 @@ final class RemoteWriteTestServer implements AutoCloseable {
                 .bind("127.0.0.1", 0).sync().channel();
     }
 
-    RemoteWriteTestServer() throws InterruptedException {
+    public RemoteWriteTestServer() throws InterruptedException {
         this(RemoteWriteDecoder.DEFAULT_MAX_DECOMPRESSED);
     }
 
-    URI url() {
+    public URI url() {
         InetSocketAddress a = (InetSocketAddress) channel.localAddress();
         return URI.create("http://127.0.0.1:" + a.getPort() + "/api/v1/write");
     }
 
     /** A copy of every series received so far. */
-    List<DecodedSeries> received() {
+    public List<DecodedSeries> received() {
         synchronized (received) {
             return new ArrayList<>(received);
         }
