@@ -25,7 +25,7 @@ final class PostingsTable {
 
     private final ByteReader file;
     private final Map<String, Name> byName = new HashMap<>();
-    private final List<String> names = new ArrayList<>();
+    private final List<String> names;
     /** Absolute offsets of sampled entries. */
     private final int[] samples;
 
@@ -38,6 +38,7 @@ final class PostingsTable {
                     + " impossible for " + body.remaining() + " bytes");
         }
         int base = (int) (body.base() - file.base());
+        List<String> nameList = new ArrayList<>();
         int[] s = new int[count / SAMPLE + 16];
         int ns = 0;
         int prevNameStart = -1;
@@ -69,9 +70,11 @@ final class PostingsTable {
                     throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset table names out of order");
                 }
                 if (curName != null) {
-                    addName(curName, curFirstSample, curCount);
+                    addName(nameList, curName, curFirstSample, curCount);
                 }
-                curName = file.slice(nameStart - nameLenSize(nameLen), nameLen + nameLenSize(nameLen)).getUvarintString();
+                byte[] nameBytes = new byte[nameLen];
+                buf.get(nameStart, nameBytes);
+                curName = new String(nameBytes, StandardCharsets.UTF_8);
                 curFirstSample = ns;
                 curCount = 0;
             } else if (compare(buf, valueStart, valueLen, prevValueStart, prevValueLen) <= 0) {
@@ -91,21 +94,18 @@ final class PostingsTable {
             prevValueLen = valueLen;
         }
         if (curName != null) {
-            addName(curName, curFirstSample, curCount);
+            addName(nameList, curName, curFirstSample, curCount);
         }
+        names = List.copyOf(nameList);
         if (body.remaining() != 0) {
             throw body.corrupt(body.remaining() + " bytes after the last postings offset table entry");
         }
         samples = Arrays.copyOf(s, ns);
     }
 
-    private static int nameLenSize(int len) {
-        return dev.cairn.tsdb.encoding.ByteWriter.uvarintSize(len);
-    }
-
-    private void addName(String name, int firstSample, int count) {
+    private void addName(List<String> nameList, String name, int firstSample, int count) {
         byName.put(name, new Name(name, firstSample, count));
-        names.add(name);
+        nameList.add(name);
     }
 
     /** Every label name, the all-postings name "" included, sorted. */
