@@ -1,5 +1,8 @@
 package dev.cairn.tsdb.tool;
 
+import dev.cairn.tsdb.block.BlockMeta;
+import dev.cairn.tsdb.block.BlockWriter;
+import dev.cairn.tsdb.index.Utf8Order;
 import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.tool.openmetrics.OpenMetricsException;
 import dev.cairn.tsdb.tool.openmetrics.OpenMetricsParser;
@@ -44,27 +47,20 @@ public final class Backfill {
     private final Path input;
     private final Path outputDir;
     private final long blockDuration;
-    private final BlockSink sink;
 
     /** Receives each block as it is written (for printing). */
     public interface BlockListener {
         void written(WrittenBlock block) throws IOException;
     }
 
-    /** Writes one window's series as a block; the default is {@link BackfillBlockWriter}. */
-    interface BlockSink {
-        WrittenBlock write(Path outputDir, List<BackfillSeries> sortedSeries, long minTime, long maxTime) throws IOException;
-    }
-
     /** A block the backfill wrote: its directory and meta. */
-    public record WrittenBlock(Path dir, dev.cairn.tsdb.block.BlockMeta meta) {
+    public record WrittenBlock(Path dir, BlockMeta meta) {
     }
 
-    Backfill(Path input, Path outputDir, long maxBlockDuration, BlockSink sink) {
+    private Backfill(Path input, Path outputDir, long maxBlockDuration) {
         this.input = input;
         this.outputDir = outputDir;
         this.blockDuration = compatibleBlockDuration(maxBlockDuration);
-        this.sink = sink;
     }
 
     /**
@@ -80,7 +76,7 @@ public final class Backfill {
             throw new java.nio.file.NoSuchFileException(input.toString(), null, "the OpenMetrics input file does not exist");
         }
         Files.createDirectories(outputDir);
-        return new Backfill(input, outputDir, maxBlockDuration, BackfillBlockWriter::write).run(listener);
+        return new Backfill(input, outputDir, maxBlockDuration).run(listener);
     }
 
     /** promtool's getCompatibleBlockDuration: 2h, or the largest of 2h·3^k (k ≤ 9) not above the maximum. */
@@ -154,15 +150,27 @@ public final class Backfill {
             if (w.minT == Long.MAX_VALUE) {
                 continue; // every sample was dropped: Prometheus writes no empty block
             }
-            List<BackfillSeries> sorted = new ArrayList<>(w.byLabels.values());
-            sorted.sort((a, b) -> dev.cairn.tsdb.index.Utf8Order.compare(a.labels, b.labels));
-            WrittenBlock b = sink.write(outputDir, sorted, w.minT, w.maxT + 1);
+            WrittenBlock b = writeBlock(w);
             written.add(b);
             if (listener != null) {
                 listener.written(b);
             }
         }
         return written;
+    }
+
+    /** Writes a window's series, sorted, as a level-1 block spanning [first sample, last sample + 1). */
+    private WrittenBlock writeBlock(Window w) throws IOException {
+        List<BackfillSeries> sorted = new ArrayList<>(w.byLabels.values());
+        sorted.sort((a, b) -> Utf8Order.compare(a.labels, b.labels));
+        BlockWriter.Options opts = BlockWriter.Options.defaults().withRange(w.minT, w.maxT + 1);
+        try (BlockWriter bw = BlockWriter.create(outputDir, opts)) {
+            for (BackfillSeries s : sorted) {
+                bw.addChunks(s.labels, s.finish());
+            }
+            BlockMeta meta = bw.commit();
+            return new WrittenBlock(bw.dir(), meta);
+        }
     }
 
     /** First pass: {min, max} timestamp over all samples (0, 0 when there are none), checking the syntax. */
