@@ -44,8 +44,11 @@ final class GoText {
             default -> {
                 if (r < ' ' || r == 0x7f) {
                     sb.append("\\x").append(hex(r, 2));
+                } else if (r >= 0xDC80 && r <= 0xDCFF) {
+                    // A byte that was not valid UTF-8, kept by Unquote as U+DC00+byte: Go prints \xNN.
+                    sb.append("\\x").append(hex(r - 0xDC00, 2));
                 } else if (Character.isSurrogate((char) r) && r <= 0xFFFF) {
-                    // A lone surrogate cannot come from UTF-8; Go would have decoded it as U+FFFD.
+                    // Any other lone surrogate cannot come from UTF-8; Go would have decoded it as U+FFFD.
                     sb.append('\uFFFD');
                 } else if (r < 0x10000) {
                     sb.append("\\u").append(hex(r, 4));

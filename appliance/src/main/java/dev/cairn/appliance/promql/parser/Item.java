@@ -19,6 +19,11 @@ record Item(ItemType type, int pos, String val) {
 
     /** How Prometheus names this token after "unexpected " in a syntax error. */
     String desc() {
+        if (type == ItemType.AT) {
+            // Prometheus forgot '@' in its token-name table, so it names the token by its yacc
+            // number: 57385 in 2.42's grammar (2.53 added histogram tokens before it: 57398).
+            return "\"<Item 57385>\" " + this;
+        }
         if (type.text != null) {
             return toString();
         }

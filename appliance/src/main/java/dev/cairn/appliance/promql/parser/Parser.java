@@ -430,9 +430,12 @@ public final class Parser {
         return ((SubqueryExpr) e).withAt(at, lastClosing);
     }
 
-    /** Prometheus's timestamp.FromFloatSeconds: round half away from zero to milliseconds. */
+    /**
+     * Prometheus's timestamp.FromFloatSeconds: {@code seconds * 1000} in float arithmetic (so
+     * {@code 1.0005} gives 1001), rounded half away from zero.
+     */
     private static long secondsToMillis(double seconds) {
-        BigDecimal ms = new BigDecimal(seconds).movePointRight(3).setScale(0, RoundingMode.HALF_UP);
+        BigDecimal ms = new BigDecimal(seconds * 1000).setScale(0, RoundingMode.HALF_UP);
         if (ms.toBigInteger().bitLength() > 63) {
             return Long.MIN_VALUE; // what Go's float-to-int conversion gives on amd64
         }
@@ -474,7 +477,8 @@ public final class Parser {
                 throw unexpected(tok);
             }
             next();
-            if (peek().type() == ItemType.RIGHT_PAREN) {
+            // Unless an argument follows, the grammar reduces "args ," first, which reports the comma.
+            if (!startsExpression(peek().type())) {
                 throw fail(tok.range(), "trailing commas not allowed in function call args");
             }
         }
@@ -555,6 +559,15 @@ public final class Parser {
         }
     }
 
+    /** Tokens that can begin an expression. */
+    private static boolean startsExpression(ItemType t) {
+        return switch (t) {
+            case NUMBER, STRING, LEFT_PAREN, LEFT_BRACE, IDENTIFIER, METRIC_IDENTIFIER, ADD, SUB, BY, WITHOUT, LAND,
+                    LOR, LUNLESS, OFFSET, START, END -> true;
+            default -> t.isAggregator();
+        };
+    }
+
     /** Tokens the lexer may make of a label name in grouping options (keywords among them). */
     private static boolean maybeLabel(ItemType t) {
         return switch (t) {
@@ -590,8 +603,11 @@ public final class Parser {
                 card = t == ItemType.GROUP_LEFT ? VectorMatching.Cardinality.MANY_TO_ONE
                         : VectorMatching.Cardinality.ONE_TO_MANY;
                 // As in Prometheus's grammar, a '(' here is always the label list, never the operand.
-                if (peek().type() == ItemType.LEFT_PAREN) {
+                ItemType after = peek().type();
+                if (after == ItemType.LEFT_PAREN) {
                     include = parseGroupingLabels();
+                } else if (!startsExpression(after)) {
+                    throw unexpected(peek(), "grouping opts", "\"(\"");
                 }
             }
         }

@@ -118,6 +118,65 @@ final class Unquote {
                 }
             }
         }
-        return out.toString(StandardCharsets.UTF_8);
+        return decodeKeepingBadBytes(out.toByteArray());
+    }
+
+    /**
+     * UTF-8 to a Java string; a byte that is not part of valid UTF-8 (from {@code \xff} or
+     * {@code \377}) becomes the lone surrogate U+DC00+byte, so the value stays distinct and prints
+     * back as {@code \xff} as Go prints such a byte.
+     */
+    static String decodeKeepingBadBytes(byte[] b) {
+        StringBuilder sb = new StringBuilder(b.length);
+        int i = 0;
+        while (i < b.length) {
+            int c = b[i] & 0xff;
+            int need;
+            int cp;
+            int min;
+            if (c < 0x80) {
+                sb.append((char) c);
+                i++;
+                continue;
+            } else if (c >= 0xC2 && c <= 0xDF) {
+                need = 1;
+                cp = c & 0x1f;
+                min = 0x80;
+            } else if (c >= 0xE0 && c <= 0xEF) {
+                need = 2;
+                cp = c & 0x0f;
+                min = 0x800;
+            } else if (c >= 0xF0 && c <= 0xF4) {
+                need = 3;
+                cp = c & 0x07;
+                min = 0x10000;
+            } else {
+                sb.append((char) (0xDC00 + c));
+                i++;
+                continue;
+            }
+            boolean ok = i + need < b.length;
+            if (ok) {
+                for (int k = 1; k <= need; k++) {
+                    int cc = b[i + k] & 0xff;
+                    if ((cc & 0xC0) != 0x80) {
+                        ok = false;
+                        break;
+                    }
+                    cp = (cp << 6) | (cc & 0x3f);
+                }
+            }
+            if (ok && (cp < min || cp > Character.MAX_CODE_POINT || (cp >= 0xD800 && cp < 0xE000))) {
+                ok = false;
+            }
+            if (!ok) {
+                sb.append((char) (0xDC00 + c));
+                i++;
+                continue;
+            }
+            sb.appendCodePoint(cp);
+            i += need + 1;
+        }
+        return sb.toString();
     }
 }
