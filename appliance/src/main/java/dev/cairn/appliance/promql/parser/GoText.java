@@ -61,6 +61,9 @@ final class GoText {
 
     /** Go's {@code %q} of a rune (strconv.QuoteRune): {@code 'a'}, {@code '\''}, {@code '\n'}. */
     static String quoteRune(int r) {
+        if (r < 0 || r > Character.MAX_CODE_POINT || (r >= 0xD800 && r < 0xE000)) {
+            r = 0xFFFD; // Go quotes an invalid rune (the lexer's end of input) as the replacement character
+        }
         if (r == '\'') {
             return "'\\''";
         }
