@@ -1,13 +1,15 @@
 package dev.cairn.tsdb.storage;
 
 import dev.cairn.tsdb.chunk.ChunkIterator;
+import dev.cairn.tsdb.index.Utf8Order;
 import dev.cairn.tsdb.labels.Labels;
 
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Merges several label-sorted {@link SeriesSet}s into one: series are yielded in label order, and
+ * Merges several label-sorted {@link SeriesSet}s into one: series are yielded in label order (Go's
+ * UTF-8 order, {@link Utf8Order#LABELS}, the order of an index), and
  * series with equal labels in several sets become one series whose samples are merged by a
  * {@link ChainSampleIterator} (equal timestamps de-duplicated, the earlier set winning). This is
  * how overlapping blocks (and a head with blocks) read as one storage, as Prometheus's
@@ -35,7 +37,7 @@ public final class MergeSeriesSet implements SeriesSet {
     public boolean next() {
         Labels min = null;
         for (Series s : heads) {
-            if (s != null && (min == null || s.labels().compareTo(min) < 0)) {
+            if (s != null && (min == null || Utf8Order.LABELS.compare(s.labels(), min) < 0)) {
                 min = s.labels();
             }
         }
