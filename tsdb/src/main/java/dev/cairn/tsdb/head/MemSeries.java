@@ -19,16 +19,14 @@ import java.util.Arrays;
  * As Prometheus's memSeries.appendPreprocessor: a chunk never reaches past {@code nextAt}, the end
  * of the chunk range its first sample falls in; when the chunk holds a quarter of
  * {@code samplesPerChunk}, {@code nextAt} is pulled in by {@link #computeChunkEndTime} so the rest of
- * the range fills evenly sized chunks; a chunk is also cut at twice the target, or when its bytes
- * pass {@link #MAX_BYTES_BEFORE_APPEND}.
+ * the range fills evenly sized chunks; a chunk is also cut at twice the target. This is the rule of
+ * Prometheus 2.42, the peer Cairn is checked against; later versions also cut a chunk whose bytes
+ * pass 1005 (chunkenc.MaxBytesPerXORChunkBeforeAppend), which only changes chunks of noisy values.
  *
  * <p>Thread-safety: {@link #id} and {@link #labels} are immutable; everything else is read and
  * written only while holding the monitor of this object.
  */
 final class MemSeries {
-    /** Prometheus's chunkenc.MaxBytesPerXORChunk (1024) minus room for one more sample (19 bytes). */
-    static final int MAX_BYTES_BEFORE_APPEND = 1024 - 19;
-
     private static final byte[][] NO_CHUNKS = new byte[0][];
     private static final long[] NO_TIMES = new long[0];
 
@@ -84,17 +82,12 @@ final class MemSeries {
             cut = true;
         } else {
             int n = app.numSamples();
-            if (app.chunk().length() > MAX_BYTES_BEFORE_APPEND) {
+            if (n == samplesPerChunk / 4) {
+                nextAt = computeChunkEndTime(openMinT, maxT, nextAt, 4);
+            }
+            if (t >= nextAt || n >= samplesPerChunk * 2) {
                 cut(t, chunkRange);
                 cut = true;
-            } else {
-                if (n == samplesPerChunk / 4) {
-                    nextAt = computeChunkEndTime(openMinT, maxT, nextAt, 4);
-                }
-                if (t >= nextAt || n >= samplesPerChunk * 2) {
-                    cut(t, chunkRange);
-                    cut = true;
-                }
             }
         }
         app.appendBits(t, vBits);
