@@ -107,11 +107,19 @@ public final class BlockWriter implements Closeable {
         Files.createDirectories(tmp);
         this.chunkWriter = new ChunkSegmentWriter(tmp.resolve(Block.CHUNKS_DIR));
         this.cutter = new ChunkCutter(options.chunkRange(), pending::add);
+        // Prometheus's head lists "" among its symbols (the all-postings key's name and value), so
+        // every block it cuts, and every compaction of those, has "" first in its symbol table.
+        symbols.add("");
     }
 
     /** Starts a block to be named {@code options.ulid()} under {@code parent}. */
     public static BlockWriter create(Path parent, Options options) throws IOException {
         return new BlockWriter(parent, options);
+    }
+
+    /** Series added so far that had samples. */
+    public int numSeries() {
+        return seriesLabels.size();
     }
 
     /** The directory the block will have once committed. */

@@ -163,8 +163,8 @@ public final class Wal implements Closeable {
 
     /**
      * Appends the records, in order, as one write. Returns when the records are as durable as the
-     * {@link SyncPolicy} promises; records of one call never span segments individually, though the
-     * call's records may land in two segments when it rolls over.
+     * {@link SyncPolicy} promises. A record never spans segments; the records of one call may land
+     * in two when the call rolls over.
      *
      * @throws IOException if writing or fsyncing failed now or earlier; the WAL then accepts no more
      *         records and this call's records are not acknowledged (they may or may not be on disk)
@@ -426,6 +426,11 @@ public final class Wal implements Closeable {
                 }
             } catch (IOException | RuntimeException e) {
                 throw fail(e, "fsync WAL segment");
+            }
+            IOException err = failure;
+            if (err != null) {
+                // Another fsync of these bytes failed meanwhile (a rollover's); a later success proves nothing.
+                throw new IOException("WAL " + dir + " failed before these records were made durable", err);
             }
             publishDurable(target);
         } finally {

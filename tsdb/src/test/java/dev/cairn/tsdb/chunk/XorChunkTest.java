@@ -164,6 +164,36 @@ class XorChunkTest {
     }
 
     @Test
+    void iterator_reused_allocatesNothingPerSample() {
+        Random r = new Random(9);
+        XorChunk[] chunks = new XorChunk[8];
+        for (int i = 0; i < chunks.length; i++) {
+            chunks[i] = encode(SampleGen.random(r, 120));
+        }
+        com.sun.management.ThreadMXBean mx =
+            (com.sun.management.ThreadMXBean) java.lang.management.ManagementFactory.getThreadMXBean();
+        long tid = Thread.currentThread().getId();
+        XorIterator it = new XorIterator();
+        long sink = 0;
+        long before = 0;
+        for (int pass = 0; pass < 2; pass++) { // the first pass warms up; the second is measured
+            before = mx.getThreadAllocatedBytes(tid);
+            for (int round = 0; round < 2000; round++) {
+                for (XorChunk c : chunks) {
+                    c.iterator(it);
+                    while (it.next()) {
+                        sink += it.atT() + it.atVBits();
+                    }
+                }
+            }
+        }
+        long allocated = mx.getThreadAllocatedBytes(tid) - before;
+        assertTrue(sink != 1);
+        // 1.9 million samples; a few hundred bytes of slack for the measuring itself
+        assertTrue(allocated < 4096, "iterating allocated " + allocated + " bytes");
+    }
+
+    @Test
     void seek_movesForwardOnlyToFirstSampleAtOrAfter() {
         XorChunk c = new XorChunk();
         XorAppender app = c.appender();

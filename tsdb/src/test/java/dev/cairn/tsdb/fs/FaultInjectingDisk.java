@@ -9,13 +9,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link Disk} over the local one that fails on command, as a full or dying disk does: appends
  * after a byte budget write only the part that fits and then throw "No space left on device";
- * fsyncs throw once armed. Thread-safe.
+ * fsyncs throw once armed, or take a set time. Counts fsyncs. Thread-safe.
  */
 public final class FaultInjectingDisk implements Disk {
     private final Disk real = Disk.local();
     private final AtomicLong appendBudget = new AtomicLong(Long.MAX_VALUE);
     private final AtomicBoolean failFsync = new AtomicBoolean();
     private final AtomicLong appended = new AtomicLong();
+    private final AtomicLong fsyncs = new AtomicLong();
+    private final AtomicLong syncedBytes = new AtomicLong();
+    private volatile long fsyncDelayNanos;
 
     /** From now on, only {@code bytes} more bytes can be appended (across all files). */
     public void failAppendsAfter(long bytes) {
@@ -27,8 +30,23 @@ public final class FaultInjectingDisk implements Disk {
         failFsync.set(true);
     }
 
+    /** Every fsync takes at least this long, as on a slow disk. */
+    public void slowFsyncs(long nanos) {
+        fsyncDelayNanos = nanos;
+    }
+
     public long bytesAppended() {
         return appended.get();
+    }
+
+    /** Successful file fsyncs so far. */
+    public long fsyncCount() {
+        return fsyncs.get();
+    }
+
+    /** The bytes appended (to any file) before the start of the latest successful fsync. */
+    public long bytesSyncedAtLeast() {
+        return syncedBytes.get();
     }
 
     @Override
@@ -55,7 +73,14 @@ public final class FaultInjectingDisk implements Disk {
                 if (failFsync.get()) {
                     throw new IOException("Input/output error (injected) syncing " + file);
                 }
+                long covered = appended.get();
+                long delay = fsyncDelayNanos;
+                if (delay > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(delay);
+                }
                 f.fsync();
+                fsyncs.incrementAndGet();
+                syncedBytes.accumulateAndGet(covered, Math::max);
             }
 
             @Override

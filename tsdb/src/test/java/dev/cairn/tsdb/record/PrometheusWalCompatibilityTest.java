@@ -166,4 +166,44 @@ class PrometheusWalCompatibilityTest {
         assertTrue(out.contains("{__name__=\"cairn_test\", k=\"b\"} -1 " + (t0 + 15_000)), out);
         assertEquals(6, out.lines().filter(l -> l.contains("cairn_test")).count(), out);
     }
+
+    @Test
+    void promtool_readsRecordsWeSplitAcrossPagesAndSegments() throws Exception {
+        assertTrue(Files.isExecutable(PROMTOOL), PROMTOOL + " is missing: install Debian's prometheus package");
+        Path db = tmp.resolve("db2");
+        long t0 = 1_700_000_000_000L;
+        int seriesCount = 3000;
+        RecordEncoder enc = new RecordEncoder();
+        ByteWriter w = new ByteWriter();
+        // 64 KiB segments: the series record (~150 KB) fills pages with first/middle/last fragments and
+        // gets a segment of its own; the samples roll over into further segments.
+        WalOptions small = WalOptions.defaults().withSegmentSize(2 * 32 * 1024).withSyncPolicy(SyncPolicy.NONE);
+        try (Wal wal = Wal.open(db.resolve("wal"), small)) {
+            List<RefSeries> series = new ArrayList<>();
+            for (int i = 0; i < seriesCount; i++) {
+                series.add(new RefSeries(i + 1, Labels.of("__name__", "cairn_split", "i", Integer.toString(i),
+                        "pad", "x".repeat(20))));
+            }
+            enc.series(series, w);
+            wal.log(w.toByteArray());
+            for (int k = 0; k < 4; k++) {
+                SampleBatch b = new SampleBatch();
+                for (int i = 0; i < seriesCount; i++) {
+                    b.add(i + 1, t0 + k * 10_000L, i * 10 + k);
+                }
+                w.reset();
+                enc.samples(b, w);
+                wal.log(w.toByteArray());
+            }
+        }
+        assertTrue(Files.exists(db.resolve("wal").resolve("00000003")), "the WAL rolled over several times");
+        Process p = new ProcessBuilder(PROMTOOL.toString(), "tsdb", "dump", db.toString())
+                .redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue(p.waitFor(120, TimeUnit.SECONDS), "promtool hung");
+        assertEquals(0, p.exitValue(), out.length() > 2000 ? out.substring(0, 2000) : out);
+        assertEquals(4L * seriesCount, out.lines().filter(l -> l.startsWith("{__name__=\"cairn_split\"")).count());
+        assertTrue(out.contains("{__name__=\"cairn_split\", i=\"2999\", pad=\"" + "x".repeat(20) + "\"} 29993 "
+                + (t0 + 30_000)), "last sample of the last series");
+    }
 }
