@@ -47,11 +47,11 @@ class PrometheusRemoteReadIT {
             long deadline = System.nanoTime() + 60_000_000_000L;
             while (true) {
                 JsonNode r = prom.api("/api/v1/query", "query", "count_over_time(up[10m])");
-                if (r.get("result").size() == 1 && r.get("result").get(0).get("value").get(1).asInt() >= 6) {
+                if (r.get("result").size() == 1 && r.get("result").get(0).get("value").get(1).asInt() >= 10) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
-                    fail("Prometheus (pid " + prom.pid() + ") did not scrape itself 6 times in 60 s:\n" + prom.logTail());
+                    fail("Prometheus (pid " + prom.pid() + ") did not scrape itself 10 times in 60 s:\n" + prom.logTail());
                 }
                 Thread.sleep(250);
             }
