@@ -50,61 +50,61 @@ describe 'cairn::agent' do
       # The OS family changes only the environment file's path: the other cases run on one OS.
       next unless os == 'debian-12-x86_64'
 
-        context 'with an appliance, an enrollment token and labels' do
-          let(:params) do
-            {
-              appliance_url: 'https://cairn.example.org:19291',
-              enrollment_token: sensitive('s3cr3t-"token"'),
-              external_labels: { 'dc' => 'fra1', 'team' => 'a: b' },
-              sidecar_enabled: true,
-            }
-          end
-
-          it { is_expected.to compile.with_all_deps }
-
-          it 'keeps the token out of reports: the file content is Sensitive' do
-            expect(catalogue.resource('File', '/etc/cairn/agent.yaml').sensitive_parameters).to include(:content)
-          end
-
-          it 'renders values that need quoting as the same strings' do
-            expect(config_yaml['appliance']).to eq('url' => 'https://cairn.example.org:19291',
-                                                   'enrollment_token' => 's3cr3t-"token"',
-                                                   'heartbeat_interval' => '30s')
-            expect(config_yaml['external_labels']).to eq('dc' => 'fra1', 'team' => 'a: b')
-            expect(config_yaml['sidecar']['enabled']).to be(true)
-          end
+      context 'with an appliance, an enrollment token and labels' do
+        let(:params) do
+          {
+            appliance_url: 'https://cairn.example.org:19291',
+            enrollment_token: sensitive('s3cr3t-"token"'),
+            external_labels: { 'dc' => 'fra1', 'team' => 'a: b' },
+            sidecar_enabled: true,
+          }
         end
 
-        context 'without service management' do
-          let(:params) { { manage_service: false } }
+        it { is_expected.to compile.with_all_deps }
 
-          it { is_expected.to compile.with_all_deps }
-          it { is_expected.not_to contain_service('cairn-agent') }
+        it 'keeps the token out of reports: the file content is Sensitive' do
+          expect(catalogue.resource('File', '/etc/cairn/agent.yaml').sensitive_parameters).to include(:content)
         end
 
-        context 'with a malformed listen address' do
-          let(:params) { { relay_listen: 'localhost' } }
-
-          it { is_expected.to compile.and_raise_error(%r{relay_listen}) }
+        it 'renders values that need quoting as the same strings' do
+          expect(config_yaml['appliance']).to eq('url' => 'https://cairn.example.org:19291',
+                                                 'enrollment_token' => 's3cr3t-"token"',
+                                                 'heartbeat_interval' => '30s')
+          expect(config_yaml['external_labels']).to eq('dc' => 'fra1', 'team' => 'a: b')
+          expect(config_yaml['sidecar']['enabled']).to be(true)
         end
+      end
 
-        context 'with a size in the wrong unit' do
-          let(:params) { { queue_max_size: '10GB' } }
+      context 'without service management' do
+        let(:params) { { manage_service: false } }
 
-          it { is_expected.to compile.and_raise_error(%r{queue_max_size}) }
-        end
+        it { is_expected.to compile.with_all_deps }
+        it { is_expected.not_to contain_service('cairn-agent') }
+      end
 
-        context 'with a plain-HTTP appliance' do
-          let(:params) { { appliance_url: 'http://cairn.example.org:19291' } }
+      context 'with a malformed listen address' do
+        let(:params) { { relay_listen: 'localhost' } }
 
-          it { is_expected.to compile.and_raise_error(%r{appliance_url}) }
-        end
+        it { is_expected.to compile.and_raise_error(%r{relay_listen}) }
+      end
 
-        context 'with the token given as a plain string' do
-          let(:params) { { appliance_url: 'https://cairn.example.org:19291', enrollment_token: 'plain' } }
+      context 'with a size in the wrong unit' do
+        let(:params) { { queue_max_size: '10GB' } }
 
-          it { is_expected.to compile.and_raise_error(%r{enrollment_token}) }
-        end
+        it { is_expected.to compile.and_raise_error(%r{queue_max_size}) }
+      end
+
+      context 'with a plain-HTTP appliance' do
+        let(:params) { { appliance_url: 'http://cairn.example.org:19291' } }
+
+        it { is_expected.to compile.and_raise_error(%r{appliance_url}) }
+      end
+
+      context 'with the token given as a plain string' do
+        let(:params) { { appliance_url: 'https://cairn.example.org:19291', enrollment_token: 'plain' } }
+
+        it { is_expected.to compile.and_raise_error(%r{enrollment_token}) }
+      end
     end
   end
 end

@@ -42,46 +42,46 @@ describe 'cairn::appliance' do
       # The OS family changes only the environment file's path: the other cases run on one OS.
       next unless os == 'debian-12-x86_64'
 
-        context 'with an S3 bucket and its secret' do
-          let(:params) do
-            {
-              bucket_type: 's3',
-              s3: { 'endpoint' => 'https://s3.example.org', 'bucket' => 'metrics', 'access_key' => 'cairn', 'path_style' => true },
-              s3_secret_key: sensitive('very-secret'),
-            }
-          end
-
-          it { is_expected.to compile.with_all_deps }
-
-          it 'keeps the secret out of reports: the file content is Sensitive' do
-            expect(catalogue.resource('File', '/etc/cairn/appliance.yaml').sensitive_parameters).to include(:content)
-          end
-
-          it 'writes the S3 settings with the secret' do
-            expect(config_yaml['bucket']).to eq('type' => 's3',
-                                                's3' => { 'access_key' => 'cairn', 'bucket' => 'metrics',
-                                                          'endpoint' => 'https://s3.example.org', 'path_style' => true,
-                                                          'secret_key' => 'very-secret' })
-          end
+      context 'with an S3 bucket and its secret' do
+        let(:params) do
+          {
+            bucket_type: 's3',
+            s3: { 'endpoint' => 'https://s3.example.org', 'bucket' => 'metrics', 'access_key' => 'cairn', 'path_style' => true },
+            s3_secret_key: sensitive('very-secret'),
+          }
         end
 
-        context 'with an S3 bucket but no bucket name' do
-          let(:params) { { bucket_type: 's3', s3: { 'endpoint' => 'https://s3.example.org' } } }
+        it { is_expected.to compile.with_all_deps }
 
-          it { is_expected.to compile.and_raise_error(%r{needs s3 => \{ endpoint => \.\.\., bucket => \.\.\. \}}) }
+        it 'keeps the secret out of reports: the file content is Sensitive' do
+          expect(catalogue.resource('File', '/etc/cairn/appliance.yaml').sensitive_parameters).to include(:content)
         end
 
-        context 'with an unknown S3 key' do
-          let(:params) { { bucket_type: 's3', s3: { 'endpoint' => 'https://s3.example.org', 'bucket' => 'm', 'secret_key' => 'x' } } }
-
-          it { is_expected.to compile.and_raise_error(%r{s3}) }
+        it 'writes the S3 settings with the secret' do
+          expect(config_yaml['bucket']).to eq('type' => 's3',
+                                              's3' => { 'access_key' => 'cairn', 'bucket' => 'metrics',
+                                                        'endpoint' => 'https://s3.example.org', 'path_style' => true,
+                                                        'secret_key' => 'very-secret' })
         end
+      end
 
-        context 'with a retention that is not a duration' do
-          let(:params) { { retention_raw: '30 days' } }
+      context 'with an S3 bucket but no bucket name' do
+        let(:params) { { bucket_type: 's3', s3: { 'endpoint' => 'https://s3.example.org' } } }
 
-          it { is_expected.to compile.and_raise_error(%r{retention_raw}) }
-        end
+        it { is_expected.to compile.and_raise_error(%r{needs s3 => \{ endpoint => \.\.\., bucket => \.\.\. \}}) }
+      end
+
+      context 'with an unknown S3 key' do
+        let(:params) { { bucket_type: 's3', s3: { 'endpoint' => 'https://s3.example.org', 'bucket' => 'm', 'secret_key' => 'x' } } }
+
+        it { is_expected.to compile.and_raise_error(%r{s3}) }
+      end
+
+      context 'with a retention that is not a duration' do
+        let(:params) { { retention_raw: '30 days' } }
+
+        it { is_expected.to compile.and_raise_error(%r{retention_raw}) }
+      end
     end
   end
 end
