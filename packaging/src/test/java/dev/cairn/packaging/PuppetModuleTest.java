@@ -7,12 +7,10 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
@@ -61,26 +59,17 @@ class PuppetModuleTest {
     }
 
     @Test
-    void puppetValidate_manifestsAndTemplates_parse() throws IOException {
+    void rakeSyntaxLintMetadata_clean() {
+        // One Ruby process for Puppet's parser on manifests, types and examples, the EPP templates, the module's
+        // Hiera YAML, puppet-lint and metadata-json-lint (puppetlabs_spec_helper's tasks).
+        ExternalTool.require("rake", "rake");
         ExternalTool.require("puppet", "puppet");
-        Map<String, String> env = Map.of("HOME", tmp.toString());
-        ExternalTool.Result r = ExternalTool.run(module(), TIMEOUT, env,
-                List.of("puppet", "parser", "validate", "manifests", "types", "examples"));
-        assertEquals(0, r.exitCode(), r.toString());
-        List<String> epp = new ArrayList<>(List.of("puppet", "epp", "validate"));
-        try (Stream<Path> s = Files.list(module().resolve("templates"))) {
-            s.filter(p -> p.toString().endsWith(".epp")).sorted().forEach(p -> epp.add(p.toString()));
-        }
-        assertEquals(6, epp.size(), "expected three templates: " + epp);
-        ExternalTool.Result e = ExternalTool.run(module(), TIMEOUT, env, epp);
-        assertEquals(0, e.exitCode(), e.toString());
-    }
-
-    @Test
-    void metadataJsonLint_strict_clean() {
         ExternalTool.require("metadata-json-lint", "metadata-json-lint");
-        ExternalTool.Result r = ExternalTool.run(module(), TIMEOUT, "metadata-json-lint", "--strict-license",
-                "--strict-dependencies", "metadata.json");
+        ExternalTool.Result r = ExternalTool.run(module(), TIMEOUT, Map.of("HOME", tmp.toString()),
+                List.of("rake", "syntax", "lint", "metadata_lint"));
         assertEquals(0, r.exitCode(), r.toString());
+        for (String step : new String[] {"syntax:manifests", "syntax:templates", "syntax:hiera:yaml"}) {
+            assertTrue(r.output().contains("---> " + step), "rake did not run " + step + ": " + r);
+        }
     }
 }
