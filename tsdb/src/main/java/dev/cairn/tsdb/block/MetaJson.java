@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -126,9 +125,7 @@ public final class MetaJson {
         JsonNode l = t.get("labels");
         if (l != null && !l.isNull()) {
             f.object(l, "thanos.labels");
-            Iterator<Map.Entry<String, JsonNode>> it = l.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : l.properties()) {
                 labels.put(e.getKey(), f.text(e.getValue(), "thanos.labels." + e.getKey()));
             }
         }
