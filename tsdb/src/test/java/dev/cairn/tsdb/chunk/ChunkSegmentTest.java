@@ -270,6 +270,8 @@ class ChunkSegmentTest {
             assertEquals(1 << 30, e.offset());
             CorruptionException e2 = assertThrows(CorruptionException.class, () -> r.chunk(ChunkMeta.ref(0, 3)));
             assertEquals(3, e2.offset());
+            CorruptionException e3 = assertThrows(CorruptionException.class, () -> r.chunk(-1L));
+            assertEquals(dir.resolve("4294967296").toString(), e3.file());
         }
     }
 
