@@ -48,8 +48,8 @@ public final class IndexReader implements PostingsIndex, Closeable {
         }
         int version = h.getByte();
         if (version == IndexFormat.V1) {
-            throw new CorruptionException(file.file(), 4, "index format v1 not supported (written by early "
-                    + "Prometheus 2.x); only v2 is. Compact the block with a newer Prometheus to rewrite it");
+            throw new CorruptionException(file.file(), 4, "index format v1 not supported; only v2 is. "
+                    + "Rewrite the block with a current Prometheus (compaction does) before using it");
         }
         if (version != IndexFormat.V2) {
             throw new CorruptionException(file.file(), 4, "unknown index format version " + version + "; only v2 is supported");
