@@ -33,7 +33,7 @@ class CompactorPropertyTest {
     @Test
     void randomLayouts_matchTheModel(@TempDir Path tmp) throws Exception {
         Random r = new Random(77);
-        for (int round = 0; round < 25; round++) {
+        for (int round = 0; round < 12; round++) {
             Path in = tmp.resolve("in" + round);
             int nBlocks = 1 + r.nextInt(4);
             List<Labels> names = new ArrayList<>();
