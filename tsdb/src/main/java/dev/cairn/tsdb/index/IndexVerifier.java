@@ -3,11 +3,10 @@ package dev.cairn.tsdb.index;
 import dev.cairn.tsdb.encoding.ByteReader;
 import dev.cairn.tsdb.encoding.CorruptionException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Walks every section of an index file in file order and checks what reading alone would not:
@@ -36,7 +35,9 @@ final class IndexVerifier {
         expectAt(toc.series(), symbolsEnd, "series section");
 
         // series, 16-byte aligned
-        List<Long> seriesRefs = new ArrayList<>();
+        // both grow in ascending order, so membership is a binary search
+        long[] seriesRefs = new long[1024];
+        int nSeries = 0;
         SeriesBuilder sb = new SeriesBuilder();
         long pos = toc.series();
         long seriesEnd = reader.seriesEnd();
@@ -47,7 +48,10 @@ final class IndexVerifier {
             }
             long ref = pos / IndexFormat.SERIES_ALIGN;
             reader.series(ref, sb);
-            seriesRefs.add(ref);
+            if (nSeries == seriesRefs.length) {
+                seriesRefs = Arrays.copyOf(seriesRefs, nSeries * 2);
+            }
+            seriesRefs[nSeries++] = ref;
             ByteReader r = file.rangeFrom(pos, seriesEnd);
             int len = r.getUvarintInt();
             pos += r.position() + len + 4;
@@ -82,8 +86,8 @@ final class IndexVerifier {
         expectAt(pos, toc.postings(), "end of the label indices");
 
         // postings lists, 4-byte aligned, until the label offset table
-        Set<Long> seriesSet = new HashSet<>(seriesRefs);
-        Map<Long, long[]> postings = new HashMap<>();
+        long[] listStarts = new long[1024];
+        int nLists = 0;
         pos = toc.postings();
         while (pos < toc.labelIndicesTable()) {
             pos = skipPadding(pos, IndexFormat.LIST_ALIGN, toc.labelIndicesTable());
@@ -95,15 +99,19 @@ final class IndexVerifier {
             if (n < 0 || (long) n * 4 != body.remaining()) {
                 throw new CorruptionException(file.name(), pos, "postings list of " + body.remaining() + " bytes for " + n + " refs");
             }
-            long[] refs = new long[n];
+            long prev = -1;
             for (int i = 0; i < n; i++) {
-                refs[i] = body.getBE32() & 0xFFFFFFFFL;
-                if ((i > 0 && refs[i] <= refs[i - 1]) || !seriesSet.contains(refs[i])) {
+                long ref = body.getBE32() & 0xFFFFFFFFL;
+                if (ref <= prev || Arrays.binarySearch(seriesRefs, 0, nSeries, ref) < 0) {
                     throw new CorruptionException(file.name(), body.base() + body.position() - 4,
-                            "postings ref " + refs[i] + " out of order or not a series");
+                            "postings ref " + ref + " out of order or not a series");
                 }
+                prev = ref;
             }
-            postings.put(pos, refs);
+            if (nLists == listStarts.length) {
+                listStarts = Arrays.copyOf(listStarts, nLists * 2);
+            }
+            listStarts[nLists++] = pos;
             pos += 8 + body.limit();
         }
         expectAt(pos, toc.labelIndicesTable(), "end of the postings lists");
@@ -131,8 +139,10 @@ final class IndexVerifier {
         expectAt(toc.postingsTable(), toc.labelIndicesTable() + 8 + lt.limit(), "postings offset table");
 
         // postings offset table: every offset points at a postings list
+        long[] starts = listStarts;
+        int nStarts = nLists;
         table.forEach((name, value, offset, entryAt) -> {
-            if (!postings.containsKey(offset)) {
+            if (Arrays.binarySearch(starts, 0, nStarts, offset) < 0) {
                 throw new CorruptionException(file.name(), entryAt, "postings offset " + offset + " of "
                         + name + "=" + value + " is not the start of a postings list");
             }
@@ -141,9 +151,9 @@ final class IndexVerifier {
         expectAt(file.size() - IndexFormat.TOC_LEN, tableEnd, "table of contents");
 
         long[] all = ListPostings.expand(reader.allPostings());
-        if (all.length != seriesRefs.size()) {
+        if (all.length != nSeries) {
             throw new CorruptionException(file.name(), toc.postingsTable(), "all-postings list has " + all.length
-                    + " refs for " + seriesRefs.size() + " series");
+                    + " refs for " + nSeries + " series");
         }
     }
 
