@@ -9,7 +9,10 @@ final class Trees {
 
     private Trees() {}
 
-    /** The same tree with every position zeroed, so trees from different texts compare equal. */
+    /**
+     * The same tree with every position zeroed and matchers in a fixed order (printing sorts them,
+     * and their order does not change what a selector selects), so trees from different texts compare.
+     */
     static Expr strip(Expr e) {
         if (e instanceof NumberLiteral n) {
             return new NumberLiteral(n.value(), Z);
@@ -18,7 +21,9 @@ final class Trees {
             return new StringLiteral(s.value(), Z);
         }
         if (e instanceof VectorSelector v) {
-            return new VectorSelector(v.name(), v.matchers(), v.offsetMs(), v.at(), Z);
+            List<dev.cairn.tsdb.labels.Matcher> sorted = new java.util.ArrayList<>(v.matchers());
+            sorted.sort(java.util.Comparator.comparing(Object::toString));
+            return new VectorSelector(v.name(), sorted, v.offsetMs(), v.at(), Z);
         }
         if (e instanceof MatrixSelector m) {
             return new MatrixSelector((VectorSelector) strip(m.selector()), m.rangeMs(), 0);
