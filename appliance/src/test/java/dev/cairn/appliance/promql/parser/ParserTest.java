@@ -261,6 +261,32 @@ class ParserTest {
     }
 
     @Test
+    void atStartOrEnd_beforeRange_isAccepted_andPrintedAfterIt() {
+        // Prometheus forbids only a timestamp before the range, not start()/end().
+        assertEquals("foo[5m] @ end()", Parser.parse("foo @ end()[5m]").toString());
+    }
+
+    @Test
+    void explicitEmptyNameMatcher_isPrinted_as2_53Does() {
+        // 2.42 dropped it, which changed the selector's meaning on re-parse; 2.53 prints it.
+        assertEquals("{__name__=\"\",job=\"a\"}", Parser.parse("{__name__=\"\", job=\"a\"}").toString());
+    }
+
+    @Test
+    void metricSelector_returnsMatchers_withoutTypeChecks() {
+        assertEquals(List.of(Matcher.of(MatchType.REGEX, "a", "b.*"), Matcher.equal("__name__", "foo")),
+                Parser.parseMetricSelector("foo{a=~\"b.*\"}"));
+        assertEquals(List.of(Matcher.equal("a", "")), Parser.parseMetricSelector("{a=\"\"}"));
+        assertEquals(List.of(Matcher.equal("__name__", "sum")), Parser.parseMetricSelector("sum"));
+        assertEquals("1:4: parse error: unexpected \"[\"",
+                org.junit.jupiter.api.Assertions.assertThrows(ParseException.class,
+                        () -> Parser.parseMetricSelector("foo[5m]")).getMessage());
+        assertEquals("1:1: parse error: unexpected end of input",
+                org.junit.jupiter.api.Assertions.assertThrows(ParseException.class,
+                        () -> Parser.parseMetricSelector("")).getMessage());
+    }
+
+    @Test
     void multiByteText_positionsCountBytes() {
         StringLiteral s = assertInstanceOf(StringLiteral.class, Parser.parse("\"é\""));
         assertEquals(new PositionRange(0, 4), s.positionRange());
