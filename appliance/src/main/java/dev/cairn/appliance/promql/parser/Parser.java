@@ -308,10 +308,16 @@ public final class Parser {
         }
         next();
         String v = unquote(value);
+        if (type == MatchType.REGEX || type == MatchType.NOT_REGEX) {
+            String err = RegexSyntax.error(v);
+            if (err != null) {
+                throw fail(new PositionRange(label.pos(), value.end()), err);
+            }
+        }
         try {
             return Matcher.of(type, label.val(), v);
         } catch (IllegalArgumentException e) {
-            // Prometheus passes on Go's regexp message; re2j words it the same way.
+            // RegexSyntax has already rejected what Prometheus rejects; this is a last resort.
             String msg = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             throw fail(new PositionRange(label.pos(), value.end()), msg);
         }

@@ -258,6 +258,17 @@ class ParseErrorTest {
         "\"\\ud800\" => 1:1: parse error: escape sequence is an invalid Unicode code point",
         "\"\\U00110000\" => 1:1: parse error: escape sequence is an invalid Unicode code point",
         "\"�\" => 1:1: parse error: invalid UTF-8 rune",
+        // regex matchers: both ^(?:v)$ and v itself must be valid RE2
+        "foo{le!~\"sum)(\"} => 1:5: parse error: error parsing regexp: unexpected ): `sum)(`",
+        "foo{a=~\")x\"} => 1:5: parse error: error parsing regexp: unexpected ): `^(?:)x)$`",
+        "foo{a=~\"a{2,1}\"} => 1:5: parse error: error parsing regexp: invalid repeat count: `{2,1}`",
+        "foo{a=~\"\\\\C\"} => 1:5: parse error: error parsing regexp: invalid escape sequence: `\\C`",
+        "foo{a=~\"[[:foo:]]\"} => 1:5: parse error: error parsing regexp: invalid character class range: `[:foo:]`",
+        "foo{a=~\"a**\"} => 1:5: parse error: error parsing regexp: invalid nested repetition operator: `**`",
+        "foo{a=~\"x{1001}\"} => 1:5: parse error: error parsing regexp: invalid repeat count: `{1001}`",
+        "foo{a=~\"x)|(y\"} => 1:5: parse error: error parsing regexp: unexpected ): `x)|(y`",
+        "foo{a!~\"(\"} => 1:5: parse error: error parsing regexp: missing closing ): `^(?:()$`",
+        "{a=~\"[z-a]\"} => 1:2: parse error: error parsing regexp: invalid character class range: `z-a`",
     })
     void invalidQuery_failsWithPrometheusMessage(String query, String message) {
         ParseException e = assertThrows(ParseException.class, () -> Parser.parse(query), query);
