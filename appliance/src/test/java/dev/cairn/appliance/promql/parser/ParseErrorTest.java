@@ -259,6 +259,7 @@ class ParseErrorTest {
         "\"\\U00110000\" => 1:1: parse error: escape sequence is an invalid Unicode code point",
         "\"�\" => 1:1: parse error: invalid UTF-8 rune",
         // regex matchers: both ^(?:v)$ and v itself must be valid RE2
+        "foo{a=~\"(?<n>a)\"} => 1:5: parse error: error parsing regexp: invalid or unsupported Perl syntax: `(?<`",
         "foo{le!~\"sum)(\"} => 1:5: parse error: error parsing regexp: unexpected ): `sum)(`",
         "foo{a=~\")x\"} => 1:5: parse error: error parsing regexp: unexpected ): `^(?:)x)$`",
         "foo{a=~\"a{2,1}\"} => 1:5: parse error: error parsing regexp: invalid repeat count: `{2,1}`",
