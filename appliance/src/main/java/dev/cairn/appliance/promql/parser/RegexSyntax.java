@@ -20,18 +20,39 @@ final class RegexSyntax {
     /** Go's error message for an invalid matcher regex, or null when Prometheus accepts it. */
     static String error(String v) {
         String anchored = "^(?:" + v + ")$";
-        String err = compileError(anchored);
-        if (err == null) {
-            err = compileError(v);
+        int angle = angleNamedGroup(v);
+        if (angle >= 0) {
+            // Go stops at "(?<" unless an error that it detects on the spot comes earlier.
+            String earlier = compileError("^(?:" + v.substring(0, angle), anchored);
+            return earlier != null ? earlier : "error parsing regexp: invalid or unsupported Perl syntax: `(?<`";
         }
-        if (err == null && hasAngleNamedGroup(v)) {
-            err = "error parsing regexp: invalid or unsupported Perl syntax: `(?<`";
-        }
-        return err;
+        String err = compileError(anchored, anchored);
+        return err != null ? err : compileError(v, v);
     }
 
-    /** Whether {@code (?<} occurs outside character classes and escapes. */
-    private static boolean hasAngleNamedGroup(String v) {
+    /**
+     * re2j's error for {@code pattern} in Go's words, ignoring "missing closing" errors when
+     * {@code pattern} is only a prefix of {@code whole}; {@code whole} is what Go names in messages
+     * about the whole expression.
+     */
+    private static String compileError(String pattern, String whole) {
+        try {
+            Pattern.compile(pattern);
+            return null;
+        } catch (PatternSyntaxException e) {
+            String d = e.getDescription();
+            if (d.startsWith("regexp/syntax: internal error")) {
+                return "error parsing regexp: unexpected ): `" + whole + "`";
+            }
+            if (!pattern.equals(whole) && d.startsWith("missing closing")) {
+                return null;
+            }
+            return e.getMessage();
+        }
+    }
+
+    /** Where {@code (?<} first occurs outside character classes and escapes, or -1. */
+    private static int angleNamedGroup(String v) {
         boolean inClass = false;
         for (int i = 0; i < v.length(); i++) {
             char c = v.charAt(i);
@@ -56,21 +77,9 @@ final class RegexSyntax {
                     i++;
                 }
             } else if (c == '(' && v.startsWith("?<", i + 1)) {
-                return true;
+                return i;
             }
         }
-        return false;
-    }
-
-    private static String compileError(String pattern) {
-        try {
-            Pattern.compile(pattern);
-            return null;
-        } catch (PatternSyntaxException e) {
-            if (e.getDescription().startsWith("regexp/syntax: internal error")) {
-                return "error parsing regexp: unexpected ): `" + pattern + "`";
-            }
-            return e.getMessage();
-        }
+        return -1;
     }
 }
