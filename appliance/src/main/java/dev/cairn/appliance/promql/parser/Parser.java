@@ -47,6 +47,14 @@ public final class Parser {
      * @throws ParseException with Prometheus's message for the first problem found
      */
     public static Expr parse(String query) {
+        try {
+            return parseAndCheck(query);
+        } catch (StackOverflowError e) {
+            return DeepStack.call(() -> parseAndCheck(query));
+        }
+    }
+
+    private static Expr parseAndCheck(String query) {
         Parser p = new Parser(query);
         Expr raw = p.parseStart();
         return new TypeChecker(query, p.bytes).check(raw);

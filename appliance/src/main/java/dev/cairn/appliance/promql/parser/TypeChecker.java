@@ -14,6 +14,11 @@ import java.util.List;
 final class TypeChecker {
     private final String query;
     private final byte[] bytes;
+    /**
+     * The type of the tree {@link #check} last returned. Kept here rather than asked of the tree
+     * because {@link Expr#type()} walks down binary chains, which would make checking quadratic.
+     */
+    private ValueType type;
 
     TypeChecker(String query, byte[] bytes) {
         this.query = query;
@@ -35,6 +40,7 @@ final class TypeChecker {
             } else if (a.op() == AggregateOp.COUNT_VALUES) {
                 param = expectType(param, ValueType.STRING, "aggregation parameter");
             }
+            type = ValueType.VECTOR;
             return new AggregateExpr(a.op(), inner, param, a.grouping(), a.without(), a.positionRange());
         }
         if (e instanceof BinaryExpr b) {
@@ -48,36 +54,38 @@ final class TypeChecker {
         }
         if (e instanceof UnaryExpr u) {
             Expr inner = check(u.expr());
-            ValueType t = inner.type();
-            if (t != ValueType.SCALAR && t != ValueType.VECTOR) {
+            if (type != ValueType.SCALAR && type != ValueType.VECTOR) {
                 throw fail(u.positionRange(), "unary expression only allowed on expressions of type scalar or instant "
-                        + "vector, got " + GoText.quote(t.documented()));
+                        + "vector, got " + GoText.quote(type.documented()));
             }
             return new UnaryExpr(u.op(), inner, u.startPos());
         }
         if (e instanceof SubqueryExpr s) {
             Expr inner = check(s.expr());
-            if (inner.type() != ValueType.VECTOR) {
+            if (type != ValueType.VECTOR) {
                 throw fail(s.positionRange(), "subquery is only allowed on instant vector, got "
-                        + inner.type().goName() + " instead");
+                        + type.goName() + " instead");
             }
+            type = ValueType.MATRIX;
             return new SubqueryExpr(inner, s.rangeMs(), s.stepMs(), s.offsetMs(), s.at(), s.endPos());
         }
         if (e instanceof MatrixSelector m) {
-            check(m.selector());
+            checkSelector(m.selector());
+            type = ValueType.MATRIX;
             return m;
         }
         if (e instanceof VectorSelector v) {
             checkSelector(v);
         }
+        type = e.type(); // a leaf: selector or literal
         return e;
     }
 
     private Expr expectType(Expr e, ValueType want, String context) {
         Expr checked = check(e);
-        if (checked.type() != want) {
+        if (type != want) {
             throw fail(e.positionRange(), "expected type " + want.documented() + " in " + context + ", got "
-                    + checked.type().documented());
+                    + type.documented());
         }
         return checked;
     }
@@ -125,14 +133,15 @@ final class TypeChecker {
             int ti = Math.min(i, nargs - 1);
             args.add(expectType(c.args().get(i), f.argTypes().get(ti), "call to function " + name));
         }
+        type = f.returnType();
         return new Call(f, args, c.positionRange());
     }
 
     private Expr checkBinary(BinaryExpr b) {
         Expr lhs = check(b.lhs());
+        ValueType lt = type;
         Expr rhs = check(b.rhs());
-        ValueType lt = lhs.type();
-        ValueType rt = rhs.type();
+        ValueType rt = type;
         BinaryOp op = b.op();
         VectorMatching vm = b.matching();
         if (b.returnBool() && !op.isComparison()) {
@@ -172,6 +181,7 @@ final class TypeChecker {
             throw fail(b.positionRange(), "set operator " + GoText.quote(op.text())
                     + " not allowed in binary scalar expression");
         }
+        type = lt == ValueType.SCALAR && rt == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
         return new BinaryExpr(op, lhs, rhs, vm, b.returnBool());
     }
 

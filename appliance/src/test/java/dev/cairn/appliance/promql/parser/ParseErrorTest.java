@@ -277,6 +277,13 @@ class ParseErrorTest {
     }
 
     @Test
+    void longChainOfBinaryOperators_reportsTheFirstProblem() {
+        String q = "(" + "-{}-1".repeat(10_000) + ")" + "[1m:]".repeat(1_000);
+        assertEquals("1:3: parse error: vector selector must contain at least one non-empty matcher",
+                assertThrows(ParseException.class, () -> Parser.parse(q)).getMessage());
+    }
+
+    @Test
     void emptyQuery_hasNoExpression() {
         assertEquals("1:1: parse error: no expression found in input",
                 assertThrows(ParseException.class, () -> Parser.parse("")).getMessage());

@@ -287,6 +287,14 @@ class ParserTest {
     }
 
     @Test
+    void deeplyNestedQuery_parsesAndPrints_asPrometheusDoes() {
+        String q = "(".repeat(20_000) + "foo" + ")".repeat(20_000);
+        assertEquals(q, Parser.parse(q).toString());
+        String chain = "1" + " + 1".repeat(30_000);
+        assertEquals(chain, Parser.parse(chain).toString());
+    }
+
+    @Test
     void multiByteText_positionsCountBytes() {
         StringLiteral s = assertInstanceOf(StringLiteral.class, Parser.parse("\"é\""));
         assertEquals(new PositionRange(0, 4), s.positionRange());
