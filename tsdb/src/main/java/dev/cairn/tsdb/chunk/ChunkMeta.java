@@ -3,7 +3,8 @@ package dev.cairn.tsdb.chunk;
 /**
  * Where a chunk lives and what time it covers, as a series entry of the index lists it.
  *
- * @param ref     segment file sequence in the upper 32 bits, byte offset in the lower 32 (Prometheus's ChunkRef)
+ * @param ref     0-based index of the segment file in the upper 32 bits (file 000001 is index 0), byte
+ *                offset in the lower 32 (Prometheus's BlockChunkRef)
  * @param minTime first sample timestamp, ms, inclusive
  * @param maxTime last sample timestamp, ms, inclusive
  */
