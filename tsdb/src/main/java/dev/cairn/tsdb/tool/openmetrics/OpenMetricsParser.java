@@ -512,6 +512,15 @@ public final class OpenMetricsParser implements Closeable {
     }
 
     private static String quoteChar(byte c) {
+        if (c == ' ') {
+            return "a space";
+        }
+        if (c == '\t') {
+            return "a tab";
+        }
+        if (c == '\r') {
+            return "a carriage return (Windows line ends are not OpenMetrics)";
+        }
         if (c >= 0x21 && c < 0x7F) {
             return "'" + (char) c + "'";
         }
