@@ -95,6 +95,11 @@ public final class Block implements Closeable {
         return new BlockQuerier(this, mint, maxt);
     }
 
+    /** Every series with its chunk metas, in index order. */
+    public ChunkSeriesCursor chunkSeries() {
+        return new ChunkSeriesCursor(this);
+    }
+
     /** A querier over the block's whole range. */
     public Querier querier() {
         return querier(meta.minTime(), meta.maxTime() - 1);

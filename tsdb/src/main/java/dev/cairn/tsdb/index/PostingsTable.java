@@ -140,6 +140,7 @@ final class PostingsTable {
         if (n == null) {
             return -1;
         }
+        // the table passed its checksum and a full parse at open: decode without bounds checks
         ByteBuffer buf = file.buffer();
         int nSamples = (n.count + SAMPLE - 1) / SAMPLE;
         // the last sample whose value is <= the wanted one
@@ -148,14 +149,12 @@ final class PostingsTable {
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            ByteReader r = reader(samples[n.firstSample + mid]);
-            r.getUvarint();
-            r.skip(r.getUvarintInt());
-            int len = r.getUvarintInt();
-            int c = compare(buf, (int) (r.base() - file.base()) + r.position(), len, value);
+            int p = skipName(buf, samples[n.firstSample + mid]);
+            int len = uvarintInt(buf, p);
+            p += uvarintSize(buf, p);
+            int c = compare(buf, p, len, value);
             if (c == 0) {
-                r.skip(len);
-                return r.getUvarint();
+                return uvarint(buf, p + len);
             } else if (c < 0) {
                 found = mid;
                 lo = mid + 1;
@@ -166,22 +165,54 @@ final class PostingsTable {
         if (found < 0) {
             return -1;
         }
-        ByteReader r = reader(samples[n.firstSample + found]);
+        int p = samples[n.firstSample + found];
         int left = Math.min(SAMPLE, n.count - found * SAMPLE);
         for (int i = 0; i < left; i++) {
-            r.getUvarint();
-            r.skip(r.getUvarintInt());
-            int len = r.getUvarintInt();
-            int c = compare(buf, (int) (r.base() - file.base()) + r.position(), len, value);
-            r.skip(len);
-            long off = r.getUvarint();
+            p = skipName(buf, p);
+            int len = uvarintInt(buf, p);
+            p += uvarintSize(buf, p);
+            int c = compare(buf, p, len, value);
+            p += len;
             if (c == 0) {
-                return off;
+                return uvarint(buf, p);
             } else if (c > 0) {
                 return -1;
             }
+            p += uvarintSize(buf, p);
         }
         return -1;
+    }
+
+    /** From an entry's start, the position of its value's length. */
+    private static int skipName(ByteBuffer buf, int p) {
+        p += uvarintSize(buf, p); // key count
+        int nameLen = uvarintInt(buf, p);
+        return p + uvarintSize(buf, p) + nameLen;
+    }
+
+    private static int uvarintSize(ByteBuffer buf, int p) {
+        int n = 1;
+        while ((buf.get(p + n - 1) & 0x80) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    private static long uvarint(ByteBuffer buf, int p) {
+        long x = 0;
+        int shift = 0;
+        while (true) {
+            int b = buf.get(p++) & 0xFF;
+            x |= (long) (b & 0x7F) << shift;
+            if (b < 0x80) {
+                return x;
+            }
+            shift += 7;
+        }
+    }
+
+    private static int uvarintInt(ByteBuffer buf, int p) {
+        return (int) uvarint(buf, p);
     }
 
     /** Receives one table entry. */

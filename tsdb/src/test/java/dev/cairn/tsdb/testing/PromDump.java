@@ -21,12 +21,32 @@ public final class PromDump {
     public static String render(List<Samples> series) {
         StringBuilder sb = new StringBuilder();
         for (Samples s : series) {
-            String lbs = s.labels().toString();
+            String lbs = goQuotePrivateUse(s.labels().toString());
             for (int i = 0; i < s.size(); i++) {
                 sb.append(lbs).append(' ').append(GoFloat.format(s.v(i))).append(' ').append(s.t(i)).append('\n');
             }
         }
         return sb.toString();
+    }
+
+    /**
+     * Go's strconv.Quote writes characters it deems unprintable as escapes; Labels.toString does not
+     * know Go's tables. The one class our random labels use, private-use U+E000..U+F8FF, is fixed here.
+     */
+    private static String goQuotePrivateUse(String s) {
+        StringBuilder sb = null;
+        for (int i = 0; i < s.length(); i++) {
+            char c = s.charAt(i);
+            if (c >= '\uE000' && c <= '\uF8FF') {
+                if (sb == null) {
+                    sb = new StringBuilder(s.substring(0, i));
+                }
+                sb.append(String.format("\\u%04x", (int) c));
+            } else if (sb != null) {
+                sb.append(c);
+            }
+        }
+        return sb == null ? s : sb.toString();
     }
 
     /**
@@ -116,5 +136,26 @@ public final class PromDump {
             }
         }
         return Labels.of(kv.toArray(new String[0]));
+    }
+
+    /**
+     * Fails with the first differing line (and line counts) when two dumps differ; a readable
+     * alternative to assertEquals on megabytes of text.
+     */
+    public static void assertSameDump(String expected, String actual) {
+        if (expected.equals(actual)) {
+            return;
+        }
+        String[] e = expected.split("\n", -1);
+        String[] a = actual.split("\n", -1);
+        int n = Math.min(e.length, a.length);
+        for (int i = 0; i < n; i++) {
+            if (!e[i].equals(a[i])) {
+                throw new AssertionError("dumps differ first at line " + (i + 1) + " (expected " + e.length
+                        + " lines, got " + a.length + ")\nexpected: " + e[i] + "\nactual:   " + a[i]);
+            }
+        }
+        throw new AssertionError("dumps differ in length: expected " + e.length + " lines, got " + a.length
+                + "; first extra line: " + (e.length > n ? e[n] : a[n]));
     }
 }
