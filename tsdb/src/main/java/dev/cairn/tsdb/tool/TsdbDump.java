@@ -83,7 +83,9 @@ public final class TsdbDump {
                 GoText.appendFloat(line, it.atV());
                 line.append(' ').append(it.atT()).append('\n');
                 out.append(line);
-                n++;
+                if ((++n & 0xFFFF) == 0 && out.checkError()) {
+                    return n; // the reader went away (e.g. `| head`): stop rather than read every block
+                }
             }
         }
         out.flush();

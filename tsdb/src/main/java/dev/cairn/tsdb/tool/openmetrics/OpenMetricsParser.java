@@ -380,7 +380,8 @@ public final class OpenMetricsParser implements Closeable {
             e++;
         }
         if (e == p) {
-            throw error(p >= lineLen ? "expected a value at the end of the line" : "two spaces in a row at column " + (p + 1));
+            throw error(p >= lineLen ? "the line ends with a space (nothing may follow the last field)"
+                    : "two spaces in a row at column " + p);
         }
         return e;
     }
