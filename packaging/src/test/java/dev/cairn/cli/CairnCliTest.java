@@ -106,4 +106,15 @@ class CairnCliTest {
         assertEquals(1, badDuration.exitCode(), badDuration.toString());
         assertTrue(badDuration.err().startsWith("cairn: bad duration \"6 hours\""), badDuration.toString());
     }
+
+    @Test
+    void dump_warnsThatTheWalIsNotRead() throws IOException {
+        Path db = Files.createDirectories(tmp.resolve("db"));
+        Files.createDirectories(db.resolve("wal"));
+        Files.write(db.resolve("wal").resolve("00000000"), new byte[] {1, 2, 3});
+        CliRun r = CliRun.of("tsdb", "dump", db.toString());
+        assertEquals(0, r.exitCode(), r.toString());
+        assertEquals("cairn: warning: " + db.resolve("wal") + " is not read: samples still only in the write-ahead log"
+                + " (not yet in a block) are not dumped\n", r.err());
+    }
 }
