@@ -62,4 +62,22 @@ class OverlappingBlocksDumpTest {
         assertTrue(theirsClipped.lines().count() > 1000);
         assertEquals(theirsClipped, clipped.toString());
     }
+
+    @Test
+    void dump_labelsBeyondTheBmp_mergeInGoStringOrder() throws IOException {
+        // U+E000 sorts before U+1F600 in Go (UTF-8 bytes) but after it in Java's String.compareTo (UTF-16).
+        Path db = tmp.resolve("db");
+        String[] inputs = {"m{v=\"\uE000\"} 1 1\nm{v=\"\uD83D\uDE00\"} 1 1\n# EOF\n", "m{v=\"\uD83D\uDE00\"} 2 2\n# EOF\n"};
+        for (String in : inputs) {
+            Path f = tmp.resolve("in.om");
+            Files.writeString(f, in, StandardCharsets.UTF_8);
+            Promtool.run("tsdb", "create-blocks-from", "openmetrics", f.toString(), db.toString());
+        }
+        String theirs = Promtool.dump(db);
+        assertEquals(3, theirs.lines().count(), theirs);
+        StringWriter out = new StringWriter();
+        TsdbDump.run(db, Long.MIN_VALUE, Long.MAX_VALUE, SeriesSelector.parse(TsdbDump.MATCH_ALL), new PrintWriter(out),
+                new PrintWriter(new StringWriter()));
+        assertEquals(theirs, out.toString());
+    }
 }
