@@ -173,4 +173,13 @@ class TsdbCorruptBlocksTest {
             raf.write(b ^ 0x5A);
         }
     }
+
+    @Test
+    void blockDirectoryGivenForTheDb_saysToGiveItsParent() {
+        Path block = pristine.resolve(ulids.get(0));
+        CliRun r = CliRun.of("tsdb", "list", block.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("cairn: " + block + " is a block, not a TSDB directory: give the directory that holds it ("
+                + pristine.toAbsolutePath() + ")\n", r.err());
+    }
 }
