@@ -4,6 +4,7 @@ import dev.cairn.tsdb.block.Block;
 import dev.cairn.tsdb.tool.Backfill;
 import dev.cairn.tsdb.tool.GoText;
 import dev.cairn.tsdb.tool.TsdbList;
+import dev.cairn.tsdb.tool.openmetrics.OpenMetricsException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -74,19 +75,28 @@ final class TsdbCreateBlocksCommand implements Runnable {
             String d = maxBlockDuration != null ? maxBlockDuration : parent.maxBlockDuration;
             long max = d == null ? 0 : GoText.parseDurationMillis(d);
             PrintWriter out = spec.commandLine().getOut();
-            boolean[] wroteHeader = {false};
-            Backfill.run(input, outputDir, max, b -> {
-                if (silent) {
-                    return;
+            int[] written = {0};
+            try {
+                Backfill.run(input, outputDir, max, b -> {
+                    written[0]++;
+                    if (silent) {
+                        return;
+                    }
+                    long size;
+                    try (Block opened = Block.open(b.dir())) {
+                        size = TsdbList.blockSize(opened);
+                    }
+                    out.print(TsdbList.backfillRow(b.meta(), size, written[0] == 1, human));
+                    out.flush();
+                });
+            } catch (OpenMetricsException e) {
+                if (written[0] == 0) {
+                    throw e;
                 }
-                long size;
-                try (Block opened = Block.open(b.dir())) {
-                    size = TsdbList.blockSize(opened);
-                }
-                out.print(TsdbList.backfillRow(b.meta(), size, !wroteHeader[0], human));
-                out.flush();
-                wroteHeader[0] = true;
-            });
+                // As promtool, blocks of the windows before the error stay; say so.
+                throw new IllegalArgumentException(e.getMessage() + "; the " + written[0] + " block(s) written before"
+                        + " this remain in " + outputDir, e);
+            }
             if (!Files.isDirectory(outputDir)) {
                 throw new IllegalStateException("output directory " + outputDir + " was not created");
             }

@@ -117,4 +117,23 @@ class CairnCliTest {
         assertEquals("cairn: warning: " + db.resolve("wal") + " is not read: samples still only in the write-ahead log"
                 + " (not yet in a block) are not dumped\n", r.err());
     }
+
+    @Test
+    void createBlocks_failureAfterSomeBlocks_saysWhichRemain() throws IOException {
+        // An out-of-order sample across appender batches in the second 2h window: promtool fails there too.
+        StringBuilder sb = new StringBuilder("a 1 0\nb 1 7300\n");
+        for (int i = 1; i <= 5000; i++) {
+            sb.append("c 1 ").append(7300 + i).append('\n');
+        }
+        sb.append("b 2 7250.5\n# EOF\n");
+        Path in = tmp.resolve("ooo.om");
+        Files.writeString(in, sb.toString(), StandardCharsets.UTF_8);
+        Path out = tmp.resolve("out");
+        CliRun r = CliRun.of("tsdb", "create-blocks-from", "openmetrics", in.toString(), out.toString());
+        assertEquals(1, r.exitCode(), r.toString());
+        assertEquals("cairn: " + in + ":5003: out of order sample: {__name__=\"b\"} at 7250500 ms comes after 7300000 ms;"
+                + " promtool rejects this too: sort each series' samples by time; the 1 block(s) written before this remain in "
+                + out + "\n", r.err());
+        assertEquals(2, r.out().lines().count(), r.toString());
+    }
 }
