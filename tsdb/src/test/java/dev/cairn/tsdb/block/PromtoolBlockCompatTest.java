@@ -177,6 +177,21 @@ class PromtoolBlockCompatTest {
                 }
             }
             qs.forEach(Querier::close);
+
+            // the directory-wide querier prints what promtool dump prints, also for a sub-range and a selector
+            try (Querier all = dir.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                PromDump.assertSameDump(Promtool.dump(db),
+                        PromDump.render(Samples.drain(all.select(List.of(Matcher.regex("__name__", ".+"))))));
+            }
+            long lo = T0 + 3_000_000;
+            long hi = T0 + 4 * 7_200_000L + 123;
+            String sub = Promtool.run("tsdb", "dump", "--min-time=" + lo, "--max-time=" + hi,
+                    "--match={job=\"job1\"}", db.toString());
+            try (Querier q = dir.querier(lo, hi)) {
+                List<Samples> mine = Samples.drain(q.select(List.of(Matcher.equal("job", "job1"))));
+                PromDump.assertSameDump(sub, PromDump.render(mine));
+                assertTrue(!sub.isEmpty());
+            }
         }
     }
 }
