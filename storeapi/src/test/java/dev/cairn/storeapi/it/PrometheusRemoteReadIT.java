@@ -44,9 +44,14 @@ class PrometheusRemoteReadIT {
                       - targets: ['127.0.0.1:${PORT}']
                 """;
         try (PrometheusProcess prom = new PrometheusProcess(dir, config)) {
+            // `end` lies 2 s back: a scrape stamped before it is committed by then, so the remote
+            // read and the later API queries see the same samples
             long deadline = System.nanoTime() + 60_000_000_000L;
+            long probe;
             while (true) {
-                JsonNode r = prom.api("/api/v1/query", "query", "count_over_time(up[10m])");
+                probe = System.currentTimeMillis() - 2000;
+                JsonNode r = prom.api("/api/v1/query", "query", "count_over_time(up[10m])",
+                        "time", String.format("%.3f", probe / 1000.0));
                 if (r.get("result").size() == 1 && r.get("result").get(0).get("value").get(1).asInt() >= 6) {
                     break;
                 }
@@ -55,9 +60,7 @@ class PrometheusRemoteReadIT {
                 }
                 Thread.sleep(250);
             }
-            // 2 s back: a scrape stamped before `end` is committed by then, so the remote read and the
-            // later API queries see the same samples
-            long end = System.currentTimeMillis() - 2000;
+            final long end = probe;
             long start = end - 600_000; // before Prometheus started: the window holds every sample
             ReadRequest req = ReadRequest.newBuilder()
                     .addQueries(query(start, end, LabelMatcher.Type.EQ, "up"))
