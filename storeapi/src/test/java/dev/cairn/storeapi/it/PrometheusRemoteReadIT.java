@@ -9,6 +9,8 @@ import dev.cairn.storeapi.pb.prometheus.Chunk;
 import dev.cairn.storeapi.pb.prometheus.LabelMatcher;
 import dev.cairn.storeapi.pb.prometheus.Query;
 import dev.cairn.storeapi.pb.prometheus.ReadRequest;
+import dev.cairn.storeapi.pb.prometheus.ReadResponse;
+import dev.cairn.storeapi.pb.prometheus.TimeSeries;
 import dev.cairn.storeapi.remoteread.RemoteReadClient;
 import dev.cairn.tsdb.chunk.ChunkIterator;
 import dev.cairn.tsdb.chunk.XorChunk;
@@ -97,6 +99,21 @@ class PrometheusRemoteReadIT {
             }
             assertEquals(1, byQuery.get(0).size(), "one up series expected: " + byQuery.get(0).keySet());
             assertTrue(byQuery.get(1).size() >= 3, "expected several series: " + byQuery.get(1).keySet());
+
+            // the SAMPLES answer type holds the same samples as the streamed chunks
+            ReadResponse samples = client.readSamples(req);
+            assertEquals(2, samples.getResultsCount());
+            for (int q = 0; q < 2; q++) {
+                Map<Labels, TreeMap<Long, Double>> viaSamples = new TreeMap<>();
+                for (TimeSeries ts : samples.getResults(q).getTimeseriesList()) {
+                    TreeMap<Long, Double> m = new TreeMap<>();
+                    ts.getSamplesList().forEach(sm -> m.put(sm.getTimestamp(), sm.getValue()));
+                    Labels.Builder b = Labels.builder();
+                    ts.getLabelsList().forEach(l -> b.set(l.getName(), l.getValue()));
+                    viaSamples.put(b.build(), m);
+                }
+                assertEquals(byQuery.get(q), viaSamples, "query " + q + ": SAMPLES and STREAMED_XOR_CHUNKS differ");
+            }
 
             compareRaw(prom, "up", end, byQuery.get(0));
             compareRaw(prom, "{__name__=~\"prometheus_http_requests_total|prometheus_tsdb_head_series\"}", end,
