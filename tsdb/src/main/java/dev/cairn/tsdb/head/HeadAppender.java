@@ -41,6 +41,7 @@ public final class HeadAppender {
     private MemSeries lastSeries;
     private long lastT;
     private long lastVBits;
+    private long lastRef;
 
     private final ByteWriter seriesRecord = new ByteWriter(1024);
     private final ByteWriter samplesRecord = new ByteWriter(4096);
@@ -58,6 +59,17 @@ public final class HeadAppender {
      *         why it was rejected; rejections are counted in {@link HeadStats}
      */
     public AppendResult append(Labels labels, long t, double v) {
+        return append(0, labels, t, v);
+    }
+
+    /**
+     * As {@link #append(Labels, long, double)}, with the series reference a previous append returned
+     * through {@link #ref()} (0 for none), as Prometheus's Appender.Append takes a SeriesRef: a valid
+     * reference skips the lookup by labels (hash and string comparisons). A reference whose series
+     * was removed since is ignored and the labels are used.
+     */
+    public AppendResult append(long ref, Labels labels, long t, double v) {
+        lastRef = 0;
         long vBits = Double.doubleToRawLongBits(v);
         if (!windowKnown) {
             long headMaxt = head.maxTime();
@@ -77,7 +89,10 @@ public final class HeadAppender {
                     : t == lastT ? (vBits == lastVBits ? MemSeries.EXACT_DUPLICATE : MemSeries.DUPLICATE)
                     : MemSeries.OUT_OF_ORDER;
         } else {
-            s = head.series.get(labels);
+            s = ref > 0 ? head.series.byId(ref) : null;
+            if (s == null) {
+                s = head.series.get(labels);
+            }
             if (s == null) {
                 s = head.series.getOrCreate(head.symbols.intern(labels), this::onCreate);
             }
@@ -88,6 +103,7 @@ public final class HeadAppender {
                 }
             }
         }
+        lastRef = s.id;
         switch (check) {
             case MemSeries.APPENDABLE -> {
                 int n = samples.size();
@@ -125,6 +141,15 @@ public final class HeadAppender {
             created = Arrays.copyOf(created, createdCount * 2);
         }
         created[createdCount++] = s;
+    }
+
+    /**
+     * The head's reference of the series the last {@link #append} went to (also when the sample was
+     * rejected as out of order or duplicate), or 0 when it was rejected before the series was looked up.
+     * Valid for as long as the series stays in the head; pass it back to {@link #append(long, Labels, long, double)}.
+     */
+    public long ref() {
+        return lastRef;
     }
 
     /** Samples buffered and not yet committed. */

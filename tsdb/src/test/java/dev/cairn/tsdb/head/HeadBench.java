@@ -121,14 +121,17 @@ public final class HeadBench {
         HeadAppender app = head.appender();
         long n = 0;
         long t = baseT;
+        // series references cached across scrapes, as promtool's bench (and a scrape loop) does
+        long[] refs = new long[shard.size()];
         for (int s = 0; s < scrapes; s++) {
             t += TIME_DELTA;
             double v = 123456789 + 1000.0 * (scrapeOffset + s + 1);
             for (int k = 0; k < shard.size(); k++) {
-                AppendResult r = app.append(shard.get(k), t, v);
+                AppendResult r = app.append(refs[k], shard.get(k), t, v);
                 if (r != AppendResult.OK) {
                     throw new IllegalStateException(shard.get(k) + " @" + t + ": " + r.message());
                 }
+                refs[k] = app.ref();
                 n++;
             }
             app.commit();
