@@ -156,6 +156,8 @@ public final class Db implements Closeable {
             for (int guard = 0; head.compactable() && guard < 10_000; guard++) {
                 long mint = head.minTime();
                 long maxt = (mint / options.blockRange()) * options.blockRange() + options.blockRange();
+                // first: from here on no commit can add a sample the block would miss
+                head.raiseMinValidTime(maxt);
                 BlockMeta meta = HeadBlockWriter.write(head, dir, mint, maxt);
                 if (meta != null) {
                     Block b = Block.open(dir.resolve(meta.ulid().toString()));

@@ -24,6 +24,9 @@ import java.util.Arrays;
  * so a long-lived appender allocates nothing per sample once warm.
  */
 public final class HeadAppender {
+    /** Commit-time result beside MemSeries' codes: a block was cut over the sample's time meanwhile. */
+    private static final int OUT_OF_BOUNDS = -1;
+
     private final Head head;
     private final HeadStats stats;
     private final RecordEncoder encoder = new RecordEncoder();
@@ -187,7 +190,9 @@ public final class HeadAppender {
             long vBits = Double.doubleToRawLongBits(samples.v(i));
             int check;
             synchronized (s) {
-                check = s.appendable(t, vBits);
+                // read under the series lock: a block cut raises min valid time before it snapshots
+                // the series under the same lock, so a sample is either in that snapshot or refused
+                check = t < head.minValidTime() ? OUT_OF_BOUNDS : s.appendable(t, vBits);
                 if (check == MemSeries.APPENDABLE) {
                     if (s.append(t, vBits, chunkRange, perChunk)) {
                         cuts++;
@@ -199,6 +204,8 @@ public final class HeadAppender {
                 applied++;
                 bMin = Math.min(bMin, t);
                 bMax = Math.max(bMax, t);
+            } else if (check == OUT_OF_BOUNDS) {
+                stats.outOfBoundsSamples.increment();
             } else if (check == MemSeries.DUPLICATE) {
                 stats.duplicateSamples.increment();
             } else if (check == MemSeries.OUT_OF_ORDER) {

@@ -184,4 +184,18 @@ class HeadAppendTest {
         app.commit();
         assertEquals(1, selectAll(head.querier(0, 100_000)).get(0).size());
     }
+
+    @Test
+    void commit_afterBlockCutRaisedMinValidTime_refusesSamplesBeforeIt() throws IOException {
+        HeadAppender app = head.appender();
+        app.append(series("m"), 1_000, 1);
+        app.append(series("m"), 5_000, 2);
+        // a block over [.., 3000) is being cut while this appender still holds its batch
+        head.raiseMinValidTime(3_000);
+        assertEquals(1, app.commit());
+        assertEquals(1, head.stats().outOfBoundsSamples());
+        Samples s = selectAll(head.querier(0, 10_000)).get(0);
+        assertEquals(1, s.size());
+        assertEquals(5_000, s.t(0));
+    }
 }
