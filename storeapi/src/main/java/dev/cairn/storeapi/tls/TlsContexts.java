@@ -1,0 +1,92 @@
+package dev.cairn.storeapi.tls;
+
+import dev.cairn.storeapi.pki.Pem;
+import dev.cairn.storeapi.pki.PkiException;
+import io.netty.buffer.ByteBufAllocator;
+import io.netty.handler.ssl.ClientAuth;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.ssl.SslProvider;
+import java.io.IOException;
+import java.security.PrivateKey;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLException;
+import javax.net.ssl.SSLParameters;
+
+/**
+ * Builds Netty {@link SslContext}s from {@link TlsFiles}. Uses the JDK's TLS provider (no native
+ * library to ship). Protocols are limited to TLS 1.3 and 1.2; older ones have known weaknesses and
+ * every Prometheus and Go client speaks 1.2 or newer.
+ */
+public final class TlsContexts {
+    static final String[] PROTOCOLS = {"TLSv1.3", "TLSv1.2"};
+
+    private TlsContexts() {
+    }
+
+    /**
+     * A server context that requires every client to present a certificate chaining to
+     * {@code files.trustedCa()}: no certificate, a foreign or an expired one fails the handshake.
+     */
+    public static SslContext mutualTlsServer(TlsFiles files) throws IOException, PkiException {
+        Loaded l = load(files);
+        try {
+            return SslContextBuilder.forServer(l.key, l.chain)
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS)
+                    .trustManager(l.trusted)
+                    .clientAuth(ClientAuth.REQUIRE)
+                    .build();
+        } catch (SSLException e) {
+            throw new PkiException("cannot build a TLS server from " + files + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A client context presenting {@code files.certificate()} and trusting only
+     * {@code files.trustedCa()}. Check the server's name with {@link #clientHandler}.
+     */
+    public static SslContext client(TlsFiles files) throws IOException, PkiException {
+        Loaded l = load(files);
+        try {
+            return SslContextBuilder.forClient()
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS)
+                    .keyManager(l.key, l.chain)
+                    .trustManager(l.trusted)
+                    .build();
+        } catch (SSLException e) {
+            throw new PkiException("cannot build a TLS client from " + files + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * A client-side handler that also checks the server certificate's names against {@code host}
+     * (HTTPS rules: DNS or IP subject alternative names), which Netty does not do by default.
+     */
+    public static SslHandler clientHandler(SslContext ctx, ByteBufAllocator alloc, String host, int port) {
+        SslHandler h = ctx.newHandler(alloc, host, port);
+        SSLEngine engine = h.engine();
+        SSLParameters p = engine.getSSLParameters();
+        p.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(p);
+        return h;
+    }
+
+    private record Loaded(PrivateKey key, X509Certificate[] chain, X509Certificate[] trusted) {
+    }
+
+    private static Loaded load(TlsFiles files) throws IOException, PkiException {
+        List<X509Certificate> chain = Pem.readCertificates(files.certificate());
+        PrivateKey key = Pem.readPrivateKey(files.privateKey());
+        List<X509Certificate> trusted = Pem.readCertificates(files.trustedCa());
+        if (!chain.get(0).getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
+            throw new PkiException(files.privateKey() + " holds a " + key.getAlgorithm() + " key but "
+                    + files.certificate() + " is for a " + chain.get(0).getPublicKey().getAlgorithm() + " key");
+        }
+        return new Loaded(key, chain.toArray(new X509Certificate[0]), trusted.toArray(new X509Certificate[0]));
+    }
+}
