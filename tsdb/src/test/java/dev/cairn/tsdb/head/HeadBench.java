@@ -30,10 +30,14 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <pre>
  * mvn -B -q -pl tsdb test-compile
- * CP=tsdb/target/test-classes:tsdb/target/classes:$(cd tsdb &amp;&amp; mvn -q dependency:build-classpath -Dmdep.outputFile=/dev/stdout)
+ * CP=tsdb/target/test-classes:tsdb/target/classes:$HOME/.m2/repository/com/google/re2j/re2j/1.8/re2j-1.8.jar
  * java -cp $CP dev.cairn.tsdb.head.HeadBench --write-series-file /tmp/100kseries.json --series 100000
- * java -Xmx4g -cp $CP dev.cairn.tsdb.head.HeadBench --series-file /tmp/100kseries.json --series 100000 --scrapes 1000 [--wal DIR --sync NONE]
- * promtool tsdb bench write --out /tmp/benchout --metrics 100000 --scrapes 1000 /tmp/100kseries.json
+ * java -Xmx8g -cp $CP dev.cairn.tsdb.head.HeadBench --series-file /tmp/100kseries.json --series 100000 --scrapes 200
+ *      [--wal DIR --sync NONE|BATCH|ALWAYS] [--threads N]
+ * promtool tsdb bench write --out /tmp/benchout --metrics 100000 --scrapes 200 /tmp/100kseries.json
+ * </pre>
+ * Prometheus's WAL fsyncs only at segment rollover, so {@code --wal DIR --sync NONE} is the like
+ * for like comparison with promtool. On a shared machine compare "samples per CPU-second" too.
  * </pre>
  */
 public final class HeadBench {
