@@ -92,6 +92,11 @@ public final class HeadBench {
                 rss / 1048576.0, (double) rss / series.size());
         System.out.printf("head: %d series, %d chunks created, %d samples appended%n", head.numSeries(),
                 head.stats().chunksCreated(), head.stats().samplesAppended());
+        if (a.containsKey("--hold")) {
+            // time to take a heap histogram: jmap -histo:live PID
+            System.out.println("holding for " + a.get("--hold") + " s, pid " + ProcessHandle.current().pid());
+            Thread.sleep(Long.parseLong(a.get("--hold")) * 1000);
+        }
         head.close();
     }
 
