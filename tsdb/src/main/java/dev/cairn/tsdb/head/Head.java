@@ -136,6 +136,19 @@ public final class Head implements Closeable {
         return minValidTime;
     }
 
+    /**
+     * Refuses samples before {@code t} from now on, including samples of appenders already running
+     * when they commit (counted as out of bounds). A block cut calls it before reading the head, so
+     * no sample can land in the block's range after the block was read.
+     */
+    public void raiseMinValidTime(long t) {
+        synchronized (this) {
+            if (t > minValidTime) {
+                minValidTime = t;
+            }
+        }
+    }
+
     /** Oldest timestamp an appender created now takes (Prometheus's appendableMinValidTime). */
     public long appendableMinValidTime() {
         return windowStart(maxTime.get());
@@ -164,9 +177,7 @@ public final class Head implements Closeable {
      * in a block.
      */
     public void truncate(long mint) throws IOException {
-        if (mint > minValidTime) {
-            minValidTime = mint;
-        }
+        raiseMinValidTime(mint);
         if (initialized() && minTime.get() >= mint) {
             return;
         }
