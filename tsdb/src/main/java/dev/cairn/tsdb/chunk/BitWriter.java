@@ -83,21 +83,28 @@ public final class BitWriter {
 
     /** Writes the {@code nbits} (1..64) rightmost bits of {@code u}, most significant first. */
     public void writeBits(long u, int nbits) {
+        if (buf.length - len < 10) {
+            buf = Arrays.copyOf(buf, buf.length * 2);
+        }
         int n = nbits;
-        while (n > 0) {
-            if (free == 0) {
-                appendByte();
-            }
+        if (free > 0) {
+            // top up the last byte
             int take = Math.min(free, n);
-            // the next `take` bits of u (counted from the left of its nbits), right-aligned
-            int chunk = (int) (u >>> (n - take)) & ((1 << take) - 1);
             free -= take;
             n -= take;
-            buf[len - 1] |= (byte) (chunk << free);
+            buf[len - 1] |= (byte) (((int) (u >>> n) & ((1 << take) - 1)) << free);
         }
-        if (free == 0 && nbits >= 8 && (nbits & 7) == 0) {
+        while (n >= 8) {
+            n -= 8;
+            buf[len++] = (byte) (u >>> n);
+        }
+        if (n > 0) {
+            buf[len++] = (byte) (u << (8 - n));
+            free = 8 - n;
+        } else if (free == 0 && nbits >= 8 && (nbits & 7) == 0) {
             // bstream writes whole bytes with writeByte, which always appends the next byte eagerly
-            appendByte();
+            buf[len++] = 0;
+            free = 8;
         }
     }
 

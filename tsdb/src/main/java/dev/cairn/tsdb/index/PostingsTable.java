@@ -23,21 +23,22 @@ final class PostingsTable {
     private record Name(String name, int firstSample, int count) {
     }
 
-    private final ByteReader file;
+    private final ByteReader body;
     private final Map<String, Name> byName = new HashMap<>();
-    private final List<String> names = new ArrayList<>();
-    /** Absolute offsets of sampled entries. */
+    private final List<String> names;
+    /** Offsets, relative to the table body, of sampled entries. */
     private final int[] samples;
 
-    PostingsTable(ByteReader file, long at) {
-        this.file = file;
-        ByteReader body = IndexReader.section(file, at, "postings offset table");
-        int count = body.getBE32();
-        if (count < 0 || count > body.remaining() / 4) {
-            throw body.corrupt("postings offset table entry count " + Integer.toUnsignedString(count)
-                    + " impossible for " + body.remaining() + " bytes");
+    /** @param body the table after its length field, checksum verified */
+    PostingsTable(ByteReader body) {
+        this.body = body;
+        ByteReader r = body.slice(0, body.limit());
+        int count = r.getBE32();
+        if (count < 0 || count > r.remaining() / 4) {
+            throw r.corrupt("postings offset table entry count " + Integer.toUnsignedString(count)
+                    + " impossible for " + r.remaining() + " bytes");
         }
-        int base = (int) (body.base() - file.base());
+        List<String> nameList = new ArrayList<>();
         int[] s = new int[count / SAMPLE + 16];
         int ns = 0;
         int prevNameStart = -1;
@@ -47,36 +48,34 @@ final class PostingsTable {
         String curName = null;
         int curFirstSample = 0;
         int curCount = 0;
-        ByteBuffer buf = file.buffer();
+        ByteBuffer buf = body.buffer();
         for (int e = 0; e < count; e++) {
-            int entryPos = base + body.position();
-            if (body.getUvarint() != 2) {
-                throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset table entry with a key count other than 2");
+            int entryPos = r.position();
+            if (r.getUvarint() != 2) {
+                throw corrupt(entryPos, "postings offset table entry with a key count other than 2");
             }
-            int nameLen = body.getUvarintInt();
-            int nameStart = base + body.position();
-            body.skip(nameLen);
-            int valueLen = body.getUvarintInt();
-            int valueStart = base + body.position();
-            body.skip(valueLen);
-            long off = body.getUvarint();
-            if (off < 0 || off > file.limit()) {
-                throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset " + off + " past the end of the file");
-            }
+            int nameLen = r.getUvarintInt();
+            int nameStart = r.position();
+            r.skip(nameLen);
+            int valueLen = r.getUvarintInt();
+            int valueStart = r.position();
+            r.skip(valueLen);
+            r.getUvarint();
             boolean newName = prevNameStart < 0 || compare(buf, nameStart, nameLen, prevNameStart, prevNameLen) != 0;
             if (newName) {
                 if (prevNameStart >= 0 && compare(buf, nameStart, nameLen, prevNameStart, prevNameLen) < 0) {
-                    throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset table names out of order");
+                    throw corrupt(entryPos, "postings offset table names out of order");
                 }
                 if (curName != null) {
-                    addName(curName, curFirstSample, curCount);
+                    addName(nameList, curName, curFirstSample, curCount);
                 }
-                curName = file.slice(nameStart - nameLenSize(nameLen), nameLen + nameLenSize(nameLen)).getUvarintString();
+                byte[] nameBytes = new byte[nameLen];
+                buf.get(nameStart, nameBytes);
+                curName = new String(nameBytes, StandardCharsets.UTF_8);
                 curFirstSample = ns;
                 curCount = 0;
             } else if (compare(buf, valueStart, valueLen, prevValueStart, prevValueLen) <= 0) {
-                throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset table values of "
-                        + curName + " out of order or repeated");
+                throw corrupt(entryPos, "postings offset table values of " + curName + " out of order or repeated");
             }
             if (curCount % SAMPLE == 0) {
                 if (ns == s.length) {
@@ -91,21 +90,22 @@ final class PostingsTable {
             prevValueLen = valueLen;
         }
         if (curName != null) {
-            addName(curName, curFirstSample, curCount);
+            addName(nameList, curName, curFirstSample, curCount);
         }
-        if (body.remaining() != 0) {
-            throw body.corrupt(body.remaining() + " bytes after the last postings offset table entry");
+        names = List.copyOf(nameList);
+        if (r.remaining() != 0) {
+            throw r.corrupt(r.remaining() + " bytes after the last postings offset table entry");
         }
         samples = Arrays.copyOf(s, ns);
     }
 
-    private static int nameLenSize(int len) {
-        return dev.cairn.tsdb.encoding.ByteWriter.uvarintSize(len);
+    private CorruptionException corrupt(int at, String what) {
+        return new CorruptionException(body.file(), body.base() + at, what);
     }
 
-    private void addName(String name, int firstSample, int count) {
+    private void addName(List<String> nameList, String name, int firstSample, int count) {
         byName.put(name, new Name(name, firstSample, count));
-        names.add(name);
+        nameList.add(name);
     }
 
     /** Every label name, the all-postings name "" included, sorted. */
@@ -140,7 +140,8 @@ final class PostingsTable {
         if (n == null) {
             return -1;
         }
-        ByteBuffer buf = file.buffer();
+        // the table passed its checksum and a full parse at open: decode without bounds checks
+        ByteBuffer buf = body.buffer();
         int nSamples = (n.count + SAMPLE - 1) / SAMPLE;
         // the last sample whose value is <= the wanted one
         int lo = 0;
@@ -148,14 +149,12 @@ final class PostingsTable {
         int found = -1;
         while (lo <= hi) {
             int mid = (lo + hi) >>> 1;
-            ByteReader r = reader(samples[n.firstSample + mid]);
-            r.getUvarint();
-            r.skip(r.getUvarintInt());
-            int len = r.getUvarintInt();
-            int c = compare(buf, (int) (r.base() - file.base()) + r.position(), len, value);
+            int p = skipName(buf, samples[n.firstSample + mid]);
+            int len = uvarintInt(buf, p);
+            p += uvarintSize(buf, p);
+            int c = compare(buf, p, len, value);
             if (c == 0) {
-                r.skip(len);
-                return r.getUvarint();
+                return uvarint(buf, p + len);
             } else if (c < 0) {
                 found = mid;
                 lo = mid + 1;
@@ -166,22 +165,54 @@ final class PostingsTable {
         if (found < 0) {
             return -1;
         }
-        ByteReader r = reader(samples[n.firstSample + found]);
+        int p = samples[n.firstSample + found];
         int left = Math.min(SAMPLE, n.count - found * SAMPLE);
         for (int i = 0; i < left; i++) {
-            r.getUvarint();
-            r.skip(r.getUvarintInt());
-            int len = r.getUvarintInt();
-            int c = compare(buf, (int) (r.base() - file.base()) + r.position(), len, value);
-            r.skip(len);
-            long off = r.getUvarint();
+            p = skipName(buf, p);
+            int len = uvarintInt(buf, p);
+            p += uvarintSize(buf, p);
+            int c = compare(buf, p, len, value);
+            p += len;
             if (c == 0) {
-                return off;
+                return uvarint(buf, p);
             } else if (c > 0) {
                 return -1;
             }
+            p += uvarintSize(buf, p);
         }
         return -1;
+    }
+
+    /** From an entry's start, the position of its value's length. */
+    private static int skipName(ByteBuffer buf, int p) {
+        p += uvarintSize(buf, p); // key count
+        int nameLen = uvarintInt(buf, p);
+        return p + uvarintSize(buf, p) + nameLen;
+    }
+
+    private static int uvarintSize(ByteBuffer buf, int p) {
+        int n = 1;
+        while ((buf.get(p + n - 1) & 0x80) != 0) {
+            n++;
+        }
+        return n;
+    }
+
+    private static long uvarint(ByteBuffer buf, int p) {
+        long x = 0;
+        int shift = 0;
+        while (true) {
+            int b = buf.get(p++) & 0xFF;
+            x |= (long) (b & 0x7F) << shift;
+            if (b < 0x80) {
+                return x;
+            }
+            shift += 7;
+        }
+    }
+
+    private static int uvarintInt(ByteBuffer buf, int p) {
+        return (int) uvarint(buf, p);
     }
 
     /** Receives one table entry. */
@@ -205,7 +236,7 @@ final class PostingsTable {
     }
 
     private ByteReader reader(int at) {
-        return file.slice(at, file.limit() - at);
+        return body.slice(at, body.limit() - at);
     }
 
     /** Unsigned byte order of {@code buf[a, a+al)} against {@code buf[b, b+bl)}. */

@@ -1,0 +1,224 @@
+package dev.cairn.tsdb.head;
+
+import dev.cairn.tsdb.index.MemPostings;
+import dev.cairn.tsdb.labels.SymbolTable;
+import dev.cairn.tsdb.wal.Wal;
+import dev.cairn.tsdb.wal.WalOptions;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * The in-memory, appendable part of a TSDB (Prometheus's Head): the newest samples of every active
+ * series, in open and completed XOR chunks, indexed by label in a {@link MemPostings}, made durable
+ * by a write-ahead log, until a block is cut from them and they are {@linkplain #truncate dropped}.
+ *
+ * <h2>Which samples are taken</h2>
+ * Prometheus's rules, per series and per head, without wall-clock time:
+ * <ul>
+ *   <li>a sample older than {@link #appendableMinValidTime()} — the head's max time minus half the
+ *       chunk range, or the end of the last block cut, whichever is later — is
+ *       {@link AppendResult#OUT_OF_BOUNDS}; an empty head takes any timestamp;</li>
+ *   <li>a sample older than its series' newest is {@link AppendResult#OUT_OF_ORDER};</li>
+ *   <li>one at the same timestamp is ignored when its value has the same bits, else
+ *       {@link AppendResult#DUPLICATE};</li>
+ *   <li>NaN values, the stale marker {@code 0x7ff0000000000002} among them, are kept bit for bit.</li>
+ * </ul>
+ *
+ * <h2>Durability</h2>
+ * {@link HeadAppender#commit()} logs a series record for each series it created and one samples
+ * record, in one {@link Wal#log} call, and applies the samples only after that call returns. What a
+ * returned commit survives is what the WAL's {@link dev.cairn.tsdb.wal.SyncPolicy} promises:
+ * ALWAYS and BATCH — a crash of the process or of the machine; INTERVAL — a crash of the process,
+ * and of the machine except for up to one sync interval; NONE — a crash of the process only. A
+ * commit that threw may or may not be on disk (a replay may bring it back).
+ * {@link #open} replays the checkpoint and segments (a torn tail of the last segment, left by a
+ * crash mid-write, ends the replay quietly) before it accepts appends.
+ *
+ * <h2>Concurrency</h2>
+ * Appenders run concurrently; each series is guarded by its own monitor, the series map by stripes
+ * ({@link StripeSeries}). Two appenders committing to one series at once are ordered by who applies
+ * first, not by who logged first, so a replay can accept a sample the live head rejected as out of
+ * order (as in Prometheus). Queries see committed samples only.
+ */
+public final class Head implements Closeable {
+    private static final System.Logger LOG = System.getLogger(Head.class.getName());
+
+    final HeadOptions options;
+    final HeadStats stats = new HeadStats();
+    final StripeSeries series;
+    final MemPostings postings = new MemPostings();
+    final SymbolTable symbols = new SymbolTable();
+    private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
+    /** No sample older than this is taken: the end of the last block cut from (or before) this head. */
+    private volatile long minValidTime = Long.MIN_VALUE;
+    /** Set once by {@link #open} after the replay, before the head is handed out. */
+    private volatile Wal wal;
+    private final WalOptions walOptions;
+
+    private Head(HeadOptions options, WalOptions walOptions) {
+        this.options = options;
+        this.series = new StripeSeries(options.stripes());
+        this.walOptions = walOptions;
+    }
+
+    /** A head without a WAL: nothing survives the process. For tests, benchmarks and scratch use. */
+    public static Head inMemory(HeadOptions options) {
+        return new Head(options, null);
+    }
+
+    /**
+     * Opens the head whose WAL is {@code walDir} (created if missing): replays its checkpoint and
+     * segments, ignoring samples before {@code minValidTime} (the end of the newest block already on
+     * disk; {@code Long.MIN_VALUE} when there is none), then opens the WAL for appending (which cuts
+     * a torn tail off the last segment and starts a new one).
+     *
+     * @throws dev.cairn.tsdb.encoding.CorruptionException if the WAL is damaged other than by a torn tail
+     */
+    public static Head open(Path walDir, HeadOptions options, WalOptions walOptions, long minValidTime)
+            throws IOException {
+        Head h = new Head(options, walOptions);
+        h.minValidTime = minValidTime;
+        WalReplay.Stats st = WalReplay.replay(h, walDir);
+        h.wal = Wal.open(walDir, walOptions);
+        LOG.log(System.Logger.Level.INFO, "Replayed WAL {0}: {1}", walDir, st);
+        return h;
+    }
+
+    public HeadOptions options() {
+        return options;
+    }
+
+    public HeadStats stats() {
+        return stats;
+    }
+
+    /** A new appender; one thread at a time uses it, and it may be reused after commit or rollback. */
+    public HeadAppender appender() {
+        return new HeadAppender(this);
+    }
+
+    /** Reads committed samples in [mint, maxt]. */
+    public HeadQuerier querier(long mint, long maxt) {
+        return new HeadQuerier(this, mint, maxt);
+    }
+
+    /** Oldest timestamp in the head, Long.MAX_VALUE while it is empty. */
+    public long minTime() {
+        return minTime.get();
+    }
+
+    /** Newest timestamp in the head, Long.MIN_VALUE while it is empty. */
+    public long maxTime() {
+        return maxTime.get();
+    }
+
+    /** Whether the head has taken a sample (or was truncated, which fixes its start). */
+    public boolean initialized() {
+        return minTime.get() != Long.MAX_VALUE;
+    }
+
+    public int numSeries() {
+        return series.size();
+    }
+
+    /** The WAL, or null for an in-memory head. */
+    public Wal wal() {
+        return wal;
+    }
+
+    /** The end of the last block cut; samples before it are out of bounds. */
+    public long minValidTime() {
+        return minValidTime;
+    }
+
+    /**
+     * Refuses samples before {@code t} from now on, including samples of appenders already running
+     * when they commit (counted as out of bounds). A block cut calls it before reading the head, so
+     * no sample can land in the block's range after the block was read.
+     */
+    public void raiseMinValidTime(long t) {
+        synchronized (this) {
+            if (t > minValidTime) {
+                minValidTime = t;
+            }
+        }
+    }
+
+    /** Oldest timestamp an appender created now takes (Prometheus's appendableMinValidTime). */
+    public long appendableMinValidTime() {
+        return windowStart(maxTime.get());
+    }
+
+    long windowStart(long headMaxt) {
+        long cw = headMaxt == Long.MIN_VALUE ? Long.MIN_VALUE : headMaxt - options.chunkRange() / 2;
+        return Math.max(cw, minValidTime);
+    }
+
+    /** Whether the head spans more than 1.5 chunk ranges, so a block can be cut from its start (Prometheus's compactable). */
+    public boolean compactable() {
+        return initialized() && maxTime.get() - minTime.get() > options.chunkRange() / 2 * 3;
+    }
+
+    void observeTimes(long batchMin, long batchMax) {
+        minTime.accumulateAndGet(batchMin, Math::min);
+        maxTime.accumulateAndGet(batchMax, Math::max);
+    }
+
+    /**
+     * Drops every chunk whose samples are all before {@code mint} and every series left without
+     * chunks, and refuses samples before {@code mint} from now on; then, with a WAL, checkpoints the
+     * older two thirds of its segments keeping only live series and samples at or after
+     * {@code mint}, and deletes those segments. Call it after the data before {@code mint} is safe
+     * in a block.
+     */
+    public void truncate(long mint) throws IOException {
+        raiseMinValidTime(mint);
+        if (initialized() && minTime.get() >= mint) {
+            return;
+        }
+        minTime.set(mint);
+        maxTime.accumulateAndGet(mint, Math::max);
+        series.forEach(s -> {
+            int dropped;
+            synchronized (s) {
+                dropped = s.truncateBefore(mint);
+            }
+            stats.chunksRemoved.add(dropped);
+        });
+        long[] removed = new long[16];
+        int[] n = {0};
+        long[][] box = {removed};
+        series.removeIf(s -> {
+            synchronized (s) {
+                return !s.hasSamples() && !s.pendingCommit();
+            }
+        }, s -> {
+            if (n[0] == box[0].length) {
+                box[0] = Arrays.copyOf(box[0], n[0] * 2);
+            }
+            box[0][n[0]++] = s.id;
+        });
+        if (n[0] > 0) {
+            long[] ids = Arrays.copyOf(box[0], n[0]);
+            Arrays.sort(ids);
+            postings.delete(id -> Arrays.binarySearch(ids, id) >= 0);
+            stats.seriesRemoved.add(ids.length);
+        }
+        if (wal != null) {
+            WalTruncation.truncate(this, wal, walOptions, mint);
+        }
+    }
+
+    /** Closes the WAL (flushing and fsyncing it). The head's memory stays readable. */
+    @Override
+    public void close() throws IOException {
+        if (wal != null) {
+            wal.close();
+        }
+    }
+}

@@ -1,0 +1,200 @@
+package dev.cairn.tsdb.head;
+
+import dev.cairn.tsdb.chunk.XorAppender;
+import dev.cairn.tsdb.chunk.XorChunk;
+import dev.cairn.tsdb.labels.Labels;
+
+import java.util.Arrays;
+
+/**
+ * One series in the head: its labels, the open XOR chunk being appended to, and the chunks already
+ * completed (as trimmed byte arrays, the exact bytes a block's chunk segment will hold).
+ *
+ * <h2>Memory</h2>
+ * At a million series every field counts: no lock object (the monitor of {@code this} guards the
+ * mutable state, and an uncontended monitor costs nothing), no boxed numbers, completed chunks as
+ * one {@code byte[]} each with their time bounds packed two per entry in one {@code long[]}.
+ *
+ * <h2>Chunk cutting</h2>
+ * As Prometheus's memSeries.appendPreprocessor: a chunk never reaches past {@code nextAt}, the end
+ * of the chunk range its first sample falls in; when the chunk holds a quarter of
+ * {@code samplesPerChunk}, {@code nextAt} is pulled in by {@link #computeChunkEndTime} so the rest of
+ * the range fills evenly sized chunks; a chunk is also cut at twice the target. This is the rule of
+ * Prometheus 2.42, the peer Cairn is checked against; later versions also cut a chunk whose bytes
+ * pass 1005 (chunkenc.MaxBytesPerXORChunkBeforeAppend), which only changes chunks of noisy values.
+ *
+ * <p>Thread-safety: {@link #id} and {@link #labels} are immutable; everything else is read and
+ * written only while holding the monitor of this object.
+ */
+final class MemSeries {
+    private static final byte[][] NO_CHUNKS = new byte[0][];
+    private static final long[] NO_TIMES = new long[0];
+
+    /** Result of {@link #appendable} beyond {@link AppendResult}: an exact duplicate to drop silently. */
+    static final int APPENDABLE = 0;
+    static final int EXACT_DUPLICATE = 1;
+    static final int OUT_OF_ORDER = 2;
+    static final int DUPLICATE = 3;
+
+    final long id;
+    final Labels labels;
+
+    /** Appender of the open chunk; null until the first sample. */
+    private XorAppender app;
+    private long openMinT;
+    /** Newest sample's timestamp; Long.MIN_VALUE while the series has none. */
+    private long maxT = Long.MIN_VALUE;
+    private long lastVBits;
+    /** The open chunk must be cut at the first sample at or after this time. */
+    private long nextAt;
+    private byte[][] closed = NO_CHUNKS;
+    /** minT, maxT of closed[i] at [2i], [2i+1]. */
+    private long[] closedTimes = NO_TIMES;
+    /** An appender has buffered samples for this series and not yet committed or rolled back. */
+    private boolean pendingCommit;
+
+    MemSeries(long id, Labels labels) {
+        this.id = id;
+        this.labels = labels;
+    }
+
+    /** Whether (t, v) may follow the series' newest sample; one of the int codes above. Caller holds the lock. */
+    int appendable(long t, long vBits) {
+        if (maxT == Long.MIN_VALUE || t > maxT) {
+            return APPENDABLE;
+        }
+        if (t == maxT) {
+            // exact duplicates happen in valid setups (federation, retries): accept and drop them
+            return vBits == lastVBits ? EXACT_DUPLICATE : DUPLICATE;
+        }
+        return OUT_OF_ORDER;
+    }
+
+    /**
+     * Appends a sample known to be newer than the newest one. Caller holds the lock.
+     *
+     * @return whether a new chunk was cut for it
+     */
+    boolean append(long t, long vBits, long chunkRange, int samplesPerChunk) {
+        boolean cut = false;
+        if (app == null) {
+            cut(t, chunkRange);
+            cut = true;
+        } else {
+            int n = app.numSamples();
+            if (n == samplesPerChunk / 4) {
+                nextAt = computeChunkEndTime(openMinT, maxT, nextAt, 4);
+            }
+            if (t >= nextAt || n >= samplesPerChunk * 2) {
+                cut(t, chunkRange);
+                cut = true;
+            }
+        }
+        app.appendBits(t, vBits);
+        maxT = t;
+        lastVBits = vBits;
+        return cut;
+    }
+
+    private void cut(long t, long chunkRange) {
+        if (app != null) {
+            int n = closed.length;
+            closed = Arrays.copyOf(closed, n + 1);
+            closed[n] = app.chunk().toByteArray();
+            closedTimes = Arrays.copyOf(closedTimes, 2 * n + 2);
+            closedTimes[2 * n] = openMinT;
+            closedTimes[2 * n + 1] = maxT;
+        }
+        app = new XorChunk().appender();
+        openMinT = t;
+        nextAt = rangeForTimestamp(t, chunkRange);
+    }
+
+    /** End of the chunk range holding {@code t}: Prometheus's rangeForTimestamp (Go's truncating division). */
+    static long rangeForTimestamp(long t, long width) {
+        return (t / width) * width + width;
+    }
+
+    /**
+     * Prometheus's computeChunkEndTime: assuming samples keep arriving at the rate seen in
+     * [start, cur] and the range is 1/ratioToFull full, the end time that splits what remains up to
+     * {@code maxT} into equally sized chunks.
+     */
+    static long computeChunkEndTime(long start, long cur, long maxT, double ratioToFull) {
+        double n = (double) (maxT - start) / ((double) (cur - start + 1) * ratioToFull);
+        if (n <= 1) {
+            return maxT;
+        }
+        return (long) ((double) start + (double) (maxT - start) / Math.floor(n));
+    }
+
+    /** Newest timestamp, or Long.MIN_VALUE. Caller holds the lock. */
+    long maxTime() {
+        return maxT;
+    }
+
+    /** Oldest timestamp still held, or Long.MAX_VALUE. Caller holds the lock. */
+    long minTime() {
+        if (closed.length > 0) {
+            return closedTimes[0];
+        }
+        return app == null ? Long.MAX_VALUE : openMinT;
+    }
+
+    boolean hasSamples() {
+        return app != null;
+    }
+
+    void setPendingCommit(boolean pending) {
+        pendingCommit = pending;
+    }
+
+    boolean pendingCommit() {
+        return pendingCommit;
+    }
+
+    /** Number of chunks held, open one included. Caller holds the lock. */
+    int chunkCount() {
+        return closed.length + (app == null ? 0 : 1);
+    }
+
+    /**
+     * Copies the chunks overlapping [mint, maxt] into {@code out}: the closed ones by reference (they
+     * never change), the open one as a copy of its bytes now, so readers never race the appender.
+     * Caller holds the lock.
+     */
+    void chunksOverlapping(long mint, long maxt, ChunkList out) {
+        for (int i = 0; i < closed.length; i++) {
+            if (closedTimes[2 * i + 1] >= mint && closedTimes[2 * i] <= maxt) {
+                out.add(closed[i], closedTimes[2 * i], closedTimes[2 * i + 1]);
+            }
+        }
+        if (app != null && maxT >= mint && openMinT <= maxt) {
+            out.add(app.chunk().toByteArray(), openMinT, maxT);
+        }
+    }
+
+    /**
+     * Drops chunks whose newest sample is before {@code mint}, the open one included (the series
+     * then has no open chunk and starts a fresh one on its next sample). Caller holds the lock.
+     *
+     * @return the number of chunks dropped
+     */
+    int truncateBefore(long mint) {
+        int drop = 0;
+        while (drop < closed.length && closedTimes[2 * drop + 1] < mint) {
+            drop++;
+        }
+        if (drop > 0) {
+            closed = drop == closed.length ? NO_CHUNKS : Arrays.copyOfRange(closed, drop, closed.length);
+            closedTimes = drop * 2 == closedTimes.length ? NO_TIMES
+                    : Arrays.copyOfRange(closedTimes, 2 * drop, closedTimes.length);
+        }
+        if (app != null && maxT < mint) {
+            app = null;
+            drop++;
+            // maxT and lastVBits stay: a later sample must still be newer than what was cut into a block
+        }
+        return drop;
+    }
+}

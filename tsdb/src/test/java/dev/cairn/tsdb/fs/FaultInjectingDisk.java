@@ -1,0 +1,130 @@
+package dev.cairn.tsdb.fs;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * A {@link Disk} over the local one that fails on command, as a full or dying disk does: appends
+ * after a byte budget write only the part that fits and then throw "No space left on device";
+ * fsyncs throw once armed, or take a set time. Counts fsyncs. Thread-safe.
+ */
+public final class FaultInjectingDisk implements Disk {
+    private final Disk real = Disk.local();
+    private final AtomicLong appendBudget = new AtomicLong(Long.MAX_VALUE);
+    private final AtomicBoolean failFsync = new AtomicBoolean();
+    private final AtomicLong appended = new AtomicLong();
+    private final AtomicLong fsyncs = new AtomicLong();
+    private final AtomicLong syncedBytes = new AtomicLong();
+    private volatile long fsyncDelayNanos;
+
+    /** From now on, only {@code bytes} more bytes can be appended (across all files). */
+    public void failAppendsAfter(long bytes) {
+        appendBudget.set(bytes);
+    }
+
+    /** Every fsync from now on throws. */
+    public void failFsyncs() {
+        failFsync.set(true);
+    }
+
+    /** Every fsync takes at least this long, as on a slow disk. */
+    public void slowFsyncs(long nanos) {
+        fsyncDelayNanos = nanos;
+    }
+
+    public long bytesAppended() {
+        return appended.get();
+    }
+
+    /** Successful file fsyncs so far. */
+    public long fsyncCount() {
+        return fsyncs.get();
+    }
+
+    /** The bytes appended (to any file) before the start of the latest successful fsync. */
+    public long bytesSyncedAtLeast() {
+        return syncedBytes.get();
+    }
+
+    @Override
+    public AppendFile openAppend(Path file) throws IOException {
+        AppendFile f = real.openAppend(file);
+        return new AppendFile() {
+            @Override
+            public void append(byte[] b, int off, int len) throws IOException {
+                long budget = appendBudget.getAndAccumulate(len, (have, want) -> Math.max(0, have - want));
+                if (budget < len) {
+                    int part = (int) budget;
+                    if (part > 0) {
+                        f.append(b, off, part); // a torn write: the prefix that fit
+                        appended.addAndGet(part);
+                    }
+                    throw new IOException("No space left on device (injected) writing " + file);
+                }
+                f.append(b, off, len);
+                appended.addAndGet(len);
+            }
+
+            @Override
+            public void fsync() throws IOException {
+                if (failFsync.get()) {
+                    throw new IOException("Input/output error (injected) syncing " + file);
+                }
+                long covered = appended.get();
+                long delay = fsyncDelayNanos;
+                if (delay > 0) {
+                    java.util.concurrent.locks.LockSupport.parkNanos(delay);
+                }
+                f.fsync();
+                fsyncs.incrementAndGet();
+                syncedBytes.accumulateAndGet(covered, Math::max);
+            }
+
+            @Override
+            public void truncate(long size) throws IOException {
+                f.truncate(size);
+            }
+
+            @Override
+            public long size() throws IOException {
+                return f.size();
+            }
+
+            @Override
+            public void close() throws IOException {
+                f.close();
+            }
+        };
+    }
+
+    @Override
+    public void createDirectories(Path dir) throws IOException {
+        real.createDirectories(dir);
+    }
+
+    @Override
+    public void rename(Path from, Path to) throws IOException {
+        real.rename(from, to);
+    }
+
+    @Override
+    public void delete(Path path) throws IOException {
+        real.delete(path);
+    }
+
+    @Override
+    public void syncDir(Path dir) throws IOException {
+        if (failFsync.get()) {
+            throw new IOException("Input/output error (injected) syncing directory " + dir);
+        }
+        real.syncDir(dir);
+    }
+
+    @Override
+    public List<String> list(Path dir) throws IOException {
+        return real.list(dir);
+    }
+}
