@@ -67,6 +67,15 @@ public final class PrometheusProcess implements AutoCloseable {
         return URI.create("http://127.0.0.1:" + port + pathAndQuery);
     }
 
+    /** Prometheus's whole log so far. */
+    public String log() {
+        try {
+            return Files.readString(log);
+        } catch (IOException e) {
+            return "(no log: " + e + ")";
+        }
+    }
+
     /** The last lines of Prometheus's log, for failure messages. */
     public String logTail() {
         try {
