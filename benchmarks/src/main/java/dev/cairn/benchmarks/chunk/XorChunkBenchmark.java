@@ -90,4 +90,14 @@ public class XorChunkBenchmark {
         bh.consume(ts);
         bh.consume(sum);
     }
+
+    /** The iterate loop with a checksum result, for {@link XorChunkCpuTime}. */
+    long sumTimestamps() {
+        XorIterator it = chunk.iterator(reuse);
+        long sum = 0;
+        while (it.next()) {
+            sum += it.atT() ^ it.atVBits();
+        }
+        return sum;
+    }
 }

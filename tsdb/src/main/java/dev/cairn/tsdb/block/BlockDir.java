@@ -1,5 +1,8 @@
 package dev.cairn.tsdb.block;
 
+import dev.cairn.tsdb.storage.MergeQuerier;
+import dev.cairn.tsdb.storage.Querier;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -75,6 +78,20 @@ public final class BlockDir implements AutoCloseable {
 
     public List<Failure> failures() {
         return failures;
+    }
+
+    /**
+     * A querier over [mint, maxt] (inclusive) of every block overlapping it, merged; what
+     * {@code promtool tsdb dump} reads (blocks only: no head, no WAL).
+     */
+    public Querier querier(long mint, long maxt) {
+        List<Querier> qs = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.meta().overlapsClosed(mint, maxt)) {
+                qs.add(b.querier(mint, maxt));
+            }
+        }
+        return new MergeQuerier(qs);
     }
 
     @Override

@@ -97,6 +97,8 @@ public final class BlockWriter implements Closeable {
     private long numChunks;
     private boolean committed;
     private boolean closed;
+    /** Called before each commit step; tests throw from it to stand in for a crash there. */
+    private java.util.function.Consumer<String> stageHook = stage -> { };
 
     private BlockWriter(Path parent, Options options) throws IOException {
         this.parent = parent;
@@ -115,6 +117,11 @@ public final class BlockWriter implements Closeable {
     /** Starts a block to be named {@code options.ulid()} under {@code parent}. */
     public static BlockWriter create(Path parent, Options options) throws IOException {
         return new BlockWriter(parent, options);
+    }
+
+    /** For crash tests: {@code hook} runs before the steps "index", "tombstones", "meta", "rename". */
+    void stageHook(java.util.function.Consumer<String> hook) {
+        this.stageHook = hook;
     }
 
     /** Series added so far that had samples. */
@@ -216,7 +223,9 @@ public final class BlockWriter implements Closeable {
             throw new IllegalStateException("block " + options.ulid() + ": samples span [" + minT + ", " + maxT
                     + "], outside the block range [" + mint + ", " + maxt + ")");
         }
+        stageHook.accept("index");
         writeIndex();
+        stageHook.accept("tombstones");
         TombstonesFile.write(tmp, Tombstones.EMPTY);
         BlockCompaction compaction = options.compaction() != null ? options.compaction()
                 : BlockCompaction.level1(options.ulid());
@@ -229,12 +238,14 @@ public final class BlockWriter implements Closeable {
             files.sort((a, b) -> a.relPath().compareTo(b.relPath()));
             meta = meta.withThanos(options.thanos().withFiles(files));
         }
+        stageHook.accept("meta");
         MetaJson.write(tmp, meta);
         DurableFiles.syncDir(tmp);
         Path dir = dir();
         if (Files.exists(dir)) {
             throw new IOException("cannot commit block: " + dir + " already exists");
         }
+        stageHook.accept("rename");
         DurableFiles.renameDurably(tmp, dir);
         committed = true;
         closed = true;

@@ -2,7 +2,6 @@ package dev.cairn.tsdb.block;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-import java.util.Iterator;
 import java.util.Map;
 
 /**
@@ -28,10 +27,8 @@ final class GoJson {
                 return;
             }
             sb.append('{');
-            Iterator<Map.Entry<String, JsonNode>> it = n.fields();
             boolean first = true;
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 sb.append(first ? "\n" : ",\n");
                 first = false;
                 indent(sb, depth + 1);

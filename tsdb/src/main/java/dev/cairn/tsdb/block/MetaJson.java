@@ -14,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -34,6 +33,8 @@ public final class MetaJson {
 
     private static final ObjectMapper MAPPER = new ObjectMapper();
     private static final JsonNodeFactory F = JsonNodeFactory.instance;
+    private static final java.util.Set<String> KNOWN_THANOS_FIELDS =
+            java.util.Set.of("version", "labels", "downsample", "source", "segment_files", "files");
 
     private MetaJson() {
     }
@@ -126,9 +127,7 @@ public final class MetaJson {
         JsonNode l = t.get("labels");
         if (l != null && !l.isNull()) {
             f.object(l, "thanos.labels");
-            Iterator<Map.Entry<String, JsonNode>> it = l.fields();
-            while (it.hasNext()) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : l.properties()) {
                 labels.put(e.getKey(), f.text(e.getValue(), "thanos.labels." + e.getKey()));
             }
         }
@@ -161,7 +160,13 @@ public final class MetaJson {
             }
             files.add(new ThanosFile(rel, size, hashFunc, hash));
         }
-        return new ThanosMeta(version, labels, resolution, source, segments, files);
+        Map<String, JsonNode> extra = new LinkedHashMap<>();
+        for (Map.Entry<String, JsonNode> e : t.properties()) {
+            if (!KNOWN_THANOS_FIELDS.contains(e.getKey())) {
+                extra.put(e.getKey(), e.getValue());
+            }
+        }
+        return new ThanosMeta(version, labels, resolution, source, segments, files, extra);
     }
 
     /** The JSON text for {@code meta}, as Prometheus (no thanos section) or Thanos would write it. */
@@ -229,6 +234,8 @@ public final class MetaJson {
                     }
                 }
             }
+            // Fields we do not model go back as read, after ours (Thanos's order for the usual ones).
+            t.extra().forEach((k, v) -> th.set(k, v.deepCopy()));
         }
         // Prometheus writes MarshalIndent output (no newline), Thanos a json.Encoder line (newline).
         String text = GoJson.print(root) + (t != null ? "\n" : "");

@@ -1,5 +1,8 @@
 package dev.cairn.tsdb.block;
 
+import com.fasterxml.jackson.databind.JsonNode;
+
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -14,9 +17,11 @@ import java.util.TreeMap;
  * @param source               who made the block: "sidecar", "receive", "compactor", ...
  * @param segmentFiles         names of the chunk segment files, sorted (deprecated in Thanos, still read)
  * @param files                every file of the block directory with its size, sorted by path
+ * @param extra                other fields of the section (index_stats, rewrites, extensions, upload_time...)
+ *                             as read, kept so that rewriting a Thanos meta.json does not drop them
  */
 public record ThanosMeta(int version, Map<String, String> labels, long downsampleResolution, String source,
-                         List<String> segmentFiles, List<ThanosFile> files) {
+                         List<String> segmentFiles, List<ThanosFile> files, Map<String, JsonNode> extra) {
     public static final String SOURCE_SIDECAR = "sidecar";
     public static final String SOURCE_RECEIVE = "receive";
     public static final String SOURCE_COMPACTOR = "compactor";
@@ -26,6 +31,14 @@ public record ThanosMeta(int version, Map<String, String> labels, long downsampl
         labels = java.util.Collections.unmodifiableMap(new TreeMap<>(labels));
         segmentFiles = List.copyOf(segmentFiles);
         files = List.copyOf(files);
+        Map<String, JsonNode> copy = new LinkedHashMap<>();
+        extra.forEach((k, v) -> copy.put(k, v.deepCopy()));
+        extra = java.util.Collections.unmodifiableMap(copy);
+    }
+
+    public ThanosMeta(int version, Map<String, String> labels, long downsampleResolution, String source,
+                      List<String> segmentFiles, List<ThanosFile> files) {
+        this(version, labels, downsampleResolution, source, segmentFiles, files, Map.of());
     }
 
     public ThanosMeta(Map<String, String> labels, long downsampleResolution, String source) {
@@ -33,6 +46,6 @@ public record ThanosMeta(int version, Map<String, String> labels, long downsampl
     }
 
     public ThanosMeta withFiles(List<ThanosFile> newFiles) {
-        return new ThanosMeta(version, labels, downsampleResolution, source, segmentFiles, newFiles);
+        return new ThanosMeta(version, labels, downsampleResolution, source, segmentFiles, newFiles, extra);
     }
 }

@@ -70,11 +70,11 @@ public final class ChunkSegmentReader implements Closeable {
         for (int i = 0; i < names.length; i++) {
             long want = i + 1;
             if (seqs.get(i) != want) {
-                throw new CorruptionException(ChunkSegments.file(dir, (int) want).toString(), -1,
-                    "segment file " + ChunkSegments.fileName((int) want) + " is missing (found " + describe(seqs)
+                throw new CorruptionException(ChunkSegments.file(dir, want).toString(), -1,
+                    "segment file " + ChunkSegments.fileName(want) + " is missing (found " + describe(seqs)
                         + "); chunk references count segments from 000001 without gaps, so this block cannot be read");
             }
-            names[i] = ChunkSegments.file(dir, (int) want).toString();
+            names[i] = ChunkSegments.file(dir, want).toString();
         }
         ByteBuffer[] maps = new ByteBuffer[names.length];
         long total = 0;
@@ -88,7 +88,7 @@ public final class ChunkSegmentReader implements Closeable {
     private static String describe(List<Long> seqs) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < seqs.size() && i < 5; i++) {
-            sb.append(i == 0 ? "" : ", ").append(ChunkSegments.fileName(seqs.get(i).intValue()));
+            sb.append(i == 0 ? "" : ", ").append(ChunkSegments.fileName(seqs.get(i)));
         }
         if (seqs.size() > 5) {
             sb.append(", … (").append(seqs.size()).append(" files)");
@@ -155,16 +155,16 @@ public final class ChunkSegmentReader implements Closeable {
         if (segs == null) {
             throw new IllegalStateException("chunk reader for " + dir + " is closed");
         }
-        int index = (int) (ref >>> 32);
+        long index = ref >>> 32;
         long offset = ref & 0xFFFFFFFFL;
-        if (index < 0 || index >= segs.length) {
+        if (index >= segs.length) {
             throw new CorruptionException(ChunkSegments.file(dir, index + 1).toString(), offset,
                 "chunk reference 0x" + Long.toHexString(ref) + " points into segment file "
                     + ChunkSegments.fileName(index + 1) + ", which does not exist (the directory has "
                     + segs.length + " segment files)");
         }
-        String name = names[index];
-        ByteBuffer seg = segs[index];
+        String name = names[(int) index];
+        ByteBuffer seg = segs[(int) index];
         if (offset < ChunkSegments.HEADER_SIZE || offset >= seg.limit()) {
             throw new CorruptionException(name, offset, "chunk reference 0x" + Long.toHexString(ref)
                 + " points outside the chunks of this " + seg.limit() + "-byte segment");

@@ -33,12 +33,12 @@ public final class ChunkSegments {
     }
 
     /** The file name of segment {@code seq} (1-based): {@code 000001}. */
-    public static String fileName(int seq) {
-        String s = Integer.toString(seq);
+    public static String fileName(long seq) {
+        String s = Long.toString(seq);
         return s.length() >= 6 ? s : "000000".substring(s.length()) + s;
     }
 
-    public static Path file(Path dir, int seq) {
+    public static Path file(Path dir, long seq) {
         return dir.resolve(fileName(seq));
     }
 

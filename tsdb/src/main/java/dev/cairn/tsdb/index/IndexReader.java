@@ -25,39 +25,40 @@ import java.util.List;
  * indices, which reading never uses, included).
  *
  * <p>Thread-safe: all reads are absolute and the symbol cache tolerates races. Files of 2 GiB and
- * more are not supported yet (one mapping). After {@link #close()} no method may be called.
+ * more are mapped in overlapping 2 GiB windows ({@link IndexBytes}); a single section over 1 GiB
+ * in such a file is refused. After {@link #close()} no method may be called.
  */
 public final class IndexReader implements PostingsIndex, Closeable {
-    private final ByteReader file;
+    private final IndexBytes bytes;
     private final Toc toc;
     private final Symbols symbols;
     private final PostingsTable table;
     private final long seriesEnd;
 
-    private IndexReader(ByteReader file, SymbolTable interner) {
-        this.file = file;
-        if (file.limit() < IndexFormat.HEADER_LEN + IndexFormat.TOC_LEN) {
-            throw new CorruptionException(file.file(), 0, "index of " + file.limit()
+    private IndexReader(IndexBytes bytes, SymbolTable interner) {
+        this.bytes = bytes;
+        if (bytes.size() < IndexFormat.HEADER_LEN + IndexFormat.TOC_LEN) {
+            throw new CorruptionException(bytes.name(), 0, "index of " + bytes.size()
                     + " bytes is shorter than a header and a table of contents");
         }
-        ByteReader h = file.slice(0, IndexFormat.HEADER_LEN);
+        ByteReader h = bytes.range(0, IndexFormat.HEADER_LEN);
         int magic = h.getBE32();
         if (magic != IndexFormat.MAGIC) {
-            throw new CorruptionException(file.file(), 0, String.format(
+            throw new CorruptionException(bytes.name(), 0, String.format(
                     "bad magic number 0x%08X, expected 0x%08X: not a Prometheus index file", magic, IndexFormat.MAGIC));
         }
         int version = h.getByte();
         if (version == IndexFormat.V1) {
-            throw new CorruptionException(file.file(), 4, "index format v1 not supported; only v2 is. "
+            throw new CorruptionException(bytes.name(), 4, "index format v1 not supported; only v2 is. "
                     + "Rewrite the block with a current Prometheus (compaction does) before using it");
         }
         if (version != IndexFormat.V2) {
-            throw new CorruptionException(file.file(), 4, "unknown index format version " + version + "; only v2 is supported");
+            throw new CorruptionException(bytes.name(), 4, "unknown index format version " + version + "; only v2 is supported");
         }
-        this.toc = readToc(file);
-        this.symbols = new Symbols(file, toc.symbols(), interner);
-        this.table = new PostingsTable(file, toc.postingsTable());
-        long end = file.limit() - IndexFormat.TOC_LEN;
+        this.toc = readToc(bytes);
+        this.symbols = new Symbols(section(bytes, toc.symbols(), "symbol table"), interner);
+        this.table = new PostingsTable(section(bytes, toc.postingsTable(), "postings offset table"));
+        long end = bytes.size() - IndexFormat.TOC_LEN;
         this.seriesEnd = toc.labelIndices() != 0 ? toc.labelIndices() : end;
     }
 
@@ -69,32 +70,34 @@ public final class IndexReader implements PostingsIndex, Closeable {
     /** @param interner shares label strings with other readers and the head; null for none */
     public static IndexReader open(Path path, SymbolTable interner) throws IOException {
         try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
-            long size = ch.size();
-            if (size >= Integer.MAX_VALUE) {
-                throw new IOException(path + ": index files of 2 GiB and more (" + size + " bytes) are not supported yet");
-            }
-            ByteBuffer buf = ch.map(FileChannel.MapMode.READ_ONLY, 0, size);
-            return new IndexReader(new ByteReader(buf, path.toString(), 0), interner);
+            return new IndexReader(IndexBytes.map(ch, path.toString()), interner);
+        }
+    }
+
+    /** Maps {@code path} in overlapping windows of {@code 2 × step} bytes, as files of 2 GiB and more are. */
+    static IndexReader openWindowed(Path path, long step) throws IOException {
+        try (FileChannel ch = FileChannel.open(path, StandardOpenOption.READ)) {
+            return new IndexReader(IndexBytes.mapWindows(ch, path.toString(), ch.size(), step), null);
         }
     }
 
     /** Over bytes already in memory (a downloaded object, a test); {@code name} is used in errors. */
     public static IndexReader of(ByteBuffer bytes, String name, SymbolTable interner) {
-        return new IndexReader(new ByteReader(bytes.slice(), name, 0), interner);
+        return new IndexReader(IndexBytes.of(bytes, name), interner);
     }
 
-    private static Toc readToc(ByteReader file) {
-        int at = file.limit() - IndexFormat.TOC_LEN;
-        ByteReader r = file.slice(at, IndexFormat.TOC_LEN);
-        int want = file.slice(at + IndexFormat.TOC_LEN - 4, 4).getBE32();
+    private static Toc readToc(IndexBytes bytes) {
+        long at = bytes.size() - IndexFormat.TOC_LEN;
+        ByteReader r = bytes.range(at, IndexFormat.TOC_LEN);
+        int want = r.slice(IndexFormat.TOC_LEN - 4, 4).getBE32();
         if (r.crc32c(0, IndexFormat.TOC_LEN - 4) != want) {
-            throw new CorruptionException(file.file(), at, "table of contents checksum mismatch");
+            throw new CorruptionException(bytes.name(), at, "table of contents checksum mismatch");
         }
         long[] v = new long[6];
         for (int i = 0; i < 6; i++) {
             v[i] = r.getBE64();
             if (v[i] < 0 || v[i] > at || (v[i] != 0 && v[i] < IndexFormat.HEADER_LEN)) {
-                throw new CorruptionException(file.file(), at + 8L * i, "section offset " + v[i] + " outside of the file");
+                throw new CorruptionException(bytes.name(), at + 8L * i, "section offset " + v[i] + " outside of the file");
             }
         }
         return new Toc(v[0], v[1], v[2], v[3], v[4], v[5]);
@@ -104,29 +107,30 @@ public final class IndexReader implements PostingsIndex, Closeable {
      * A section made of a 4-byte length, that many bytes and their CRC32C: checks the checksum and
      * returns the body.
      */
-    static ByteReader section(ByteReader file, long at, String what) {
-        if (at < 0 || at > file.limit() - 8) {
-            throw new CorruptionException(file.file(), at, what + " starts past the end of the file");
+    static ByteReader section(IndexBytes bytes, long at, String what) {
+        if (at < 0 || at > bytes.size() - 8) {
+            throw new CorruptionException(bytes.name(), Math.max(at, 0), what + " starts past the end of the file");
         }
-        int len = file.slice((int) at, 4).getBE32();
-        if (len < 0 || at + 4 + len + 4 > file.limit()) {
-            throw new CorruptionException(file.file(), at, what + " of " + Integer.toUnsignedString(len)
-                    + " bytes runs past the end of the file (" + file.limit() + " bytes)");
+        long len = bytes.range(at, 4).getBE32() & 0xFFFFFFFFL;
+        if (at + 4 + len + 4 > bytes.size()) {
+            throw new CorruptionException(bytes.name(), at, what + " of " + len
+                    + " bytes runs past the end of the file (" + bytes.size() + " bytes)");
         }
-        int body = (int) at + 4;
-        int want = file.slice(body + len, 4).getBE32();
-        if (file.crc32c(body, len) != want) {
-            throw new CorruptionException(file.file(), at, what + " checksum mismatch");
+        ByteReader r = bytes.range(at + 4, len + 4);
+        int body = (int) len;
+        int want = r.slice(body, 4).getBE32();
+        if (r.crc32c(0, body) != want) {
+            throw new CorruptionException(bytes.name(), at, what + " checksum mismatch");
         }
-        return file.slice(body, len);
+        return r.slice(0, body);
     }
 
     public String file() {
-        return file.file();
+        return bytes.name();
     }
 
     public long size() {
-        return file.limit();
+        return bytes.size();
     }
 
     public int symbolCount() {
@@ -188,16 +192,16 @@ public final class IndexReader implements PostingsIndex, Closeable {
         if (off < 0) {
             return Postings.EMPTY;
         }
-        ByteReader body = section(file, off, "postings list");
+        ByteReader body = section(bytes, off, "postings list");
         int n = body.getBE32();
         if (n < 0 || (long) n * 4 != body.remaining()) {
-            throw new CorruptionException(file.file(), off, "postings list of " + body.remaining()
+            throw new CorruptionException(bytes.name(), off, "postings list of " + body.remaining()
                     + " bytes cannot hold " + Integer.toUnsignedString(n) + " 4-byte refs");
         }
         if (n == 0) {
             return Postings.EMPTY;
         }
-        return new BigEndianPostings(file.buffer(), (int) (body.base() - file.base()) + 4, n);
+        return new BigEndianPostings(body.buffer(), 4, n);
     }
 
     /**
@@ -211,7 +215,7 @@ public final class IndexReader implements PostingsIndex, Closeable {
         if (ref < 0 || off < toc.series() || off >= seriesEnd || ref > 0xFFFFFFFFL) {
             return false;
         }
-        ByteReader r = file.slice((int) off, (int) (seriesEnd - off));
+        ByteReader r = bytes.rangeFrom(off, seriesEnd);
         int len = r.getUvarintInt();
         int bodyAt = r.position();
         if (len > r.remaining() - 4) {
@@ -219,7 +223,7 @@ public final class IndexReader implements PostingsIndex, Closeable {
         }
         int want = r.slice(bodyAt + len, 4).getBE32();
         if (r.crc32c(bodyAt, len) != want) {
-            throw new CorruptionException(file.file(), off, "series entry checksum mismatch (ref " + ref + ")");
+            throw new CorruptionException(bytes.name(), off, "series entry checksum mismatch (ref " + ref + ")");
         }
         decodeSeries(r.slice(bodyAt, len), into);
         return true;
@@ -238,7 +242,7 @@ public final class IndexReader implements PostingsIndex, Closeable {
             long nameRef = d.getUvarint();
             long valueRef = d.getUvarint();
             if (nameRef <= lastName) {
-                throw new CorruptionException(file.file(), at, "series label names not sorted and unique");
+                throw new CorruptionException(bytes.name(), at, "series label names not sorted and unique");
             }
             lastName = nameRef;
             kv[2 * i] = symbols.lookup(nameRef, at);
@@ -274,7 +278,7 @@ public final class IndexReader implements PostingsIndex, Closeable {
 
     /** Checks every section of the file; throws {@link CorruptionException} at the first problem. */
     public void verify() {
-        new IndexVerifier(file, toc, symbols, table, this).run();
+        new IndexVerifier(bytes, toc, symbols, table, this).run();
     }
 
     Toc toc() {

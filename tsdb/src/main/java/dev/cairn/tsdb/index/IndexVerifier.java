@@ -3,11 +3,10 @@ package dev.cairn.tsdb.index;
 import dev.cairn.tsdb.encoding.ByteReader;
 import dev.cairn.tsdb.encoding.CorruptionException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 /**
  * Walks every section of an index file in file order and checks what reading alone would not:
@@ -16,13 +15,13 @@ import java.util.Set;
  * kind, and that the all-postings list names exactly the series in the file.
  */
 final class IndexVerifier {
-    private final ByteReader file;
+    private final IndexBytes file;
     private final Toc toc;
     private final Symbols symbols;
     private final PostingsTable table;
     private final IndexReader reader;
 
-    IndexVerifier(ByteReader file, Toc toc, Symbols symbols, PostingsTable table, IndexReader reader) {
+    IndexVerifier(IndexBytes file, Toc toc, Symbols symbols, PostingsTable table, IndexReader reader) {
         this.file = file;
         this.toc = toc;
         this.symbols = symbols;
@@ -36,7 +35,9 @@ final class IndexVerifier {
         expectAt(toc.series(), symbolsEnd, "series section");
 
         // series, 16-byte aligned
-        List<Long> seriesRefs = new ArrayList<>();
+        // both grow in ascending order, so membership is a binary search
+        long[] seriesRefs = new long[1024];
+        int nSeries = 0;
         SeriesBuilder sb = new SeriesBuilder();
         long pos = toc.series();
         long seriesEnd = reader.seriesEnd();
@@ -47,13 +48,16 @@ final class IndexVerifier {
             }
             long ref = pos / IndexFormat.SERIES_ALIGN;
             reader.series(ref, sb);
-            seriesRefs.add(ref);
-            ByteReader r = file.slice((int) pos, (int) (seriesEnd - pos));
+            if (nSeries == seriesRefs.length) {
+                seriesRefs = Arrays.copyOf(seriesRefs, nSeries * 2);
+            }
+            seriesRefs[nSeries++] = ref;
+            ByteReader r = file.rangeFrom(pos, seriesEnd);
             int len = r.getUvarintInt();
             pos += r.position() + len + 4;
         }
         if (pos != seriesEnd) {
-            throw new CorruptionException(file.file(), seriesEnd, "last series entry runs past the series section");
+            throw new CorruptionException(file.name(), seriesEnd, "last series entry runs past the series section");
         }
 
         // label indices, 4-byte aligned, until the postings
@@ -68,7 +72,7 @@ final class IndexVerifier {
             int names = body.getBE32();
             int entries = body.getBE32();
             if (names != 1 || entries < 0 || (long) entries * 4 != body.remaining()) {
-                throw new CorruptionException(file.file(), pos, "label index with " + names + " names and "
+                throw new CorruptionException(file.name(), pos, "label index with " + names + " names and "
                         + entries + " entries in " + body.remaining() + " bytes");
             }
             List<String> values = new ArrayList<>(entries);
@@ -82,8 +86,8 @@ final class IndexVerifier {
         expectAt(pos, toc.postings(), "end of the label indices");
 
         // postings lists, 4-byte aligned, until the label offset table
-        Set<Long> seriesSet = new HashSet<>(seriesRefs);
-        Map<Long, long[]> postings = new HashMap<>();
+        long[] listStarts = new long[1024];
+        int nLists = 0;
         pos = toc.postings();
         while (pos < toc.labelIndicesTable()) {
             pos = skipPadding(pos, IndexFormat.LIST_ALIGN, toc.labelIndicesTable());
@@ -93,17 +97,21 @@ final class IndexVerifier {
             ByteReader body = IndexReader.section(file, pos, "postings list");
             int n = body.getBE32();
             if (n < 0 || (long) n * 4 != body.remaining()) {
-                throw new CorruptionException(file.file(), pos, "postings list of " + body.remaining() + " bytes for " + n + " refs");
+                throw new CorruptionException(file.name(), pos, "postings list of " + body.remaining() + " bytes for " + n + " refs");
             }
-            long[] refs = new long[n];
+            long prev = -1;
             for (int i = 0; i < n; i++) {
-                refs[i] = body.getBE32() & 0xFFFFFFFFL;
-                if ((i > 0 && refs[i] <= refs[i - 1]) || !seriesSet.contains(refs[i])) {
-                    throw new CorruptionException(file.file(), body.base() + body.position() - 4,
-                            "postings ref " + refs[i] + " out of order or not a series");
+                long ref = body.getBE32() & 0xFFFFFFFFL;
+                if (ref <= prev || Arrays.binarySearch(seriesRefs, 0, nSeries, ref) < 0) {
+                    throw new CorruptionException(file.name(), body.base() + body.position() - 4,
+                            "postings ref " + ref + " out of order or not a series");
                 }
+                prev = ref;
             }
-            postings.put(pos, refs);
+            if (nLists == listStarts.length) {
+                listStarts = Arrays.copyOf(listStarts, nLists * 2);
+            }
+            listStarts[nLists++] = pos;
             pos += 8 + body.limit();
         }
         expectAt(pos, toc.labelIndicesTable(), "end of the postings lists");
@@ -114,43 +122,45 @@ final class IndexVerifier {
         for (int i = 0; i < count; i++) {
             long at = lt.base() + lt.position();
             if (lt.getUvarint() != 1) {
-                throw new CorruptionException(file.file(), at, "label offset table entry with a key count other than 1");
+                throw new CorruptionException(file.name(), at, "label offset table entry with a key count other than 1");
             }
             String name = lt.getUvarintString();
             long off = lt.getUvarint();
             List<String> values = labelIndices.get(off);
             if (values == null || !values.equals(table.values(name))) {
-                throw new CorruptionException(file.file(), at, "label offset table entry for " + name
+                throw new CorruptionException(file.name(), at, "label offset table entry for " + name
                         + " does not point at a label index holding its values");
             }
         }
         if (lt.remaining() != 0 || count != labelIndices.size()) {
-            throw new CorruptionException(file.file(), toc.labelIndicesTable(), "label offset table has "
+            throw new CorruptionException(file.name(), toc.labelIndicesTable(), "label offset table has "
                     + count + " entries for " + labelIndices.size() + " label indices");
         }
         expectAt(toc.postingsTable(), toc.labelIndicesTable() + 8 + lt.limit(), "postings offset table");
 
         // postings offset table: every offset points at a postings list
+        long[] starts = listStarts;
+        int nStarts = nLists;
         table.forEach((name, value, offset, entryAt) -> {
-            if (!postings.containsKey(offset)) {
-                throw new CorruptionException(file.file(), entryAt, "postings offset " + offset + " of "
+            if (Arrays.binarySearch(starts, 0, nStarts, offset) < 0) {
+                throw new CorruptionException(file.name(), entryAt, "postings offset " + offset + " of "
                         + name + "=" + value + " is not the start of a postings list");
             }
         });
         long tableEnd = toc.postingsTable() + 8 + IndexReader.section(file, toc.postingsTable(), "postings offset table").limit();
-        expectAt(file.limit() - IndexFormat.TOC_LEN, tableEnd, "table of contents");
+        expectAt(file.size() - IndexFormat.TOC_LEN, tableEnd, "table of contents");
 
         long[] all = ListPostings.expand(reader.allPostings());
-        if (all.length != seriesRefs.size()) {
-            throw new CorruptionException(file.file(), toc.postingsTable(), "all-postings list has " + all.length
-                    + " refs for " + seriesRefs.size() + " series");
+        if (all.length != nSeries) {
+            throw new CorruptionException(file.name(), toc.postingsTable(), "all-postings list has " + all.length
+                    + " refs for " + nSeries + " series");
         }
     }
 
     private long skipPadding(long pos, int align, long end) {
         while (pos % align != 0 && pos < end) {
-            if (file.slice((int) pos, 1).getByte() != 0) {
-                throw new CorruptionException(file.file(), pos, "non-zero padding byte");
+            if (file.range(pos, 1).getByte() != 0) {
+                throw new CorruptionException(file.name(), pos, "non-zero padding byte");
             }
             pos++;
         }
@@ -159,7 +169,7 @@ final class IndexVerifier {
 
     private void expectAt(long actual, long expected, String what) {
         if (actual != expected) {
-            throw new CorruptionException(file.file(), actual, what + " at offset " + actual + ", expected " + expected);
+            throw new CorruptionException(file.name(), actual, what + " at offset " + actual + ", expected " + expected);
         }
     }
 }

@@ -46,11 +46,19 @@ public final class MemPostings implements PostingsIndex {
             size++;
         }
 
-        /** Removes deleted ids into a new array; returns the new size. */
+        /** Removes deleted ids into a new array (the old one stays as snapshots saw it); returns the new size. */
         int removeIf(LongPredicate deleted) {
+            int first = 0;
+            while (first < size && !deleted.test(refs[first])) {
+                first++;
+            }
+            if (first == size) {
+                return size; // unchanged lists are not copied
+            }
             long[] n = new long[Math.max(4, size)];
-            int j = 0;
-            for (int i = 0; i < size; i++) {
+            System.arraycopy(refs, 0, n, 0, first);
+            int j = first;
+            for (int i = first + 1; i < size; i++) {
                 if (!deleted.test(refs[i])) {
                     n[j++] = refs[i];
                 }

@@ -23,21 +23,21 @@ final class PostingsTable {
     private record Name(String name, int firstSample, int count) {
     }
 
-    private final ByteReader file;
+    private final ByteReader body;
     private final Map<String, Name> byName = new HashMap<>();
     private final List<String> names;
-    /** Absolute offsets of sampled entries. */
+    /** Offsets, relative to the table body, of sampled entries. */
     private final int[] samples;
 
-    PostingsTable(ByteReader file, long at) {
-        this.file = file;
-        ByteReader body = IndexReader.section(file, at, "postings offset table");
-        int count = body.getBE32();
-        if (count < 0 || count > body.remaining() / 4) {
-            throw body.corrupt("postings offset table entry count " + Integer.toUnsignedString(count)
-                    + " impossible for " + body.remaining() + " bytes");
+    /** @param body the table after its length field, checksum verified */
+    PostingsTable(ByteReader body) {
+        this.body = body;
+        ByteReader r = body.slice(0, body.limit());
+        int count = r.getBE32();
+        if (count < 0 || count > r.remaining() / 4) {
+            throw r.corrupt("postings offset table entry count " + Integer.toUnsignedString(count)
+                    + " impossible for " + r.remaining() + " bytes");
         }
-        int base = (int) (body.base() - file.base());
         List<String> nameList = new ArrayList<>();
         int[] s = new int[count / SAMPLE + 16];
         int ns = 0;
@@ -48,26 +48,23 @@ final class PostingsTable {
         String curName = null;
         int curFirstSample = 0;
         int curCount = 0;
-        ByteBuffer buf = file.buffer();
+        ByteBuffer buf = body.buffer();
         for (int e = 0; e < count; e++) {
-            int entryPos = base + body.position();
-            if (body.getUvarint() != 2) {
-                throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset table entry with a key count other than 2");
+            int entryPos = r.position();
+            if (r.getUvarint() != 2) {
+                throw corrupt(entryPos, "postings offset table entry with a key count other than 2");
             }
-            int nameLen = body.getUvarintInt();
-            int nameStart = base + body.position();
-            body.skip(nameLen);
-            int valueLen = body.getUvarintInt();
-            int valueStart = base + body.position();
-            body.skip(valueLen);
-            long off = body.getUvarint();
-            if (off < 0 || off > file.limit()) {
-                throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset " + off + " past the end of the file");
-            }
+            int nameLen = r.getUvarintInt();
+            int nameStart = r.position();
+            r.skip(nameLen);
+            int valueLen = r.getUvarintInt();
+            int valueStart = r.position();
+            r.skip(valueLen);
+            r.getUvarint();
             boolean newName = prevNameStart < 0 || compare(buf, nameStart, nameLen, prevNameStart, prevNameLen) != 0;
             if (newName) {
                 if (prevNameStart >= 0 && compare(buf, nameStart, nameLen, prevNameStart, prevNameLen) < 0) {
-                    throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset table names out of order");
+                    throw corrupt(entryPos, "postings offset table names out of order");
                 }
                 if (curName != null) {
                     addName(nameList, curName, curFirstSample, curCount);
@@ -78,8 +75,7 @@ final class PostingsTable {
                 curFirstSample = ns;
                 curCount = 0;
             } else if (compare(buf, valueStart, valueLen, prevValueStart, prevValueLen) <= 0) {
-                throw new CorruptionException(file.file(), file.base() + entryPos, "postings offset table values of "
-                        + curName + " out of order or repeated");
+                throw corrupt(entryPos, "postings offset table values of " + curName + " out of order or repeated");
             }
             if (curCount % SAMPLE == 0) {
                 if (ns == s.length) {
@@ -97,10 +93,14 @@ final class PostingsTable {
             addName(nameList, curName, curFirstSample, curCount);
         }
         names = List.copyOf(nameList);
-        if (body.remaining() != 0) {
-            throw body.corrupt(body.remaining() + " bytes after the last postings offset table entry");
+        if (r.remaining() != 0) {
+            throw r.corrupt(r.remaining() + " bytes after the last postings offset table entry");
         }
         samples = Arrays.copyOf(s, ns);
+    }
+
+    private CorruptionException corrupt(int at, String what) {
+        return new CorruptionException(body.file(), body.base() + at, what);
     }
 
     private void addName(List<String> nameList, String name, int firstSample, int count) {
@@ -141,7 +141,7 @@ final class PostingsTable {
             return -1;
         }
         // the table passed its checksum and a full parse at open: decode without bounds checks
-        ByteBuffer buf = file.buffer();
+        ByteBuffer buf = body.buffer();
         int nSamples = (n.count + SAMPLE - 1) / SAMPLE;
         // the last sample whose value is <= the wanted one
         int lo = 0;
@@ -236,7 +236,7 @@ final class PostingsTable {
     }
 
     private ByteReader reader(int at) {
-        return file.slice(at, file.limit() - at);
+        return body.slice(at, body.limit() - at);
     }
 
     /** Unsigned byte order of {@code buf[a, a+al)} against {@code buf[b, b+bl)}. */

@@ -10,31 +10,32 @@ import dev.cairn.tsdb.labels.SymbolTable;
  * Costs 4 bytes per symbol for its offset plus the strings looked up so far.
  */
 final class Symbols {
-    private final ByteReader file;
+    private final ByteReader body;
     private final int[] offsets;
     private final String[] decoded;
     private final SymbolTable interner;
 
     /**
-     * @param file     the whole index file
-     * @param at       offset of the table's length field
+     * @param body     the table after its length field, checksum verified
      * @param interner shared interner for strings across blocks, or null
      */
-    Symbols(ByteReader file, long at, SymbolTable interner) {
-        this.file = file;
+    Symbols(ByteReader body, SymbolTable interner) {
+        this.body = body;
         this.interner = interner;
-        ByteReader body = IndexReader.section(file, at, "symbol table");
-        int count = body.getBE32();
-        if (count < 0 || count > body.remaining()) {
-            throw body.corrupt("symbol count " + Integer.toUnsignedString(count) + " impossible for "
-                    + body.remaining() + " bytes of symbols");
+        ByteReader r = body.slice(0, body.limit());
+        int count = r.getBE32();
+        if (count < 0 || count > r.remaining()) {
+            throw r.corrupt("symbol count " + Integer.toUnsignedString(count) + " impossible for "
+                    + r.remaining() + " bytes of symbols");
         }
-        int base = (int) (body.base() - file.base());
         offsets = new int[count];
         for (int i = 0; i < count; i++) {
-            offsets[i] = base + body.position();
-            int n = body.getUvarintInt();
-            body.skip(n);
+            offsets[i] = r.position();
+            int n = r.getUvarintInt();
+            r.skip(n);
+        }
+        if (r.remaining() != 0) {
+            throw r.corrupt(r.remaining() + " bytes after the last of " + count + " symbols");
         }
         decoded = new String[count];
     }
@@ -50,14 +51,13 @@ final class Symbols {
      */
     String lookup(long ref, long where) {
         if (ref < 0 || ref >= offsets.length) {
-            throw new CorruptionException(file.file(), where, "symbol ref " + ref + " out of range: the symbol table has "
+            throw new CorruptionException(body.file(), where, "symbol ref " + ref + " out of range: the symbol table has "
                     + offsets.length + " symbols");
         }
         int i = (int) ref;
         String s = decoded[i];
         if (s == null) {
-            ByteReader r = file.slice(offsets[i], file.limit() - offsets[i]);
-            s = r.getUvarintString();
+            s = body.slice(offsets[i], body.limit() - offsets[i]).getUvarintString();
             if (interner != null) {
                 s = interner.intern(s);
             }

@@ -17,23 +17,7 @@ public final class Utf8Order {
     }
 
     public static int compare(String a, String b) {
-        int n = Math.min(a.length(), b.length());
-        for (int i = 0; i < n; i++) {
-            char x = a.charAt(i);
-            char y = b.charAt(i);
-            if (x != y) {
-                if (x >= 0xD800 && y >= 0xD800) {
-                    // both in the top range: surrogates (code points above U+FFFF) sort after U+E000..U+FFFF
-                    return fix(x) - fix(y);
-                }
-                return x - y;
-            }
-        }
-        return a.length() - b.length();
-    }
-
-    private static int fix(char c) {
-        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
+        return Labels.compareStrings(a, b);
     }
 
     /** Prometheus's labels.Compare with Go string order: label by label, name then value, shorter first. */

@@ -141,22 +141,47 @@ public final class Labels implements Comparable<Labels> {
 
     /**
      * Order of Prometheus's labels.Compare: label by label, name then value, shorter set first
-     * when one is a prefix of the other. Sorted series in an index follow this order.
+     * when one is a prefix of the other, strings in Go's (UTF-8 byte) order. Sorted series in an
+     * index follow this order.
      */
     @Override
     public int compareTo(Labels o) {
         int n = Math.min(kv.length, o.kv.length);
         for (int i = 0; i < n; i += 2) {
-            int c = kv[i].compareTo(o.kv[i]);
+            int c = compareStrings(kv[i], o.kv[i]);
             if (c != 0) {
                 return c;
             }
-            c = kv[i + 1].compareTo(o.kv[i + 1]);
+            c = compareStrings(kv[i + 1], o.kv[i + 1]);
             if (c != 0) {
                 return c;
             }
         }
         return Integer.compare(kv.length, o.kv.length);
+    }
+
+    /**
+     * Go's string order: UTF-8 bytes, which is code point order. {@link String#compareTo} compares
+     * UTF-16 units and disagrees for U+E000..U+FFFF against code points above U+FFFF.
+     */
+    public static int compareStrings(String a, String b) {
+        int n = Math.min(a.length(), b.length());
+        for (int i = 0; i < n; i++) {
+            char x = a.charAt(i);
+            char y = b.charAt(i);
+            if (x != y) {
+                if (x >= 0xD800 && y >= 0xD800) {
+                    // surrogates (code points above U+FFFF) sort after U+E000..U+FFFF
+                    return surrogateLast(x) - surrogateLast(y);
+                }
+                return x - y;
+            }
+        }
+        return a.length() - b.length();
+    }
+
+    private static int surrogateLast(char c) {
+        return c >= 0xE000 ? c - 0x800 : c + 0x2000;
     }
 
     @Override
@@ -239,13 +264,37 @@ public final class Labels implements Comparable<Labels> {
                 default -> {
                     if (c < 0x20 || c == 0x7F) {
                         sb.append(String.format("\\x%02x", (int) c));
-                    } else {
+                    } else if (c < 0x80) {
                         sb.append(c);
+                    } else {
+                        int cp = s.codePointAt(i);
+                        if (Character.isSupplementaryCodePoint(cp)) {
+                            i++;
+                        }
+                        if (goPrintable(cp)) {
+                            sb.appendCodePoint(cp);
+                        } else if (cp > 0xFFFF) {
+                            sb.append(String.format("\\U%08x", cp));
+                        } else {
+                            sb.append(String.format("\\u%04x", cp));
+                        }
                     }
                 }
             }
         }
         sb.append('"');
+    }
+
+    /** Go's unicode.IsPrint: letters, marks, numbers, punctuation, symbols; no other space than ' '. */
+    private static boolean goPrintable(int cp) {
+        switch (Character.getType(cp)) {
+            case Character.CONTROL, Character.FORMAT, Character.PRIVATE_USE, Character.SURROGATE,
+                    Character.UNASSIGNED, Character.SPACE_SEPARATOR, Character.LINE_SEPARATOR,
+                    Character.PARAGRAPH_SEPARATOR:
+                return false;
+            default:
+                return true;
+        }
     }
 
     /** Collects labels in any order; {@link #build()} sorts them. Setting "" removes a label. */

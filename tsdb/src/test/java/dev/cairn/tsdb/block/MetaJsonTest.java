@@ -89,6 +89,9 @@ class MetaJsonTest {
         assertTrue(out.contains("\"cluster\": \"eu\\u003c1\\u003e\",\n\t\t\t\"replica\": \"a\""), out);
         assertTrue(out.contains("\"downsample\": {\n\t\t\t\"resolution\": 300000\n\t\t}"), out);
         assertEquals(m, MetaJson.parse(out.getBytes(StandardCharsets.UTF_8), "again"));
+        // fields we do not model survive a rewrite, in Thanos's layout
+        assertEquals(List.of("index_stats", "upload_time"), List.copyOf(t.extra().keySet()));
+        assertTrue(out.contains("\t\t\"index_stats\": {},\n\t\t\"upload_time\": \"2026-01-01T00:00:00Z\"\n\t}\n}\n"), out);
     }
 
     @Test

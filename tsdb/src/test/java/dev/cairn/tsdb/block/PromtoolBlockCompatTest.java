@@ -67,6 +67,22 @@ class PromtoolBlockCompatTest {
                 series.add(c);
             }
         }
+        // dense series hit the 240-samples cut; sparse ones the 4h window end; a late start re-plans
+        Samples dense = new Samples(dev.cairn.tsdb.labels.Labels.of("__name__", "zz_dense"));
+        Samples sparse = new Samples(dev.cairn.tsdb.labels.Labels.of("__name__", "zz_sparse"));
+        Samples late = new Samples(dev.cairn.tsdb.labels.Labels.of("__name__", "zz_xlate"));
+        for (int i = 0; i < 3000; i++) {
+            dense.add(T0 + 100 + i * 7L, i % 17);
+        }
+        for (int i = 0; i < 200; i++) {
+            sparse.add(T0 + i * 35_000L, i);
+        }
+        for (int i = 0; i < 700; i++) {
+            late.add(T0 + 6_000_000 + i * 1_700L, 0.5 * i);
+        }
+        series.add(dense);
+        series.add(sparse);
+        series.add(late);
         Path promDb = tmp.resolve("prom");
         Files.createDirectories(promDb);
         List<Samples> stored = OpenMetricsInput.write(tmp.resolve("in.om"), series);
@@ -87,13 +103,38 @@ class PromtoolBlockCompatTest {
         assertEquals(theirMeta.maxTime(), ours.maxTime());
         assertEquals(theirMeta.stats(), ours.stats());
         assertEquals(1, theirMeta.compaction().level());
+
+        // promtool's own view of our block: list shows it with the same counts
+        String list = Promtool.run("tsdb", "list", tmp.resolve("ours").toString());
+        assertTrue(list.contains(ours.ulid().toString()), list);
+        assertTrue(list.contains(ours.stats().numSamples() + " "), list);
+    }
+
+    @Test
+    void promtoolBlocks_compactedByUs_dumpIdenticallyInPromtool(@TempDir Path tmp) throws Exception {
+        Random r = new Random(17);
+        RandomSeries.Spec spec = new RandomSeries.Spec(25, 1200, T0, false, false, true);
+        List<Samples> series = RandomSeries.generate(r, spec);
+        Path db = tmp.resolve("db");
+        Files.createDirectories(db);
+        OpenMetricsInput.write(tmp.resolve("in.om"), series);
+        Promtool.run("tsdb", "create-blocks-from", "openmetrics", tmp.resolve("in.om").toString(), db.toString());
+        String before = Promtool.dump(db);
+        Path out = tmp.resolve("out");
+        try (BlockDir dir = BlockDir.open(db)) {
+            assertTrue(dir.blocks().size() > 1);
+            BlockMeta m = new dev.cairn.tsdb.compact.Compactor(out).compact(dir.blocks());
+            assertEquals(2, m.compaction().level());
+            assertEquals(dir.blocks().size(), m.compaction().parents().size());
+        }
+        PromDump.assertSameDump(before, Promtool.dump(out));
     }
 
     @Test
     void promtoolBlocks_readByBlockQuerier_giveTheSamplesWritten(@TempDir Path tmp) throws Exception {
         Random r = new Random(13);
         // spans several 2h windows: promtool writes several blocks; series cross block boundaries
-        RandomSeries.Spec spec = new RandomSeries.Spec(30, 1500, T0, false, true, true);
+        RandomSeries.Spec spec = new RandomSeries.Spec(30, 800, T0, false, true, true);
         List<Samples> series = new ArrayList<>();
         for (Samples s : RandomSeries.generate(r, spec)) {
             // OpenMetrics cannot express a stale marker's payload; turn those into plain NaN
@@ -136,6 +177,21 @@ class PromtoolBlockCompatTest {
                 }
             }
             qs.forEach(Querier::close);
+
+            // the directory-wide querier prints what promtool dump prints, also for a sub-range and a selector
+            try (Querier all = dir.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                PromDump.assertSameDump(Promtool.dump(db),
+                        PromDump.render(Samples.drain(all.select(List.of(Matcher.regex("__name__", ".+"))))));
+            }
+            long lo = T0 + 3_000_000;
+            long hi = T0 + 4 * 7_200_000L + 123;
+            String sub = Promtool.run("tsdb", "dump", "--min-time=" + lo, "--max-time=" + hi,
+                    "--match={job=\"job1\"}", db.toString());
+            try (Querier q = dir.querier(lo, hi)) {
+                List<Samples> mine = Samples.drain(q.select(List.of(Matcher.equal("job", "job1"))));
+                PromDump.assertSameDump(sub, PromDump.render(mine));
+                assertTrue(!sub.isEmpty());
+            }
         }
     }
 }

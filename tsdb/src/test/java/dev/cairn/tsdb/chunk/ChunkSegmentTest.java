@@ -270,6 +270,8 @@ class ChunkSegmentTest {
             assertEquals(1 << 30, e.offset());
             CorruptionException e2 = assertThrows(CorruptionException.class, () -> r.chunk(ChunkMeta.ref(0, 3)));
             assertEquals(3, e2.offset());
+            CorruptionException e3 = assertThrows(CorruptionException.class, () -> r.chunk(-1L));
+            assertEquals(dir.resolve("4294967296").toString(), e3.file());
         }
     }
 
@@ -329,6 +331,43 @@ class ChunkSegmentTest {
             CorruptionException e = assertThrows(CorruptionException.class, () -> r.chunk(refs[0]));
             assertEquals(encPos, e.offset());
             assertTrue(e.getMessage().contains("encoding 9"), e.getMessage());
+        }
+    }
+
+    /** Every single-bit flip outside the header padding is caught; none yields different chunk bytes. */
+    @Test
+    void reader_anySingleBitFlip_isDetectedAsCorruption() throws IOException {
+        Path dir = tmp.resolve("chunks");
+        Random gen = new Random(9);
+        List<XorChunk> chunks = new ArrayList<>();
+        for (int n : new int[] {1, 5, 40}) {
+            chunks.add(XorChunkTest.encode(SampleGen.generate(gen, n, SampleGen.Times.JITTER, SampleGen.Values.COUNTER)));
+        }
+        long[] refs = writeAll(dir, ChunkSegments.DEFAULT_SEGMENT_SIZE, chunks);
+        Path seg = dir.resolve("000001");
+        byte[] original = Files.readAllBytes(seg);
+        Random r = new Random(10);
+        for (int pos = 0; pos < original.length; pos++) {
+            byte[] damaged = original.clone();
+            damaged[pos] ^= (byte) (1 << r.nextInt(8));
+            Files.write(seg, damaged);
+            boolean detected = false;
+            try (ChunkSegmentReader rd = ChunkSegmentReader.open(dir)) {
+                for (int i = 0; i < refs.length; i++) {
+                    try {
+                        assertArrayEquals(chunks.get(i).toByteArray(), bytesOf(rd.chunk(refs[i])),
+                            "flip at " + pos + " changed chunk " + i + " without an error");
+                    } catch (CorruptionException e) {
+                        assertEquals(seg.toString(), e.file());
+                        detected = true;
+                    }
+                }
+            } catch (CorruptionException e) {
+                assertEquals(seg.toString(), e.file());
+                detected = true;
+            }
+            boolean padding = pos >= 5 && pos < ChunkSegments.HEADER_SIZE; // Prometheus does not check it either
+            assertEquals(!padding, detected, "flip at byte " + pos);
         }
     }
 

@@ -29,9 +29,11 @@ class XorChunkTest {
         assertEquals(s.size(), c.numSamples(), what + ": count header");
         XorIterator it = (XorIterator) c.iterator(null);
         for (int i = 0; i < s.size(); i++) {
-            assertTrue(it.next(), what + ": sample " + i + " missing");
-            assertEquals(s.t()[i], it.atT(), what + ": timestamp of sample " + i);
-            assertEquals(s.v()[i], it.atVBits(), what + ": value bits of sample " + i);
+            int at = i;
+            // messages built only on failure: this runs for millions of samples
+            assertTrue(it.next(), () -> what + ": sample " + at + " missing");
+            assertEquals(s.t()[i], it.atT(), () -> what + ": timestamp of sample " + at);
+            assertEquals(s.v()[i], it.atVBits(), () -> what + ": value bits of sample " + at);
         }
         assertFalse(it.next(), what + ": extra sample");
     }
@@ -283,6 +285,64 @@ class XorChunkTest {
         });
         assertEquals("chunks/000001", e.file());
         assertTrue(e.offset() >= 4242 && e.offset() <= 4242 + data.length, "offset " + e.offset());
+    }
+
+    @Test
+    void seek_randomTargets_matchesALinearScan() {
+        Random r = new Random(10);
+        XorIterator it = new XorIterator();
+        for (int round = 0; round < 500; round++) {
+            SampleGen.Samples s = SampleGen.generate(r, 1 + r.nextInt(200), SampleGen.Times.IRREGULAR,
+                SampleGen.Values.GAUGE);
+            XorChunk c = encode(s);
+            c.iterator(it);
+            int pos = -1; // index of the current sample in the model
+            for (int step = 0; step < 10; step++) {
+                long target = s.t()[r.nextInt(s.size())] + r.nextInt(3) - 1;
+                int want = pos < 0 ? 0 : pos;
+                while (want < s.size() && s.t()[want] < target) {
+                    want++;
+                }
+                boolean found = it.seek(target);
+                assertEquals(want < s.size(), found, "round " + round + " seek " + target);
+                if (!found) {
+                    break;
+                }
+                pos = want;
+                assertEquals(s.t()[pos], it.atT());
+                assertEquals(s.v()[pos], it.atVBits());
+            }
+        }
+    }
+
+    /** Damaged bytes must decode to something or throw CorruptionException: never another exception, never hang. */
+    @Test
+    void iterator_flippedOrTruncatedBytes_failOnlyWithCorruption() {
+        Random r = new Random(12);
+        XorIterator it = new XorIterator();
+        for (int round = 0; round < 3000; round++) {
+            byte[] data = encode(SampleGen.random(r, 1 + r.nextInt(130))).toByteArray();
+            int len = data.length;
+            switch (r.nextInt(3)) {
+                case 0 -> data[r.nextInt(len)] ^= (byte) (1 << r.nextInt(8));
+                case 1 -> len = 2 + r.nextInt(len - 1);
+                default -> {
+                    for (int k = 0; k < 4; k++) {
+                        data[r.nextInt(len)] = (byte) r.nextInt(256);
+                    }
+                }
+            }
+            it.reset(data, 0, len);
+            try {
+                int n = 0;
+                while (it.next()) {
+                    n++;
+                }
+                assertTrue(n <= XorChunk.MAX_SAMPLES);
+            } catch (CorruptionException expected) {
+                assertTrue(expected.offset() >= 0 && expected.offset() <= len, "offset " + expected.offset());
+            }
+        }
     }
 
     @Test

@@ -54,6 +54,23 @@ class IndexRoundTripTest {
         }
     }
 
+    @Test
+    void windowedMapping_asForFilesOver2GiB_readsTheSame() throws IOException {
+        TreeMap<Labels, List<ChunkMeta>> series = IndexFixtures.randomSeries(new Random(9), 3000, 30);
+        Path file = dir.resolve("index");
+        Map<Labels, Long> refs = IndexFixtures.write(file, series);
+        long step = 64 << 10;
+        assertTrue(java.nio.file.Files.size(file) > 2 * step, "the file spans several windows");
+        try (IndexReader r = IndexReader.openWindowed(file, step)) {
+            assertMatches(series, refs, r);
+            r.verify();
+        }
+        // a section larger than a window is refused, not misread
+        dev.cairn.tsdb.encoding.CorruptionException e = assertThrows(dev.cairn.tsdb.encoding.CorruptionException.class,
+                () -> IndexReader.openWindowed(file, 1 << 10));
+        assertTrue(e.getMessage().contains("not supported"), e.getMessage());
+    }
+
     /** Checks everything the reader says against the series that were written. */
     static void assertMatches(TreeMap<Labels, List<ChunkMeta>> series, Map<Labels, Long> refs, IndexReader r) {
         TreeMap<String, TreeMap<String, List<Long>>> expected = new TreeMap<>(Utf8Order.STRINGS);

@@ -172,6 +172,52 @@ class PromtoolIndexTest {
                 .sorted().toList();
     }
 
+    @Test
+    void promtool_analyzesOurIndexOfRandomUnicodeSeries() throws Exception {
+        // random label sets (multi-byte, U+E000.., beyond U+FFFF; >32 values a name so Prometheus's
+        // sampled offset table is exercised); newlines left out only because analyze prints raw values
+        TreeMap<Labels, List<ChunkMeta>> series = new TreeMap<>(Utf8Order.LABELS);
+        java.util.Random rnd = new java.util.Random(5);
+        IndexFixtures.randomSeries(rnd, 3000, 150).forEach((l, chunks) -> {
+            if (!l.toString().contains("\\n")) {
+                series.put(l, chunks.isEmpty() ? List.of(new ChunkMeta(8, 0, 1)) : chunks);
+            }
+        });
+        Path db = dir.resolve("random-db");
+        Path blockDir = db.resolve(block.getFileName());
+        copyBlock(block, blockDir);
+        Files.createDirectories(db.resolve("wal"));
+        Path index = blockDir.resolve("index");
+        Files.delete(index);
+        IndexFixtures.write(index, series);
+
+        TreeMap<String, TreeMap<String, Integer>> pairs = new TreeMap<>();
+        long entries = 0;
+        for (Labels l : series.keySet()) {
+            for (int i = 0; i < l.size(); i++) {
+                pairs.computeIfAbsent(l.name(i), k -> new TreeMap<>()).merge(l.value(i), 1, Integer::sum);
+                entries++;
+            }
+        }
+        long uniquePairs = pairs.values().stream().mapToLong(Map::size).sum();
+        String out = Promtool.run(dir, "tsdb", "analyze", "--limit=1000", db.toString());
+        assertTrue(out.contains("\nLabel names: " + pairs.size() + "\n"), out);
+        assertTrue(out.contains("\nPostings (unique label pairs): " + uniquePairs + "\n"), out);
+        assertTrue(out.contains("\nPostings entries (total label pairs): " + entries + "\n"), out);
+        // per metric name, promtool counts the series of Postings("__name__", name): every count must be ours
+        String metrics = out.substring(out.indexOf("Highest cardinality metric names:\n") + 34);
+        int checked = 0;
+        for (String line : metrics.split("\n")) {
+            if (line.isEmpty()) {
+                continue;
+            }
+            int sp = line.indexOf(' ');
+            assertEquals(pairs.get("__name__").get(line.substring(sp + 1)), Integer.valueOf(line.substring(0, sp)), line);
+            checked++;
+        }
+        assertEquals(pairs.get("__name__").size(), checked);
+    }
+
     /** Reads {@code from} with our reader and writes the same symbols and series with our writer. */
     static void rewrite(Path from, Path to) throws IOException {
         try (IndexReader r = IndexReader.open(from); IndexWriter w = new IndexWriter(to)) {

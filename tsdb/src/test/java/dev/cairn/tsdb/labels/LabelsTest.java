@@ -40,6 +40,20 @@ class LabelsTest {
     }
 
     @Test
+    void toString_escapesWhatGoDoesNotPrint() {
+        assertEquals("{a=\"\\ue000 \\u00a0 é 😀\"}", Labels.of("a", "\ue000 \u00a0 é 😀").toString());
+    }
+
+    @Test
+    void compareTo_usesGoStringOrder_supplementaryAfterPrivateUse() {
+        Labels bmp = Labels.of("a", "\ue000");
+        Labels astral = Labels.of("a", "😀");
+        assertTrue(bmp.compareTo(astral) < 0, "U+E000 sorts before U+1F600 in UTF-8 byte order");
+        assertTrue(Labels.compareStrings("\uffff", "\ud800\udc00") < 0);
+        assertTrue(Labels.compareStrings("a", "b") < 0);
+    }
+
+    @Test
     void equalSets_haveEqualHashes_andDifferentSetsDiffer() {
         Labels a = Labels.of("a", "1", "b", "2");
         Labels b = Labels.builder().set("b", "2").set("a", "1").build();
