@@ -2,6 +2,8 @@ package dev.cairn.packaging;
 
 import org.junit.jupiter.api.Test;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -28,5 +30,23 @@ class RpmlintTest {
         ExternalTool.Result r = ExternalTool.run(ExternalTool.target(), Duration.ofMinutes(2), Map.of(), command);
         assertEquals(0, r.exitCode(), r.toString());
         assertTrue(r.output().contains("3 packages and 0 specfiles checked; 0 errors, 0 warnings"), r.toString());
+    }
+
+    @Test
+    void rpmlintrc_everyFilterSaysWhy() throws IOException {
+        List<String> lines = Files.readAllLines(ExternalTool.repoRoot().resolve("packaging/src/rpm/cairn.rpmlintrc"));
+        String previous = "";
+        int filters = 0;
+        for (String line : lines) {
+            if (line.startsWith("addFilter(")) {
+                filters++;
+                assertTrue(previous.startsWith("#") || previous.startsWith("addFilter("),
+                        "filter without a comment above it saying why: " + line);
+            }
+            if (!line.isBlank()) {
+                previous = line;
+            }
+        }
+        assertTrue(filters > 0);
     }
 }
