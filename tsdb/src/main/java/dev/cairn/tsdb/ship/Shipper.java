@@ -40,6 +40,10 @@ import java.util.TreeSet;
  *
  * <p>The state keeps only blocks still present locally, so it does not grow with retention. Not
  * thread-safe: one sync at a time per state file.
+ *
+ * <p>Files are read in place (Thanos hard-links them into an upload directory first). If Prometheus
+ * deletes a block while it is being uploaded (retention, local compaction), the upload fails before
+ * meta.json, the block stays partial in the bucket, and the next sync no longer sees it locally.
  */
 public final class Shipper {
     private final Path blocksDir;
