@@ -8,6 +8,7 @@ import dev.cairn.tsdb.block.ThanosMeta;
 import dev.cairn.tsdb.bucket.Bucket;
 import dev.cairn.tsdb.bucket.ObjectNotFoundException;
 import dev.cairn.tsdb.storage.Querier;
+import dev.cairn.tsdb.testing.Promtool;
 import dev.cairn.tsdb.testing.TestBlocks;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -81,6 +82,10 @@ class UploadDownloadTest {
                 Querier qc = copy.querier(Long.MIN_VALUE, Long.MAX_VALUE);
                 assertEquals(TestBlocks.selectAll(qo), TestBlocks.selectAll(qc));
             }
+            // and Prometheus reads it, thanos section and all, with the same samples as the original
+            String dump = Promtool.dump(down);
+            assertFalse(dump.isEmpty());
+            assertEquals(Promtool.dump(local), dump);
         }
     }
 
