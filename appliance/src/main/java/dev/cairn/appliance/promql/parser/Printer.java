@@ -20,6 +20,14 @@ public final class Printer {
     private Printer() {}
 
     public static String print(Expr e) {
+        try {
+            return printOnThisThread(e);
+        } catch (StackOverflowError deep) {
+            return DeepStack.call(() -> printOnThisThread(e));
+        }
+    }
+
+    private static String printOnThisThread(Expr e) {
         StringBuilder sb = new StringBuilder(64);
         append(sb, e);
         return sb.toString();
@@ -76,7 +84,10 @@ public final class Printer {
         }
     }
 
-    /** Name and matchers, without modifiers; the matcher for the name itself is implied. */
+    /**
+     * Name and matchers, without modifiers; the matcher for the name itself is implied. An explicit
+     * {@code __name__=""} is printed, as 2.53 does (2.42 dropped it, changing the selector).
+     */
     private static void appendSelector(StringBuilder sb, VectorSelector v) {
         List<String> shown = new ArrayList<>(v.matchers().size());
         for (Matcher m : v.matchers()) {
@@ -145,7 +156,11 @@ public final class Printer {
 
     /** Prometheus's {@code Pretty(0)}: what {@code /api/v1/format_query} and {@code promtool} print. */
     public static String pretty(Expr e) {
-        return pretty(e, 0);
+        try {
+            return pretty(e, 0);
+        } catch (StackOverflowError deep) {
+            return DeepStack.call(() -> pretty(e, 0));
+        }
     }
 
     private static String pretty(Expr e, int level) {

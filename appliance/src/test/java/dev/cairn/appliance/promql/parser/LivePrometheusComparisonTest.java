@@ -66,6 +66,19 @@ class LivePrometheusComparisonTest {
     }
 
     @Test
+    void generatedQueries_errorsAndFormatting_matchPrometheus() throws Exception {
+        List<String> queries = new ArrayList<>(RandomQueries.generateValid(300, 7L));
+        for (String q : RandomQueries.generate(1200, 42L)) {
+            // 2.42 printed {__name__=""} without the matcher; 2.53 (and Cairn) keep it.
+            if (!q.contains("__name__=\"\"")) {
+                queries.add(q);
+            }
+        }
+        int multiLine = assertSameAsPrometheus(queries);
+        assertTrue(multiLine > 50, "queries long enough for the pretty printer to split: " + multiLine);
+    }
+
+    @Test
     void newerFunctions_areUnknownTo242_andKnownToUs() throws Exception {
         for (String f : NEWER_FUNCTIONS) {
             String q = f + "(foo)";
@@ -75,14 +88,44 @@ class LivePrometheusComparisonTest {
         }
     }
 
-    private static void assertSameAsPrometheus(List<String> queries) throws Exception {
+    @Test
+    void seriesSelectors_errorsMatchPrometheus() throws Exception {
+        List<String> selectors = List.of("foo", "foo{a=\"b\"}", "{__name__=~\"a.*\", job!=\"\"}", "sum{a=\"b\"}",
+                "by", "foo{__name__=\"bar\"}", "a:b{c=~\"d|e\",}", "", "foo + bar", "rate(x)", "sum(x)",
+                "foo offset 5m", "foo[5m]", "foo @ 5", "foo{a=~\"(\"}", "foo{a=b}", "1", "\"foo\"", "{a", "foo}",
+                "foo{a=\"b\"} # comment", "(foo)", "-foo", "foo bar");
+        List<String> mismatches = new ArrayList<>();
+        for (String sel : selectors) {
+            String theirs = prometheus.seriesMatchError(sel);
+            String ours;
+            try {
+                if (Parser.parseMetricSelector(sel).stream().allMatch(dev.cairn.tsdb.labels.Matcher::matchesEmpty)) {
+                    ours = "match[] must contain at least one non-empty matcher"; // the API's own check
+                } else {
+                    ours = null;
+                }
+            } catch (ParseException e) {
+                ours = e.getMessage();
+            }
+            if (!java.util.Objects.equals(theirs, ours)) {
+                mismatches.add(quoted(sel) + "\n  prometheus: " + theirs + "\n  cairn:      " + ours);
+            }
+        }
+        assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
+    }
+
+    /** Compares every query; returns how many were formatted on several lines. */
+    private static int assertSameAsPrometheus(List<String> queries) throws Exception {
         List<String> mismatches = new ArrayList<>();
         int errors = 0;
+        int multiLine = 0;
         for (String q : queries) {
             LivePrometheus.Outcome theirs = prometheus.outcome(q);
             LivePrometheus.Outcome ours = LivePrometheus.Outcome.of(q);
             if (theirs.error() != null) {
                 errors++;
+            } else if (theirs.formatted().contains("\n")) {
+                multiLine++;
             }
             if (!theirs.equals(ours)) {
                 mismatches.add("query " + quoted(q) + "\n  prometheus: " + theirs + "\n  cairn:      " + ours);
@@ -91,6 +134,7 @@ class LivePrometheusComparisonTest {
         assertTrue(errors > 0 && errors < queries.size(), "expected both valid and invalid queries: " + errors);
         assertTrue(mismatches.isEmpty(), mismatches.size() + " of " + queries.size()
                 + " queries differ from Prometheus:\n" + String.join("\n", mismatches));
+        return multiLine;
     }
 
     private static String quoted(String q) {
