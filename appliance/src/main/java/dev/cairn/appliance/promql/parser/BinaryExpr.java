@@ -6,14 +6,31 @@ package dev.cairn.appliance.promql.parser;
  */
 public record BinaryExpr(BinaryOp op, Expr lhs, Expr rhs, VectorMatching matching, boolean returnBool)
         implements Expr {
+    /** Scalar when both sides are; walks down left-nested chains ({@code a + b + c}) without recursion. */
     @Override
     public ValueType type() {
-        return lhs.type() == ValueType.SCALAR && rhs.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
+        Expr e = this;
+        while (e instanceof BinaryExpr b) {
+            if (b.rhs.type() != ValueType.SCALAR) {
+                return ValueType.VECTOR;
+            }
+            e = b.lhs;
+        }
+        return e.type() == ValueType.SCALAR ? ValueType.SCALAR : ValueType.VECTOR;
     }
 
+    /** From the start of the leftmost operand to the end of the rightmost one. */
     @Override
     public PositionRange positionRange() {
-        return lhs.positionRange().merge(rhs.positionRange());
+        Expr first = lhs;
+        while (first instanceof BinaryExpr b) {
+            first = b.lhs;
+        }
+        Expr last = rhs;
+        while (last instanceof BinaryExpr b) {
+            last = b.rhs;
+        }
+        return new PositionRange(first.positionRange().start(), last.positionRange().end());
     }
 
     @Override

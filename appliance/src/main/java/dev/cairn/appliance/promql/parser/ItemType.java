@@ -109,24 +109,8 @@ enum ItemType {
         return WORDS.get(lower);
     }
 
-    boolean isOperator() {
-        return group == Group.OPERATOR;
-    }
-
     boolean isAggregator() {
         return group == Group.AGGREGATOR;
-    }
-
-    boolean isAggregatorWithParam() {
-        return this == TOPK || this == BOTTOMK || this == COUNT_VALUES || this == QUANTILE;
-    }
-
-    boolean isComparison() {
-        return this == EQLC || this == NEQ || this == LTE || this == LSS || this == GTE || this == GTR;
-    }
-
-    boolean isSetOperator() {
-        return this == LAND || this == LOR || this == LUNLESS;
     }
 
     /** How an error message names a token of a kind whose text varies. */

@@ -22,7 +22,7 @@ import java.util.List;
  *
  * <p>Like Prometheus, parsing stops at the first problem: syntax errors and the semantic errors
  * the grammar actions raise (unknown function, bad duration, offset twice, ...) in input order,
- * then, only for a syntactically valid query, the type checks of {@link #check}.
+ * then, only for a syntactically valid query, the type checks of {@link TypeChecker}.
  */
 public final class Parser {
     private static final String AGGREGATION = "aggregation";
@@ -47,9 +47,50 @@ public final class Parser {
      * @throws ParseException with Prometheus's message for the first problem found
      */
     public static Expr parse(String query) {
+        try {
+            return parseAndCheck(query);
+        } catch (StackOverflowError e) {
+            return DeepStack.call(() -> parseAndCheck(query));
+        }
+    }
+
+    private static Expr parseAndCheck(String query) {
         Parser p = new Parser(query);
         Expr raw = p.parseStart();
-        return p.check(raw);
+        return new TypeChecker(query, p.bytes).check(raw);
+    }
+
+    /**
+     * Parses a series selector as the HTTP API's {@code match[]} parameters take it
+     * ({@code foo{a="b"}}, {@code {__name__=~"x.*"}}): no modifiers, and, as in Prometheus, no
+     * type checks (the caller decides whether an all-empty selector is acceptable).
+     *
+     * @return the matchers, the one for the metric name last
+     * @throws ParseException with Prometheus's message
+     */
+    public static List<Matcher> parseMetricSelector(String selector) {
+        Parser p = new Parser(selector);
+        Item tok = p.peek();
+        VectorSelector vs;
+        switch (tok.type()) {
+            case LEFT_BRACE -> vs = p.parseSelector(null);
+            case IDENTIFIER, METRIC_IDENTIFIER, BY, WITHOUT, LAND, LOR, LUNLESS, OFFSET, START, END -> {
+                p.next();
+                vs = p.parseSelector(tok);
+            }
+            default -> {
+                if (!tok.type().isAggregator()) {
+                    throw p.unexpected(tok);
+                }
+                p.next();
+                vs = p.parseSelector(tok);
+            }
+        }
+        Item end = p.peek();
+        if (end.type() != ItemType.EOF) {
+            throw p.unexpected(end);
+        }
+        return vs.matchers();
     }
 
     // ---- tokens
@@ -275,10 +316,16 @@ public final class Parser {
         }
         next();
         String v = unquote(value);
+        if (type == MatchType.REGEX || type == MatchType.NOT_REGEX) {
+            String err = RegexSyntax.error(v);
+            if (err != null) {
+                throw fail(new PositionRange(label.pos(), value.end()), err);
+            }
+        }
         try {
             return Matcher.of(type, label.val(), v);
         } catch (IllegalArgumentException e) {
-            // Prometheus passes on Go's regexp message; re2j words it the same way.
+            // RegexSyntax has already rejected what Prometheus rejects; this is a last resort.
             String msg = e.getCause() != null ? e.getCause().getMessage() : e.getMessage();
             throw fail(new PositionRange(label.pos(), value.end()), msg);
         }
@@ -301,7 +348,8 @@ public final class Parser {
                 err = "ranges only allowed for vector selectors";
             } else if (vs.offsetMs() != 0) {
                 err = "no offset modifiers allowed before range";
-            } else if (vs.at().isSet()) {
+            } else if (vs.at().kind() == AtModifier.Kind.TIMESTAMP) {
+                // Prometheus checks only for a timestamp: "foo @ end()[5m]" is accepted.
                 err = "no @ modifiers allowed before range";
             }
             if (err != null) {
@@ -645,173 +693,5 @@ public final class Parser {
             throw fail(tok.range(), "error unquoting string " + GoText.quote(tok.val()) + ": invalid syntax");
         }
         return s;
-    }
-
-    // ---- type checks (Prometheus's checkAST), on a syntactically valid tree
-
-    /**
-     * Checks types bottom-up in Prometheus's order and returns the tree as Prometheus leaves it:
-     * vector matching dropped where a side is a scalar, set operators made many-to-many.
-     */
-    private Expr check(Expr e) {
-        if (e instanceof AggregateExpr a) {
-            Expr inner = expectType(a.expr(), ValueType.VECTOR, "aggregation expression");
-            Expr param = a.param();
-            if (a.op() == AggregateOp.TOPK || a.op() == AggregateOp.BOTTOMK || a.op() == AggregateOp.QUANTILE) {
-                param = expectType(param, ValueType.SCALAR, "aggregation parameter");
-            } else if (a.op() == AggregateOp.COUNT_VALUES) {
-                param = expectType(param, ValueType.STRING, "aggregation parameter");
-            }
-            return new AggregateExpr(a.op(), inner, param, a.grouping(), a.without(), a.positionRange());
-        }
-        if (e instanceof BinaryExpr b) {
-            return checkBinary(b);
-        }
-        if (e instanceof Call c) {
-            return checkCall(c);
-        }
-        if (e instanceof ParenExpr p) {
-            return new ParenExpr(check(p.expr()), p.positionRange());
-        }
-        if (e instanceof UnaryExpr u) {
-            Expr inner = check(u.expr());
-            ValueType t = inner.type();
-            if (t != ValueType.SCALAR && t != ValueType.VECTOR) {
-                throw fail(u.positionRange(), "unary expression only allowed on expressions of type scalar or instant "
-                        + "vector, got " + GoText.quote(t.documented()));
-            }
-            return new UnaryExpr(u.op(), inner, u.startPos());
-        }
-        if (e instanceof SubqueryExpr s) {
-            Expr inner = check(s.expr());
-            if (inner.type() != ValueType.VECTOR) {
-                throw fail(s.positionRange(), "subquery is only allowed on instant vector, got "
-                        + inner.type().goName() + " instead");
-            }
-            return new SubqueryExpr(inner, s.rangeMs(), s.stepMs(), s.offsetMs(), s.at(), s.endPos());
-        }
-        if (e instanceof MatrixSelector m) {
-            check(m.selector());
-            return m;
-        }
-        if (e instanceof VectorSelector v) {
-            checkSelector(v);
-        }
-        return e;
-    }
-
-    private Expr expectType(Expr e, ValueType want, String context) {
-        Expr checked = check(e);
-        if (checked.type() != want) {
-            throw fail(e.positionRange(), "expected type " + want.documented() + " in " + context + ", got "
-                    + checked.type().documented());
-        }
-        return checked;
-    }
-
-    private void checkSelector(VectorSelector v) {
-        if (!v.name().isEmpty()) {
-            List<Matcher> ms = v.matchers();
-            for (int i = 0; i < ms.size() - 1; i++) {
-                if (ms.get(i).name().equals(Labels.METRIC_NAME)) {
-                    throw fail(v.positionRange(), "metric name must not be set twice: " + GoText.quote(v.name())
-                            + " or " + GoText.quote(ms.get(i).value()));
-                }
-            }
-            return;
-        }
-        for (Matcher m : v.matchers()) {
-            if (!m.matchesEmpty()) {
-                return;
-            }
-        }
-        throw fail(v.positionRange(), "vector selector must contain at least one non-empty matcher");
-    }
-
-    private Expr checkCall(Call c) {
-        Function f = c.function();
-        int nargs = f.argTypes().size();
-        int given = c.args().size();
-        String name = GoText.quote(f.name());
-        if (f.variadic() == 0) {
-            if (nargs != given) {
-                throw fail(c.positionRange(), "expected " + nargs + " argument(s) in call to " + name + ", got " + given);
-            }
-        } else {
-            int na = nargs - 1;
-            if (na > given) {
-                throw fail(c.positionRange(), "expected at least " + na + " argument(s) in call to " + name + ", got "
-                        + given);
-            } else if (f.variadic() > 0 && na + f.variadic() < given) {
-                throw fail(c.positionRange(), "expected at most " + (na + f.variadic()) + " argument(s) in call to "
-                        + name + ", got " + given);
-            }
-        }
-        List<Expr> args = new ArrayList<>(given);
-        for (int i = 0; i < given; i++) {
-            int ti = Math.min(i, nargs - 1);
-            args.add(expectType(c.args().get(i), f.argTypes().get(ti), "call to function " + name));
-        }
-        return new Call(f, args, c.positionRange());
-    }
-
-    private Expr checkBinary(BinaryExpr b) {
-        Expr lhs = check(b.lhs());
-        Expr rhs = check(b.rhs());
-        ValueType lt = lhs.type();
-        ValueType rt = rhs.type();
-        BinaryOp op = b.op();
-        VectorMatching vm = b.matching();
-        if (b.returnBool() && !op.isComparison()) {
-            throw fail(operatorRange(b), "bool modifier can only be used on comparison operators");
-        }
-        if (op.isComparison() && !b.returnBool() && lt == ValueType.SCALAR && rt == ValueType.SCALAR) {
-            throw fail(operatorRange(b), "comparisons between scalars must use BOOL modifier");
-        }
-        if (op.isSetOperator() && vm.card() == VectorMatching.Cardinality.ONE_TO_ONE) {
-            vm = vm.withCard(VectorMatching.Cardinality.MANY_TO_MANY);
-        }
-        if (vm.on()) {
-            for (String l1 : vm.matchingLabels()) {
-                if (vm.include().contains(l1)) {
-                    throw fail(operatorRange(b), "label " + GoText.quote(l1)
-                            + " must not occur in ON and GROUP clause at once");
-                }
-            }
-        }
-        if (lt != ValueType.SCALAR && lt != ValueType.VECTOR) {
-            throw fail(lhs.positionRange(), "binary expression must contain only scalar and instant vector types");
-        }
-        if (rt != ValueType.SCALAR && rt != ValueType.VECTOR) {
-            throw fail(rhs.positionRange(), "binary expression must contain only scalar and instant vector types");
-        }
-        if (lt != ValueType.VECTOR || rt != ValueType.VECTOR) {
-            if (!vm.matchingLabels().isEmpty()) {
-                throw fail(b.positionRange(), "vector matching only allowed between instant vectors");
-            }
-            vm = null;
-        } else if (op.isSetOperator()) {
-            if (vm.card() == VectorMatching.Cardinality.ONE_TO_MANY || vm.card() == VectorMatching.Cardinality.MANY_TO_ONE) {
-                throw fail(b.positionRange(), "no grouping allowed for " + GoText.quote(op.text()) + " operation");
-            }
-        }
-        if ((lt == ValueType.SCALAR || rt == ValueType.SCALAR) && op.isSetOperator()) {
-            throw fail(b.positionRange(), "set operator " + GoText.quote(op.text())
-                    + " not allowed in binary scalar expression");
-        }
-        return new BinaryExpr(op, lhs, rhs, vm, b.returnBool());
-    }
-
-    /** The operator's position: the first non-space after the left operand, as Prometheus finds it. */
-    private PositionRange operatorRange(BinaryExpr b) {
-        int start = b.lhs().positionRange().end();
-        while (start < bytes.length && Lexer.isSpace(bytes[start])) {
-            start++;
-        }
-        int end = b.rhs().positionRange().start() - 1;
-        while (end > start && Lexer.isSpace(bytes[end])) {
-            end--;
-        }
-        return new PositionRange(start, end);
     }
 }

@@ -20,6 +20,14 @@ public final class Printer {
     private Printer() {}
 
     public static String print(Expr e) {
+        try {
+            return printOnThisThread(e);
+        } catch (StackOverflowError deep) {
+            return DeepStack.call(() -> printOnThisThread(e));
+        }
+    }
+
+    private static String printOnThisThread(Expr e) {
         StringBuilder sb = new StringBuilder(64);
         append(sb, e);
         return sb.toString();
@@ -145,7 +153,11 @@ public final class Printer {
 
     /** Prometheus's {@code Pretty(0)}: what {@code /api/v1/format_query} and {@code promtool} print. */
     public static String pretty(Expr e) {
-        return pretty(e, 0);
+        try {
+            return pretty(e, 0);
+        } catch (StackOverflowError deep) {
+            return DeepStack.call(() -> pretty(e, 0));
+        }
     }
 
     private static String pretty(Expr e, int level) {

@@ -101,6 +101,25 @@ final class LivePrometheus implements AutoCloseable {
         return new Outcome(null, error.substring(prefix.length()));
     }
 
+    /**
+     * Prometheus's parse error for a {@code match[]} selector of {@code /api/v1/series} (without
+     * the API prefix), or null when it accepts it.
+     */
+    String seriesMatchError(String selector) throws IOException, InterruptedException {
+        String url = base + "/api/v1/series?match%5B%5D=" + URLEncoder.encode(selector, StandardCharsets.UTF_8);
+        JsonNode r = json.readTree(http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .build(), HttpResponse.BodyHandlers.ofString()).body());
+        if ("success".equals(r.path("status").asText())) {
+            return null;
+        }
+        String error = r.path("error").asText();
+        String prefix = "invalid parameter \"match[]\": ";
+        if (!error.startsWith(prefix)) {
+            throw new IllegalStateException("unexpected answer from prometheus for match[]=" + selector + ": " + r);
+        }
+        return error.substring(prefix.length());
+    }
+
     private JsonNode post(String path, String query) throws IOException, InterruptedException {
         String body = "query=" + URLEncoder.encode(query, StandardCharsets.UTF_8);
         HttpRequest req = HttpRequest.newBuilder(URI.create(base + path))

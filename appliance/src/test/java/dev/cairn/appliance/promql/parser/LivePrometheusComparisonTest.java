@@ -75,6 +75,32 @@ class LivePrometheusComparisonTest {
         }
     }
 
+    @Test
+    void seriesSelectors_errorsMatchPrometheus() throws Exception {
+        List<String> selectors = List.of("foo", "foo{a=\"b\"}", "{__name__=~\"a.*\", job!=\"\"}", "sum{a=\"b\"}",
+                "by", "foo{__name__=\"bar\"}", "a:b{c=~\"d|e\",}", "", "foo + bar", "rate(x)", "sum(x)",
+                "foo offset 5m", "foo[5m]", "foo @ 5", "foo{a=~\"(\"}", "foo{a=b}", "1", "\"foo\"", "{a", "foo}",
+                "foo{a=\"b\"} # comment", "(foo)", "-foo", "foo bar");
+        List<String> mismatches = new ArrayList<>();
+        for (String sel : selectors) {
+            String theirs = prometheus.seriesMatchError(sel);
+            String ours;
+            try {
+                if (Parser.parseMetricSelector(sel).stream().allMatch(dev.cairn.tsdb.labels.Matcher::matchesEmpty)) {
+                    ours = "match[] must contain at least one non-empty matcher"; // the API's own check
+                } else {
+                    ours = null;
+                }
+            } catch (ParseException e) {
+                ours = e.getMessage();
+            }
+            if (!java.util.Objects.equals(theirs, ours)) {
+                mismatches.add(quoted(sel) + "\n  prometheus: " + theirs + "\n  cairn:      " + ours);
+            }
+        }
+        assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
+    }
+
     private static void assertSameAsPrometheus(List<String> queries) throws Exception {
         List<String> mismatches = new ArrayList<>();
         int errors = 0;
