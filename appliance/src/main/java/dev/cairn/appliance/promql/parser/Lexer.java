@@ -22,6 +22,8 @@ final class Lexer {
     private boolean bracketOpen;
     private boolean gotColon;
     private int stringOpen;
+    /** Set after '[': the next token must be a duration (Prometheus's lexDuration state). */
+    private boolean pendingDuration;
     private boolean done;
 
     Lexer(String input) {
@@ -254,9 +256,6 @@ final class Lexer {
         }
         return error("unexpected character: " + GoText.quoteRune(r));
     }
-
-    /** Set after '[': the next state scans a duration (Prometheus's lexDuration). */
-    private boolean pendingDuration;
 
     private Item insideBraces() {
         if (pos < in.length && in[pos] == '#') {

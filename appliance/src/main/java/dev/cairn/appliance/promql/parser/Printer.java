@@ -84,7 +84,10 @@ public final class Printer {
         }
     }
 
-    /** Name and matchers, without modifiers; the matcher for the name itself is implied. */
+    /**
+     * Name and matchers, without modifiers; the matcher for the name itself is implied. An explicit
+     * {@code __name__=""} is printed, as 2.53 does (2.42 dropped it, changing the selector).
+     */
     private static void appendSelector(StringBuilder sb, VectorSelector v) {
         List<String> shown = new ArrayList<>(v.matchers().size());
         for (Matcher m : v.matchers()) {

@@ -66,6 +66,19 @@ class LivePrometheusComparisonTest {
     }
 
     @Test
+    void generatedQueries_errorsAndFormatting_matchPrometheus() throws Exception {
+        List<String> queries = new ArrayList<>(RandomQueries.generateValid(300, 7L));
+        for (String q : RandomQueries.generate(1200, 42L)) {
+            // 2.42 printed {__name__=""} without the matcher; 2.53 (and Cairn) keep it.
+            if (!q.contains("__name__=\"\"")) {
+                queries.add(q);
+            }
+        }
+        int multiLine = assertSameAsPrometheus(queries);
+        assertTrue(multiLine > 50, "queries long enough for the pretty printer to split: " + multiLine);
+    }
+
+    @Test
     void newerFunctions_areUnknownTo242_andKnownToUs() throws Exception {
         for (String f : NEWER_FUNCTIONS) {
             String q = f + "(foo)";
@@ -101,14 +114,18 @@ class LivePrometheusComparisonTest {
         assertTrue(mismatches.isEmpty(), String.join("\n", mismatches));
     }
 
-    private static void assertSameAsPrometheus(List<String> queries) throws Exception {
+    /** Compares every query; returns how many were formatted on several lines. */
+    private static int assertSameAsPrometheus(List<String> queries) throws Exception {
         List<String> mismatches = new ArrayList<>();
         int errors = 0;
+        int multiLine = 0;
         for (String q : queries) {
             LivePrometheus.Outcome theirs = prometheus.outcome(q);
             LivePrometheus.Outcome ours = LivePrometheus.Outcome.of(q);
             if (theirs.error() != null) {
                 errors++;
+            } else if (theirs.formatted().contains("\n")) {
+                multiLine++;
             }
             if (!theirs.equals(ours)) {
                 mismatches.add("query " + quoted(q) + "\n  prometheus: " + theirs + "\n  cairn:      " + ours);
@@ -117,6 +134,7 @@ class LivePrometheusComparisonTest {
         assertTrue(errors > 0 && errors < queries.size(), "expected both valid and invalid queries: " + errors);
         assertTrue(mismatches.isEmpty(), mismatches.size() + " of " + queries.size()
                 + " queries differ from Prometheus:\n" + String.join("\n", mismatches));
+        return multiLine;
     }
 
     private static String quoted(String q) {
