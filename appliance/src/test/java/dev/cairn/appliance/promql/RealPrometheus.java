@@ -164,11 +164,25 @@ final class RealPrometheus implements AutoCloseable {
         return out.toByteArray();
     }
 
+    private static String seconds(long ms) {
+        return Math.floorDiv(ms, 1000) + "." + String.format("%03d", Math.floorMod(ms, 1000));
+    }
+
     /** Prometheus's answer to an instant query: a Value, or the error message in {@code error[0]}. */
     Value query(String expr, long timeMs, String[] error) throws IOException, InterruptedException {
-        String body = "query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time="
-                + (timeMs / 1000) + "." + String.format("%03d", timeMs % 1000);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/query"))
+        return call("/api/v1/query", "query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time="
+                + seconds(timeMs), timeMs, error);
+    }
+
+    /** Prometheus's answer to a range query: a Matrix, or the error message in {@code error[0]}. */
+    Value queryRange(String expr, long startMs, long endMs, long stepMs, String[] error)
+            throws IOException, InterruptedException {
+        return call("/api/v1/query_range", "query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&start="
+                + seconds(startMs) + "&end=" + seconds(endMs) + "&step=" + seconds(stepMs), startMs, error);
+    }
+
+    private Value call(String path, String body, long timeMs, String[] error) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
