@@ -334,12 +334,10 @@ final class RangeFunctions {
         double sf = sc[0];
         double tf = sc[1];
         if (sf <= 0 || sf >= 1) {
-            throw PromqlException.execution(String.format(java.util.Locale.ROOT,
-                    "invalid smoothing factor. Expected: 0 < sf < 1, got: %f", sf));
+            throw PromqlException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + goF(sf));
         }
         if (tf <= 0 || tf >= 1) {
-            throw PromqlException.execution(String.format(java.util.Locale.ROOT,
-                    "invalid trend factor. Expected: 0 < tf < 1, got: %f", tf));
+            throw PromqlException.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + goF(tf));
         }
         int l = hi - lo;
         if (l < 2) {
@@ -359,6 +357,17 @@ final class RangeFunctions {
             s1 = x + y;
         }
         return s1;
+    }
+
+    /** Go's %f: six decimals, and NaN, +Inf, -Inf spelled as Go spells them. */
+    static String goF(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        return String.format(java.util.Locale.ROOT, "%f", v);
     }
 
     private static double avgOverTime(long[] ts, double[] vs, int lo, int hi, long rs, long re, long e,
