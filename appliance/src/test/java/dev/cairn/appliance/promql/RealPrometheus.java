@@ -45,6 +45,11 @@ final class RealPrometheus implements AutoCloseable {
     }
 
     static RealPrometheus start() throws IOException, InterruptedException {
+        return start(List.of());
+    }
+
+    /** Starts with extra command-line flags, e.g. {@code --query.max-samples=100}. */
+    static RealPrometheus start(List<String> extraFlags) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's prometheus package "
                     + "(apt-get install prometheus); PromQL answers are verified against it");
@@ -56,10 +61,12 @@ final class RealPrometheus implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
+        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                 "--web.enable-remote-write-receiver", "--storage.tsdb.retention.time=100y",
-                "--query.lookback-delta=5m")
+                "--query.lookback-delta=5m"));
+        cmd.addAll(extraFlags);
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("prometheus.log").toFile())
                 .start();
