@@ -195,11 +195,15 @@ final class RangeFunctions {
                 return min;
             };
             case "sum_over_time" -> (ts, vs, lo, hi, rs, re, e, sc) -> {
-                Kahan k = new Kahan();
+                double sum = 0;
+                double c = 0;
                 for (int i = lo; i < hi; i++) {
-                    k.add(vs[i]);
+                    double inc = vs[i];
+                    double t = sum + inc;
+                    c += Math.abs(sum) >= Math.abs(inc) ? (sum - t) + inc : (inc - t) + sum;
+                    sum = t;
                 }
-                return Double.isInfinite(k.sum) ? k.sum : k.sum + k.c;
+                return Double.isInfinite(sum) ? sum : sum + c;
             };
             case "quantile_over_time" -> (ts, vs, lo, hi, rs, re, e, sc) ->
                     Aggregations.quantile(sc[0], java.util.Arrays.copyOfRange(vs, lo, hi));
@@ -401,18 +405,27 @@ final class RangeFunctions {
         return mean + c;
     }
 
+    /** Welford's variance with compensated sums, as Prometheus's stdvar_over_time. */
     private static double variance(double[] vs, int lo, int hi) {
         double count = 0;
-        Kahan mean = new Kahan();
-        Kahan aux = new Kahan();
+        double mean = 0;
+        double cMean = 0;
+        double aux = 0;
+        double cAux = 0;
         for (int i = lo; i < hi; i++) {
             double v = vs[i];
             count++;
-            double delta = v - (mean.sum + mean.c);
-            mean.add(delta / count);
-            aux.add(delta * (v - (mean.sum + mean.c)));
+            double delta = v - (mean + cMean);
+            double inc = delta / count;
+            double t = mean + inc;
+            cMean += Math.abs(mean) >= Math.abs(inc) ? (mean - t) + inc : (inc - t) + mean;
+            mean = t;
+            inc = delta * (v - (mean + cMean));
+            t = aux + inc;
+            cAux += Math.abs(aux) >= Math.abs(inc) ? (aux - t) + inc : (inc - t) + aux;
+            aux = t;
         }
-        return (aux.sum + aux.c) / count;
+        return (aux + cAux) / count;
     }
 
     static boolean isSelector(Expr e) {
