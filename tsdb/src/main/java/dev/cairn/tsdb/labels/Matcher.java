@@ -25,6 +25,9 @@ public final class Matcher {
         this.value = value;
         if (type == MatchType.REGEX || type == MatchType.NOT_REGEX) {
             try {
+                // the bare value must parse on its own: "a)|(b" would compile inside the anchoring
+                // group but Prometheus rejects it
+                Pattern.compile(value);
                 this.pattern = Pattern.compile("^(?:" + value + ")$");
             } catch (PatternSyntaxException e) {
                 throw new IllegalArgumentException("invalid regular expression " + Labels.quoted(value)

@@ -55,6 +55,8 @@ class MatcherTest {
         // RE2 has no backreferences or lookaheads: Prometheus rejects them, so must we
         assertThrows(IllegalArgumentException.class, () -> Matcher.regex("job", "(a)\\1"));
         assertThrows(IllegalArgumentException.class, () -> Matcher.regex("job", "a(?=b)"));
+        // would compile inside the anchoring group, but is not a regex by itself
+        assertThrows(IllegalArgumentException.class, () -> Matcher.regex("job", "a)|(b"));
     }
 
     @Test
