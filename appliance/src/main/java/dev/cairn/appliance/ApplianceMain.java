@@ -113,7 +113,6 @@ public final class ApplianceMain implements AutoCloseable {
             http.close();
             receiver.close();
             db.close();
-            LOG.log(System.Logger.Level.INFO, "Cairn appliance stopped; head flushed to the WAL in {0}", db.dir());
         } finally {
             stopped.countDown();
         }
@@ -179,10 +178,12 @@ public final class ApplianceMain implements AutoCloseable {
     public static void run(ApplianceConfig c) throws IOException, InterruptedException {
         ApplianceMain m = start(c);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // java.util.logging resets its handlers in its own shutdown hook: report on stderr directly
             try {
                 m.close();
-            } catch (IOException e) {
-                LOG.log(System.Logger.Level.ERROR, "Stopping the appliance failed", e);
+                System.err.println("cairn appliance stopped; head flushed to the WAL in " + m.db().dir());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cairn appliance: stopping failed: " + e);
             }
         }, "cairn-appliance-shutdown"));
         System.out.println("cairn appliance listening on " + c.http().host() + ":" + m.httpPort());

@@ -57,7 +57,7 @@ public final class MetricsText {
         } else if (value == Math.rint(value) && Math.abs(value) < 1e15) {
             sb.append((long) value);
         } else {
-            sb.append(value);
+            sb.append(new java.math.BigDecimal(Double.toString(value)).toPlainString());
         }
         sb.append('\n');
         return this;
