@@ -9,6 +9,8 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -16,6 +18,7 @@ import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
@@ -37,6 +40,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventLoopGroup io = new NioEventLoopGroup(2);
     private final EventExecutorGroup workers;
     private final Channel channel;
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
 
     /**
      * Binds and starts serving.
@@ -56,6 +60,7 @@ public final class HttpServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20)))
@@ -83,15 +88,20 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        // close connections while loops and workers still run, so their teardown has somewhere to run
+        connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         shutdownGroups();
     }
 
+    /**
+     * Event loops first: closing their connections removes the handlers, which runs on the workers,
+     * so the workers must outlive them. A request still running on a worker completes in the
+     * receiver (acknowledged or not); its answer may not reach the sender, which then retries, and
+     * an exact duplicate sample is ignored.
+     */
     private void shutdownGroups() {
-        boss.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-        io.shutdownGracefully(0, 5, TimeUnit.SECONDS);
-        workers.shutdownGracefully(0, 10, TimeUnit.SECONDS);
-        boss.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
-        io.terminationFuture().awaitUninterruptibly(10, TimeUnit.SECONDS);
-        workers.terminationFuture().awaitUninterruptibly(15, TimeUnit.SECONDS);
+        boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        io.shutdownGracefully(0, 5, TimeUnit.SECONDS).awaitUninterruptibly(10, TimeUnit.SECONDS);
+        workers.shutdownGracefully(0, 10, TimeUnit.SECONDS).awaitUninterruptibly(15, TimeUnit.SECONDS);
     }
 }
