@@ -351,7 +351,7 @@ final class Aggregations {
         return true;
     }
 
-    /** Go's %v of a float64 (strconv 'g' with shortest digits), for error messages. */
+    /** Go's %v of a float64 (strconv 'g', shortest digits, exponent from 1e+06 on), for error messages. */
     static String goFloat(double v) {
         if (Double.isNaN(v)) {
             return "NaN";
@@ -361,7 +361,7 @@ final class Aggregations {
         }
         java.math.BigDecimal d = new java.math.BigDecimal(Double.toString(v)).stripTrailingZeros();
         int exp = d.precision() - d.scale() - 1;
-        if (exp < -4 || exp >= 21) {
+        if (exp < -4 || exp >= 6) {
             String digits = d.unscaledValue().abs().toString();
             String mant = digits.length() > 1 ? digits.charAt(0) + "." + digits.substring(1) : digits;
             return (v < 0 ? "-" : "") + mant + "e" + (exp < 0 ? "-" : "+") + (Math.abs(exp) < 10 ? "0" : "")

@@ -120,6 +120,10 @@ final class Evaluator {
      */
     List<SeriesBuilder> rangeEval(Function<Labels, Object> prep, StepFn fn, Expr... exprs) {
         int k = exprs.length;
+        // Sample accounting as Prometheus's rangeEval: the inputs' matrices count while this node runs,
+        // each step's input vectors count again on top, and outputs accumulate; at the end only the
+        // output remains counted.
+        long originalSamples = ctx.samples;
         List<List<SeriesBuilder>> inputs = new ArrayList<>(k);
         Object[][] aux = new Object[k][];
         StepVector[] args = new StepVector[k];
@@ -142,7 +146,6 @@ final class Evaluator {
                 }
             }
         }
-        long baseSamples = ctx.samples;
         long tempSamples = ctx.samples;
         StepVector out = new StepVector();
         Map<Labels, SeriesBuilder> result = new LinkedHashMap<>();
@@ -174,9 +177,8 @@ final class Evaluator {
                     }
                 }
             }
+            ctx.addSamples(out.n);
             tempSamples += out.n;
-            ctx.samples = tempSamples;
-            ctx.addSamples(0);
             for (int j = 0; j < out.n; j++) {
                 SeriesBuilder sb = result.get(out.labels[j]);
                 if (sb == null) {
@@ -187,7 +189,7 @@ final class Evaluator {
             }
         }
         List<SeriesBuilder> mat = new ArrayList<>(result.values());
-        ctx.samples = baseSamples + total(mat);
+        ctx.samples = originalSamples + total(mat);
         return mat;
     }
 

@@ -16,6 +16,22 @@ final class GoMath {
         return Math.pow(x, y);
     }
 
+    /** Go's math.Max: +Inf wins even over NaN, then NaN wins, then the larger (+0 over -0). */
+    static double max(double x, double y) {
+        if (x == Double.POSITIVE_INFINITY || y == Double.POSITIVE_INFINITY) {
+            return Double.POSITIVE_INFINITY;
+        }
+        return Math.max(x, y);
+    }
+
+    /** Go's math.Min: -Inf wins even over NaN, then NaN wins, then the smaller (-0 over +0). */
+    static double min(double x, double y) {
+        if (x == Double.NEGATIVE_INFINITY || y == Double.NEGATIVE_INFINITY) {
+            return Double.NEGATIVE_INFINITY;
+        }
+        return Math.min(x, y);
+    }
+
     /** Go's math.Mod: IEEE fmod with the sign of x, as Java's % operator. */
     static double mod(double x, double y) {
         return x % y;

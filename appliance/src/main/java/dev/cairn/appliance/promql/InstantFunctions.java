@@ -77,15 +77,15 @@ final class InstantFunctions {
                 if (max < min) {
                     return;
                 }
-                transform(a[0], ts, out, v -> Math.max(min, Math.min(max, v)));
+                transform(a[0], ts, out, v -> GoMath.max(min, GoMath.min(max, v)));
             };
             case "clamp_max" -> (a, ts, step, out) -> {
                 double max = a[1].v[0];
-                transform(a[0], ts, out, v -> Math.min(max, v));
+                transform(a[0], ts, out, v -> GoMath.min(max, v));
             };
             case "clamp_min" -> (a, ts, step, out) -> {
                 double min = a[1].v[0];
-                transform(a[0], ts, out, v -> Math.max(min, v));
+                transform(a[0], ts, out, v -> GoMath.max(min, v));
             };
             case "round" -> (a, ts, step, out) -> {
                 double toNearest = a.length >= 2 ? a[1].v[0] : 1;

@@ -195,11 +195,15 @@ final class RangeFunctions {
                 return min;
             };
             case "sum_over_time" -> (ts, vs, lo, hi, rs, re, e, sc) -> {
-                Kahan k = new Kahan();
+                double sum = 0;
+                double c = 0;
                 for (int i = lo; i < hi; i++) {
-                    k.add(vs[i]);
+                    double inc = vs[i];
+                    double t = sum + inc;
+                    c += Math.abs(sum) >= Math.abs(inc) ? (sum - t) + inc : (inc - t) + sum;
+                    sum = t;
                 }
-                return Double.isInfinite(k.sum) ? k.sum : k.sum + k.c;
+                return Double.isInfinite(sum) ? sum : sum + c;
             };
             case "quantile_over_time" -> (ts, vs, lo, hi, rs, re, e, sc) ->
                     Aggregations.quantile(sc[0], java.util.Arrays.copyOfRange(vs, lo, hi));
@@ -334,12 +338,10 @@ final class RangeFunctions {
         double sf = sc[0];
         double tf = sc[1];
         if (sf <= 0 || sf >= 1) {
-            throw PromqlException.execution(String.format(java.util.Locale.ROOT,
-                    "invalid smoothing factor. Expected: 0 < sf < 1, got: %f", sf));
+            throw PromqlException.execution("invalid smoothing factor. Expected: 0 < sf < 1, got: " + goF(sf));
         }
         if (tf <= 0 || tf >= 1) {
-            throw PromqlException.execution(String.format(java.util.Locale.ROOT,
-                    "invalid trend factor. Expected: 0 < tf < 1, got: %f", tf));
+            throw PromqlException.execution("invalid trend factor. Expected: 0 < tf < 1, got: " + goF(tf));
         }
         int l = hi - lo;
         if (l < 2) {
@@ -359,6 +361,17 @@ final class RangeFunctions {
             s1 = x + y;
         }
         return s1;
+    }
+
+    /** Go's %f: six decimals, and NaN, +Inf, -Inf spelled as Go spells them. */
+    static String goF(double v) {
+        if (Double.isNaN(v)) {
+            return "NaN";
+        }
+        if (Double.isInfinite(v)) {
+            return v > 0 ? "+Inf" : "-Inf";
+        }
+        return String.format(java.util.Locale.ROOT, "%f", v);
     }
 
     private static double avgOverTime(long[] ts, double[] vs, int lo, int hi, long rs, long re, long e,
@@ -392,18 +405,27 @@ final class RangeFunctions {
         return mean + c;
     }
 
+    /** Welford's variance with compensated sums, as Prometheus's stdvar_over_time. */
     private static double variance(double[] vs, int lo, int hi) {
         double count = 0;
-        Kahan mean = new Kahan();
-        Kahan aux = new Kahan();
+        double mean = 0;
+        double cMean = 0;
+        double aux = 0;
+        double cAux = 0;
         for (int i = lo; i < hi; i++) {
             double v = vs[i];
             count++;
-            double delta = v - (mean.sum + mean.c);
-            mean.add(delta / count);
-            aux.add(delta * (v - (mean.sum + mean.c)));
+            double delta = v - (mean + cMean);
+            double inc = delta / count;
+            double t = mean + inc;
+            cMean += Math.abs(mean) >= Math.abs(inc) ? (mean - t) + inc : (inc - t) + mean;
+            mean = t;
+            inc = delta * (v - (mean + cMean));
+            t = aux + inc;
+            cAux += Math.abs(aux) >= Math.abs(inc) ? (aux - t) + inc : (inc - t) + aux;
+            aux = t;
         }
-        return (aux.sum + aux.c) / count;
+        return (aux + cAux) / count;
     }
 
     static boolean isSelector(Expr e) {

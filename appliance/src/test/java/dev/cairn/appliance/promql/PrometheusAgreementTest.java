@@ -20,12 +20,43 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * Prometheus's answers instead (a tool to write new cases; review the diff before committing).
  */
 class PrometheusAgreementTest {
+    static final long RANGE_STEP_MS = 47_000;
+
+    /** Null when both matrices hold the same series, timestamps and (almost) values. */
+    static String matrixMismatch(Matrix theirs, Matrix ours) {
+        java.util.Map<dev.cairn.tsdb.labels.Labels, Series> byLabels = new java.util.HashMap<>();
+        for (Series s : ours.series()) {
+            byLabels.put(s.labels(), s);
+        }
+        if (theirs.series().size() != ours.series().size()) {
+            return "prometheus has " + theirs.series().size() + " series, we have " + ours.series().size() + ": "
+                    + theirs.series().stream().map(Series::labels).toList() + " vs "
+                    + ours.series().stream().map(Series::labels).toList();
+        }
+        for (Series t : theirs.series()) {
+            Series o = byLabels.get(t.labels());
+            if (o == null) {
+                return "we lack " + t.labels();
+            }
+            if (!Arrays.equals(t.ts(), o.ts())) {
+                return t.labels() + ": timestamps " + Arrays.toString(t.ts()) + " vs ours " + Arrays.toString(o.ts());
+            }
+            for (int i = 0; i < t.size(); i++) {
+                if (!ScriptChecks.almostEqual(t.vs()[i], o.vs()[i])) {
+                    return t.labels() + " at " + t.ts()[i] + ": prometheus " + t.vs()[i] + ", ours " + o.vs()[i];
+                }
+            }
+        }
+        return null;
+    }
     @Test
     void everyScriptEval_matchesRealPrometheus() throws Exception {
         boolean fill = Boolean.getBoolean("cairn.promql.fill");
         int evals = 0;
         int fileAgrees = 0;
         int engineAgrees = 0;
+        int rangeEvals = 0;
+        int rangeAgrees = 0;
         List<String> problems = new ArrayList<>();
         Engine engine = new Engine();
         for (Path p : ScriptChecks.files()) {
@@ -83,6 +114,29 @@ class PrometheusAgreementTest {
                         } else {
                             problems.add(e.name() + ": our engine disagrees with prometheus: " + m2);
                         }
+                        if (err[0] == null && !(theirs instanceof Matrix)) {
+                            // The same expression as a range query around the eval time, with a step
+                            // that does not divide the data's interval.
+                            long rs = Math.max(0, e.timeMs() - 600_000);
+                            long re = e.timeMs() + 600_000;
+                            String[] rerr = new String[1];
+                            Value theirRange = prom.queryRange(e.expr(), rs, re, RANGE_STEP_MS, rerr);
+                            String m3;
+                            try {
+                                Value ourRange = engine.rangeQuery(storage, e.expr(), rs, re, RANGE_STEP_MS).value();
+                                m3 = rerr[0] != null ? "prometheus failed: " + rerr[0]
+                                        : matrixMismatch((Matrix) theirRange, (Matrix) ourRange);
+                            } catch (PromqlException ex) {
+                                m3 = rerr[0] != null && rerr[0].equals(ex.getMessage()) ? null
+                                        : "we failed: " + ex.getMessage() + " / prometheus: " + rerr[0];
+                            }
+                            rangeEvals++;
+                            if (m3 == null) {
+                                rangeAgrees++;
+                            } else {
+                                problems.add(e.name() + ": range query [" + rs + ", " + re + "] differs: " + m3);
+                            }
+                        }
                     }
                 }
             } finally {
@@ -103,6 +157,8 @@ class PrometheusAgreementTest {
         }
         System.out.printf("promql scripts: %d evals, %d as the scripts expect on Prometheus 2.42, "
                 + "%d where our engine answers as Prometheus%n", evals, fileAgrees, engineAgrees);
+        System.out.printf("promql scripts as range queries (step %d ms): %d, %d where our engine answers as "
+                + "Prometheus%n", RANGE_STEP_MS, rangeEvals, rangeAgrees);
         problems.forEach(System.out::println);
         assertTrue(evals > 0, "no eval cases found in " + ScriptChecks.DIR);
         assertEquals(List.of(), problems);

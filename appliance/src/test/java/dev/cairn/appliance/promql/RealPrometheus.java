@@ -45,6 +45,11 @@ final class RealPrometheus implements AutoCloseable {
     }
 
     static RealPrometheus start() throws IOException, InterruptedException {
+        return start(List.of());
+    }
+
+    /** Starts with extra command-line flags, e.g. {@code --query.max-samples=100}. */
+    static RealPrometheus start(List<String> extraFlags) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's prometheus package "
                     + "(apt-get install prometheus); PromQL answers are verified against it");
@@ -56,10 +61,12 @@ final class RealPrometheus implements AutoCloseable {
         try (ServerSocket s = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
             port = s.getLocalPort();
         }
-        Process p = new ProcessBuilder(BINARY.toString(), "--config.file=" + config,
+        List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--config.file=" + config,
                 "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
                 "--web.enable-remote-write-receiver", "--storage.tsdb.retention.time=100y",
-                "--query.lookback-delta=5m")
+                "--query.lookback-delta=5m"));
+        cmd.addAll(extraFlags);
+        Process p = new ProcessBuilder(cmd)
                 .redirectErrorStream(true)
                 .redirectOutput(dir.resolve("prometheus.log").toFile())
                 .start();
@@ -164,11 +171,25 @@ final class RealPrometheus implements AutoCloseable {
         return out.toByteArray();
     }
 
+    private static String seconds(long ms) {
+        return Math.floorDiv(ms, 1000) + "." + String.format("%03d", Math.floorMod(ms, 1000));
+    }
+
     /** Prometheus's answer to an instant query: a Value, or the error message in {@code error[0]}. */
     Value query(String expr, long timeMs, String[] error) throws IOException, InterruptedException {
-        String body = "query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time="
-                + (timeMs / 1000) + "." + String.format("%03d", timeMs % 1000);
-        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + "/api/v1/query"))
+        return call("/api/v1/query", "query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&time="
+                + seconds(timeMs), timeMs, error);
+    }
+
+    /** Prometheus's answer to a range query: a Matrix, or the error message in {@code error[0]}. */
+    Value queryRange(String expr, long startMs, long endMs, long stepMs, String[] error)
+            throws IOException, InterruptedException {
+        return call("/api/v1/query_range", "query=" + URLEncoder.encode(expr, StandardCharsets.UTF_8) + "&start="
+                + seconds(startMs) + "&end=" + seconds(endMs) + "&step=" + seconds(stepMs), startMs, error);
+    }
+
+    private Value call(String path, String body, long timeMs, String[] error) throws IOException, InterruptedException {
+        HttpResponse<String> r = http.send(HttpRequest.newBuilder(URI.create(base + path))
                 .timeout(Duration.ofSeconds(30))
                 .header("Content-Type", "application/x-www-form-urlencoded")
                 .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());

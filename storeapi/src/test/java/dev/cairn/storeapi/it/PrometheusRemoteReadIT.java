@@ -18,7 +18,6 @@ import dev.cairn.tsdb.labels.Labels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -130,8 +129,7 @@ class PrometheusRemoteReadIT {
 
     private static Labels labels(JsonNode metric) {
         Labels.Builder b = Labels.builder();
-        for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : metric.properties()) {
             b.set(e.getKey(), e.getValue().asText());
         }
         return b.build();

@@ -111,6 +111,41 @@ class S3BucketTest extends BucketContract {
     }
 
     @Test
+    void droppedConnections_areRetried_andTheBodiesResentWhole() throws Exception {
+        S3ProxyServer server = S3ProxyServer.shared();
+        byte[] big = new byte[LARGE];
+        new java.util.Random(3).nextBytes(big);
+        java.nio.file.Path f = tmp.resolve("big");
+        java.nio.file.Files.write(f, big);
+        try (DroppingProxy proxy = new DroppingProxy(server.endpoint(), 2)) {
+            S3Config viaProxy = new S3Config(bucket.name(), proxy.endpoint(), "us-east-1", true,
+                    s3().config().credentials(), S3Config.MIN_PART_SIZE, S3Config.MIN_PART_SIZE, 4,
+                    Duration.ofSeconds(5), Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120));
+            try (S3Bucket b = S3Bucket.open(viaProxy)) {
+                b.upload("retried-stream", new ByteArrayInputStream(big), big.length);
+                b.upload("retried-file", f);
+            }
+            assertTrue(proxy.connections() > 2, "connections: " + proxy.connections());
+        }
+        assertArrayEquals(big, read(bucket.get("retried-stream")));
+        assertArrayEquals(big, read(bucket.get("retried-file")));
+
+        // With one attempt, a single dropped connection fails the upload: the retries above were the SDK's
+        // (the JDK client does not silently resend a PUT).
+        try (DroppingProxy proxy = new DroppingProxy(server.endpoint(), 1)) {
+            S3Config c = s3().config();
+            S3Config viaProxy = new S3Config(c.bucket(), proxy.endpoint(), c.region(), true, c.credentials(),
+                    c.partSize(), c.multipartThreshold(), 1, c.connectTimeout(), c.socketTimeout(),
+                    c.attemptTimeout(), c.callTimeout());
+            try (S3Bucket b = S3Bucket.open(viaProxy)) {
+                IOException e = assertThrows(IOException.class, () -> b.upload("never", new ByteArrayInputStream(new byte[10]), 10));
+                assertTrue(e.getMessage().startsWith("upload never in bucket " + bucket.name()), e.getMessage());
+            }
+        }
+        assertFalse(bucket.exists("never"));
+    }
+
+    @Test
     void silentServer_timesOut_afterTheConfiguredAttempts() throws Exception {
         // A server that accepts and never answers: every attempt ends by the socket timeout, then retries.
         AtomicInteger accepted = new AtomicInteger();
