@@ -6,14 +6,17 @@ import dev.cairn.appliance.config.ApplianceConfig;
 import dev.cairn.appliance.config.ConfigException;
 import dev.cairn.appliance.config.ConfigLoader;
 import dev.cairn.appliance.promql.Engine;
+import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
 import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.DbOptions;
+import dev.cairn.tsdb.bucket.FilesystemBucket;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -23,7 +26,8 @@ import java.util.concurrent.CountDownLatch;
 /**
  * The appliance process, wired top to bottom with constructors: the receiver's {@link Db} under
  * {@code <data_dir>/receive}, the {@link Receiver} writing into it, the PromQL {@link Engine} and the
- * {@link PrometheusApi} reading from it, and one {@link HttpServer} for all of them.
+ * {@link PrometheusApi} reading from it, {@link BlockShipping} sending the blocks the Db cuts to the
+ * bucket every 30 s, and one {@link HttpServer} for all of them.
  *
  * <p>Stop order (SIGTERM runs {@link #close()} from a shutdown hook): not ready; stop listening and
  * let requests in flight finish; refuse later writes; close the Db, which flushes and fsyncs the WAL.
@@ -32,19 +36,37 @@ import java.util.concurrent.CountDownLatch;
  */
 public final class ApplianceMain implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(ApplianceMain.class.getName());
+    private static final long SHIP_INTERVAL_MS = 30_000;
 
     private final ApplianceConfig config;
     private final Db db;
     private final Receiver receiver;
     private final HttpServer http;
+    private final BlockShipping shipping;
+    private final Thread shipLoop;
     private volatile boolean ready;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http) {
+    private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping) {
         this.config = config;
         this.db = db;
         this.receiver = receiver;
         this.http = http;
+        this.shipping = shipping;
+        this.shipLoop = new Thread(this::shipLoop, "cairn-receive-shipper");
+        this.shipLoop.setDaemon(true);
+    }
+
+    /** Ships cut blocks every {@link #SHIP_INTERVAL_MS}; the Db cuts them on its own compaction loop. */
+    private void shipLoop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(SHIP_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            shipping.sync();
+        }
     }
 
     /** Opens the storage (replaying the WAL), then starts listening; ready once both are done. */
@@ -53,8 +75,16 @@ public final class ApplianceMain implements AutoCloseable {
         DbOptions dbo = DbOptions.defaults()
                 .withBlockRange(c.receive().blockDuration().toMillis())
                 .withSyncPolicy(c.receive().walSync());
+        Files.createDirectories(c.receiveDir());
+        BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
         Db db = Db.open(c.receiveDir(), dbo);
         Receiver receiver = new Receiver(db);
+        Map<String, String> external = new LinkedHashMap<>();
+        external.put("cluster", c.cluster());
+        if (!c.receive().replica().isEmpty()) {
+            external.put("receive_replica", c.receive().replica());
+        }
+        BlockShipping shipping = new BlockShipping(c.receiveDir(), FilesystemBucket.open(c.bucketDir()), external);
         Engine engine = new Engine();
         PrometheusApi api = new PrometheusApi(db::querier, engine,
                 new BuildInfo(version(), flags(c), startMs, c.receive().localRetention().toString()),
@@ -71,15 +101,16 @@ public final class ApplianceMain implements AutoCloseable {
         };
         HttpServer http;
         try {
-            http = new HttpServer(c.http().host(), c.http().port(), receiver, api, List.of(receiver, process),
+            http = new HttpServer(c.http().host(), c.http().port(), receiver, api, List.of(receiver, shipping, process),
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
         } catch (IOException | RuntimeException e) {
             db.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http);
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping);
         self[0] = m;
+        m.shipLoop.start();
         m.ready = true;
         LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}",
                 c.dataDir().toAbsolutePath(), c.http().host(), http.port());
@@ -112,6 +143,12 @@ public final class ApplianceMain implements AutoCloseable {
         try {
             http.close();
             receiver.close();
+            shipLoop.interrupt();
+            try {
+                shipLoop.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
             db.close();
         } finally {
             stopped.countDown();
