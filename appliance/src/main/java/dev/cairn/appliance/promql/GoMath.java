@@ -52,6 +52,9 @@ final class GoMath {
         return s;
     }
 
+    private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile(
+            "[+-]?(\\d[\\d_]*\\.?[\\d_]*|\\.\\d[\\d_]*)([eE][+-]?\\d+)?|[+-]?0[xX][0-9a-fA-F_.]+([pP][+-]?\\d+)?");
+
     /** Go's strconv.ParseFloat(s, 64) for the forms Prometheus's bucket labels use; null when invalid. */
     static Double parseFloat(String s) {
         String t = s;
@@ -66,7 +69,7 @@ final class GoMath {
             default:
                 break;
         }
-        if (t.isEmpty() || !t.matches("[+-]?(\\d[\\d_]*\\.?[\\d_]*|\\.\\d[\\d_]*)([eE][+-]?\\d+)?|[+-]?0[xX][0-9a-fA-F_.]+([pP][+-]?\\d+)?")) {
+        if (t.isEmpty() || !DECIMAL.matcher(t).matches()) {
             return null;
         }
         try {

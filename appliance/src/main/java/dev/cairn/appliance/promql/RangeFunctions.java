@@ -130,9 +130,12 @@ final class RangeFunctions {
 
     static RangeFn of(String name, long rangeMs) {
         return switch (name) {
-            case "rate" -> (ts, vs, lo, hi, rs, re, e, sc) -> extrapolatedRate(ts, vs, lo, hi, rs, re, rangeMs, true, true);
-            case "increase" -> (ts, vs, lo, hi, rs, re, e, sc) -> extrapolatedRate(ts, vs, lo, hi, rs, re, rangeMs, true, false);
-            case "delta" -> (ts, vs, lo, hi, rs, re, e, sc) -> extrapolatedRate(ts, vs, lo, hi, rs, re, rangeMs, false, false);
+            case "rate" -> (ts, vs, lo, hi, rs, re, e, sc) ->
+                    extrapolatedRate(ts, vs, lo, hi, rs, re, rangeMs, true, true);
+            case "increase" -> (ts, vs, lo, hi, rs, re, e, sc) ->
+                    extrapolatedRate(ts, vs, lo, hi, rs, re, rangeMs, true, false);
+            case "delta" -> (ts, vs, lo, hi, rs, re, e, sc) ->
+                    extrapolatedRate(ts, vs, lo, hi, rs, re, rangeMs, false, false);
             case "irate" -> (ts, vs, lo, hi, rs, re, e, sc) -> instantValue(ts, vs, lo, hi, true);
             case "idelta" -> (ts, vs, lo, hi, rs, re, e, sc) -> instantValue(ts, vs, lo, hi, false);
             case "deriv" -> (ts, vs, lo, hi, rs, re, e, sc) -> {

@@ -50,6 +50,11 @@ final class RealPrometheus implements AutoCloseable {
 
     /** Starts with extra command-line flags, e.g. {@code --query.max-samples=100}. */
     static RealPrometheus start(List<String> extraFlags) throws IOException, InterruptedException {
+        return start(extraFlags, null);
+    }
+
+    /** Starts on an existing data directory (which it may change) when {@code dataDir} is not null. */
+    static RealPrometheus start(List<String> extraFlags, Path dataDir) throws IOException, InterruptedException {
         if (!Files.isExecutable(BINARY)) {
             throw new IllegalStateException(BINARY + " is missing: install Debian's prometheus package "
                     + "(apt-get install prometheus); PromQL answers are verified against it");
@@ -62,7 +67,8 @@ final class RealPrometheus implements AutoCloseable {
             port = s.getLocalPort();
         }
         List<String> cmd = new ArrayList<>(List.of(BINARY.toString(), "--config.file=" + config,
-                "--storage.tsdb.path=" + dir.resolve("data"), "--web.listen-address=127.0.0.1:" + port,
+                "--storage.tsdb.path=" + (dataDir != null ? dataDir : dir.resolve("data")),
+                "--web.listen-address=127.0.0.1:" + port,
                 "--web.enable-remote-write-receiver", "--storage.tsdb.retention.time=100y",
                 "--query.lookback-delta=5m"));
         cmd.addAll(extraFlags);
