@@ -6,6 +6,7 @@ import dev.cairn.appliance.config.ApplianceConfig;
 import dev.cairn.appliance.config.ConfigException;
 import dev.cairn.appliance.config.ConfigLoader;
 import dev.cairn.appliance.promql.Engine;
+import dev.cairn.appliance.promql.EngineOptions;
 import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
 import dev.cairn.appliance.web.HttpServer;
@@ -79,13 +80,15 @@ public final class ApplianceMain implements AutoCloseable {
         BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
         Db db = Db.open(c.receiveDir(), dbo);
         Receiver receiver = new Receiver(db);
-        Map<String, String> external = new LinkedHashMap<>();
-        external.put("cluster", c.cluster());
+        Map<String, String> external = new LinkedHashMap<>(c.externalLabels());
         if (!c.receive().replica().isEmpty()) {
             external.put("receive_replica", c.receive().replica());
         }
         BlockShipping shipping = new BlockShipping(c.receiveDir(), FilesystemBucket.open(c.bucketDir()), external);
-        Engine engine = new Engine();
+        Engine engine = new Engine(EngineOptions.defaults()
+                .withTimeout(c.query().timeout().toMillis())
+                .withMaxSamples(c.query().maxSamples())
+                .withLookbackDelta(c.query().lookbackDelta().toMillis()));
         PrometheusApi api = new PrometheusApi(db::querier, engine,
                 new BuildInfo(version(), flags(c), startMs, c.receive().localRetention().toString()),
                 System::currentTimeMillis);
@@ -158,15 +161,19 @@ public final class ApplianceMain implements AutoCloseable {
     private static Map<String, String> flags(ApplianceConfig c) {
         Map<String, String> f = new LinkedHashMap<>();
         f.put("data_dir", c.dataDir().toString());
-        f.put("http.address", c.http().toString());
-        f.put("cluster", c.cluster());
+        f.put("http.listen", c.http().toString());
+        f.put("external_labels", c.externalLabels().toString());
+        f.put("receive.dir", c.receiveDir().toString());
         f.put("receive.replica", c.receive().replica());
         f.put("receive.wal_sync", c.receive().walSync().name().toLowerCase(java.util.Locale.ROOT));
         f.put("receive.block_duration", c.receive().blockDuration().toString());
         f.put("receive.local_retention", c.receive().localRetention().toString());
         f.put("receive.max_request_bytes", Integer.toString(c.receive().maxRequestBytes()));
         f.put("bucket.type", c.bucket().type());
-        f.put("bucket.directory", c.bucketDir().toString());
+        f.put("bucket.filesystem.dir", c.bucketDir().toString());
+        f.put("query.timeout", c.query().timeout().toString());
+        f.put("query.max_samples", Long.toString(c.query().maxSamples()));
+        f.put("query.lookback_delta", c.query().lookbackDelta().toString());
         return f;
     }
 

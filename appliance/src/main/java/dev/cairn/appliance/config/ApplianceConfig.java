@@ -4,6 +4,9 @@ import dev.cairn.tsdb.wal.SyncPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.Objects;
 
 /**
@@ -11,32 +14,40 @@ import java.util.Objects;
  * and {@code docs/appliance.example.yaml} shows each of them; {@link ConfigLoader} overlays a YAML file
  * and the command-line flags on them and validates everything before anything starts.
  *
- * @param dataDir  state directory: {@code receive/} (WAL, head, blocks not yet shipped) and, by
- *                 default, {@code bucket/}
- * @param http     the HTTP listener (Prometheus API, remote write, /metrics)
- * @param cluster  external label {@code cluster} on every block this appliance ships
- * @param receive  the remote write receiver
- * @param bucket   where blocks go
+ * <p>The YAML layout is the one the packages and the Puppet module write
+ * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (grpc, agents,
+ * store, compact, ca, log) are accepted with their documented keys and not used yet.
+ *
+ * @param dataDir        state directory: {@code receive/} (WAL, head, blocks not yet shipped) and, by
+ *                       default, {@code bucket/}
+ * @param http           the HTTP listener (Prometheus API, remote write, /metrics)
+ * @param externalLabels labels of this appliance (e.g. {@code cluster}) on every block it ships
+ * @param receive        the remote write receiver
+ * @param bucket         where blocks go
+ * @param query          PromQL limits
  */
-public record ApplianceConfig(Path dataDir, Http http, String cluster, Receive receive, Bucket bucket) {
+public record ApplianceConfig(Path dataDir, Http http, Map<String, String> externalLabels, Receive receive,
+                              Bucket bucket, Query query) {
     public ApplianceConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
-        Objects.requireNonNull(cluster, "cluster");
+        externalLabels = Collections.unmodifiableMap(new TreeMap<>(externalLabels));
         Objects.requireNonNull(receive, "receive");
         Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(query, "query");
     }
 
     /** Data under ./data, HTTP on 127.0.0.1:10902, 2h blocks, BATCH fsync, filesystem bucket. */
     public static ApplianceConfig defaults() {
-        return new ApplianceConfig(Path.of("data"), new Http("127.0.0.1", 10902), "cairn",
-                new Receive("", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20),
-                new Bucket("filesystem", null));
+        return new ApplianceConfig(Path.of("data"), new Http("127.0.0.1", 10902), Map.of(),
+                new Receive(null, "", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20),
+                new Bucket("filesystem", null),
+                new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5)));
     }
 
-    /** Where the receiver keeps its TSDB (one per tenant below it when tenants are on). */
+    /** Where the receiver keeps its TSDB: configured, or {@code <data_dir>/receive}. */
     public Path receiveDir() {
-        return dataDir.resolve("receive");
+        return receive.dir() != null ? receive.dir() : dataDir.resolve("receive");
     }
 
     /** The filesystem bucket's directory: configured, or {@code <data_dir>/bucket}. */
@@ -45,11 +56,11 @@ public record ApplianceConfig(Path dataDir, Http http, String cluster, Receive r
     }
 
     public ApplianceConfig withDataDir(Path d) {
-        return new ApplianceConfig(d, http, cluster, receive, bucket);
+        return new ApplianceConfig(d, http, externalLabels, receive, bucket, query);
     }
 
     public ApplianceConfig withHttp(Http h) {
-        return new ApplianceConfig(dataDir, h, cluster, receive, bucket);
+        return new ApplianceConfig(dataDir, h, externalLabels, receive, bucket, query);
     }
 
     /**
@@ -68,13 +79,14 @@ public record ApplianceConfig(Path dataDir, Http http, String cluster, Receive r
     }
 
     /**
+     * @param dir             the receiver's TSDB directory; null for {@code <data_dir>/receive}
      * @param replica         external label {@code receive_replica} of the blocks this receiver cuts
      * @param walSync         when the WAL fsyncs before a write is acknowledged
      * @param blockDuration   width of the blocks cut from the head (2h, as Prometheus and Thanos)
      * @param localRetention  how long cut blocks stay on local disk once shipped
      * @param maxRequestBytes largest remote write body accepted, decompressed (larger: 413)
      */
-    public record Receive(String replica, SyncPolicy walSync, Duration blockDuration, Duration localRetention,
+    public record Receive(Path dir, String replica, SyncPolicy walSync, Duration blockDuration, Duration localRetention,
                           int maxRequestBytes) {
         public Receive {
             Objects.requireNonNull(replica, "replica");
@@ -86,11 +98,23 @@ public record ApplianceConfig(Path dataDir, Http http, String cluster, Receive r
 
     /**
      * @param type      {@code filesystem} (the embedded default) or {@code s3}
-     * @param directory the filesystem bucket's root; null for {@code <data_dir>/bucket}
+     * @param directory the filesystem bucket's root ({@code bucket.filesystem.dir}); null for {@code <data_dir>/bucket}
      */
     public record Bucket(String type, Path directory) {
         public Bucket {
             Objects.requireNonNull(type, "type");
+        }
+    }
+
+    /**
+     * @param timeout       longest evaluation of one query
+     * @param maxSamples    most samples one query may hold at once
+     * @param lookbackDelta how far back an instant selector looks
+     */
+    public record Query(Duration timeout, long maxSamples, Duration lookbackDelta) {
+        public Query {
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(lookbackDelta, "lookbackDelta");
         }
     }
 }

@@ -24,8 +24,8 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Stream;
 
 /**
- * Ships the blocks the receiver's head cuts to the bucket, with the receiver's external labels
- * ({@code cluster}, {@code receive_replica}) and source {@code receive}, through the tsdb
+ * Ships the blocks the receiver's head cuts to the bucket, with the appliance's external labels
+ * (e.g. {@code cluster}) plus {@code receive_replica} when set and source {@code receive}, through the tsdb
  * {@link Shipper} (meta.json last; {@code shipper.json} in the receive directory records what went up).
  *
  * <p>Local retention: a block is deleted from local disk once it is recorded as shipped and ends more
@@ -45,7 +45,9 @@ public final class BlockShipping implements MetricsSource {
 
     public BlockShipping(Path receiveDir, Bucket bucket, Map<String, String> externalLabels) {
         this.shipper = new Shipper(receiveDir, receiveDir.resolve(STATE_FILE), bucket,
-                new Shipper.Options(Upload.Options.of(externalLabels, ThanosMeta.SOURCE_RECEIVE), true));
+                new Shipper.Options(
+                // without external labels the block still goes up, as Thanos's UploadPromBlock does
+                new Upload.Options(externalLabels, ThanosMeta.SOURCE_RECEIVE, externalLabels.isEmpty()), true));
     }
 
     /** Uploads every cut block not shipped yet; a failure is counted and logged, and the next call retries. */

@@ -49,24 +49,79 @@ class ConfigLoaderTest {
     @Test
     void load_fullFile_readsEveryKey() throws Exception {
         Path f = write("""
+                external_labels: {cluster: eu1}
                 data_dir: %s
-                cluster: eu1
-                http: {address: "0.0.0.0:9999"}
+                http: {listen: "0.0.0.0:9999"}
                 receive:
+                  dir: %s
                   replica: r1
                   wal_sync: interval
                   block_duration: 1h30m
                   local_retention: 1d
                   max_request_bytes: 1000
-                bucket: {type: filesystem, directory: %s}
-                """.formatted(tmp.resolve("x"), tmp.resolve("b")));
+                  hashring: []
+                  replication_factor: 1
+                bucket: {type: filesystem, filesystem: {dir: %s}}
+                query: {timeout: 30s, max_samples: 1000, lookback_delta: 1m, replica_labels: [replica]}
+                """.formatted(tmp.resolve("x"), tmp.resolve("r"), tmp.resolve("b")));
         ApplianceConfig c = ConfigLoader.load(f, null, null);
         assertEquals(tmp.resolve("x"), c.dataDir());
-        assertEquals("eu1", c.cluster());
+        assertEquals(java.util.Map.of("cluster", "eu1"), c.externalLabels());
         assertEquals(new ApplianceConfig.Http("0.0.0.0", 9999), c.http());
-        assertEquals(new ApplianceConfig.Receive("r1", SyncPolicy.INTERVAL, Duration.ofMinutes(90),
+        assertEquals(new ApplianceConfig.Receive(tmp.resolve("r"), "r1", SyncPolicy.INTERVAL, Duration.ofMinutes(90),
                 Duration.ofDays(1), 1000), c.receive());
+        assertEquals(tmp.resolve("r"), c.receiveDir());
         assertEquals(tmp.resolve("b"), c.bucketDir());
+        assertEquals(new ApplianceConfig.Query(Duration.ofSeconds(30), 1000, Duration.ofMinutes(1)), c.query());
+    }
+
+    @Test
+    void load_packagedDefaultFile_isAccepted() throws Exception {
+        // the file the deb/rpm install as /etc/cairn/appliance.yaml: everything commented out
+        Path packaged = Path.of("..", "packaging", "src", "pkg", "appliance", "appliance.yaml");
+        assertEquals(ApplianceConfig.defaults().withDataDir(tmp.resolve("d")),
+                ConfigLoader.load(packaged, tmp.resolve("d"), null));
+    }
+
+    @Test
+    void load_whatThePuppetTemplateWrites_isAccepted() throws Exception {
+        // puppet-module/templates/appliance.yaml.epp rendered with the module's defaults
+        Path d = tmp.resolve("var");
+        Path f = write("""
+                external_labels: {"cluster":"dc1"}
+                data_dir: "%1$s"
+                http:
+                  listen: "127.0.0.1:0"
+                grpc:
+                  listen: "0.0.0.0:10901"
+                agents:
+                  listen: "0.0.0.0:19291"
+                  heartbeat_timeout: 5m
+                receive:
+                  dir: "%1$s/receive"
+                bucket:
+                  type: filesystem
+                  filesystem:
+                    dir: "%1$s/bucket"
+                store:
+                  cache_dir: "%1$s/cache"
+                query:
+                  replica_labels: ["replica","receive_replica"]
+                compact:
+                  enabled: true
+                  dir: "%1$s/compact"
+                  retention_raw: 30d
+                  retention_5m: 180d
+                  retention_1h: 0d
+                ca:
+                  dir: "%1$s/pki"
+                log:
+                  level: info
+                """.formatted(d));
+        ApplianceConfig c = ConfigLoader.load(f, null, null);
+        assertEquals(java.util.Map.of("cluster", "dc1"), c.externalLabels());
+        assertEquals(d.resolve("receive"), c.receiveDir());
+        assertEquals(d.resolve("bucket"), c.bucketDir());
     }
 
     @Test
@@ -83,20 +138,25 @@ class ConfigLoaderTest {
     @Test
     void load_badValues_areAllReportedAtOnce() throws Exception {
         String msg = error("""
-                http: {address: "localhost:http"}
+                http: {listen: "localhost:http"}
                 receive:
                   wal_sync: sometimes
                   block_duration: 2 hours
                   max_request_bytes: -5
+                  hashring: [a]
                 bucket: {type: gcs}
-                cluster: [a, b]
+                external_labels: {cluster: [a, b], "bad-name": x}
+                compact: {retention: 1d}
                 """);
-        assertTrue(msg.contains("http.address: port of \"localhost:http\" must be a number"), msg);
+        assertTrue(msg.contains("http.listen: port of \"localhost:http\" must be a number"), msg);
         assertTrue(msg.contains("receive.wal_sync: \"sometimes\" is not one of always, batch, interval, none"), msg);
         assertTrue(msg.contains("receive.block_duration: \"2 hours\" is not a duration"), msg);
         assertTrue(msg.contains("receive.max_request_bytes: expected a whole number"), msg);
         assertTrue(msg.contains("bucket.type: \"gcs\" is not supported yet"), msg);
-        assertTrue(msg.contains("cluster: expected a string, got a list"), msg);
+        assertTrue(msg.contains("external_labels.cluster: expected a non-empty string, got a list"), msg);
+        assertTrue(msg.contains("external_labels.bad-name: not a valid label name"), msg);
+        assertTrue(msg.contains("receive.hashring: spreading series over several appliances is not supported yet"), msg);
+        assertTrue(msg.contains("compact.retention: unknown key"), msg);
     }
 
     @Test

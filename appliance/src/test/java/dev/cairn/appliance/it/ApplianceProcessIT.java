@@ -145,7 +145,7 @@ class ApplianceProcessIT {
     void badConfig_exitsNonZeroNamingEveryYamlPath() throws Exception {
         Path cfg = Files.writeString(tmp.resolve("appliance.yaml"), """
                 data_dir: %s
-                http: {address: "127.0.0.1:%d"}
+                http: {listen: "127.0.0.1:%d"}
                 receive: {wal_sync: often, block_duraton: 2h}
                 """.formatted(tmp.resolve("d"), Http.freePort()));
         try (ApplianceProcess app = new ApplianceProcess(tmp, "bad", false, "--config", cfg.toString())) {
