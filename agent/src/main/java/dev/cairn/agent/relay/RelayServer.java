@@ -12,6 +12,8 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
@@ -28,6 +30,7 @@ import io.netty.handler.codec.http.QueryStringDecoder;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.DefaultEventExecutorGroup;
 import io.netty.util.concurrent.EventExecutorGroup;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -45,6 +48,7 @@ final class RelayServer implements AutoCloseable {
     private final EventLoopGroup boss = new NioEventLoopGroup(1);
     private final EventLoopGroup workers = new NioEventLoopGroup(2);
     private final EventExecutorGroup sinkThreads = new DefaultEventExecutorGroup(16);
+    private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel channel;
 
     RelayServer(String host, int port, RemoteWriteSink sink, Supplier<String> metrics) throws IOException {
@@ -53,6 +57,7 @@ final class RelayServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        connections.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxCompressed),
                                 new Router(metrics));
                         ch.pipeline().addLast(sinkThreads, new RemoteWriteHandler(sink));
@@ -77,6 +82,9 @@ final class RelayServer implements AutoCloseable {
         if (channel != null) {
             channel.close().syncUninterruptibly();
         }
+        // Close connections while both executor groups still run, so each pipeline is torn down
+        // where its handlers live; a request being stored finishes first (its handler's task runs on).
+        connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
         sinkThreads.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
