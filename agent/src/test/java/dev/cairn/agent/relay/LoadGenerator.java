@@ -20,28 +20,28 @@ import org.xerial.snappy.Snappy;
  * sample per series per request, timestamps {@code t0 + i}, value a function of (series, i) so a
  * receiver can check it. Remembers every sample whose request was answered 2xx.
  */
-final class LoadGenerator {
+public final class LoadGenerator {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(2)).build();
     private final int series;
     private final long t0;
     private final String run;
     /** key (as TestReceiver builds it) → value bits, for every acknowledged sample. */
-    final Map<String, Long> acked = new ConcurrentHashMap<>();
-    final AtomicLong ackedSamples = new AtomicLong();
-    final AtomicLong failedRequests = new AtomicLong();
+    public final Map<String, Long> acked = new ConcurrentHashMap<>();
+    public final AtomicLong ackedSamples = new AtomicLong();
+    public final AtomicLong failedRequests = new AtomicLong();
 
-    LoadGenerator(int series, long t0, String run) {
+    public LoadGenerator(int series, long t0, String run) {
         this.series = series;
         this.t0 = t0;
         this.run = run;
     }
 
-    static double value(int s, long i) {
+    public static double value(int s, long i) {
         return s * 1000.0 + i + 0.25;
     }
 
-    WriteRequest request(long i) {
+    public WriteRequest request(long i) {
         WriteRequest.Builder b = WriteRequest.newBuilder();
         for (int s = 0; s < series; s++) {
             b.addTimeseries(TimeSeries.newBuilder()
@@ -54,7 +54,7 @@ final class LoadGenerator {
     }
 
     /** Sends request {@code i}; true when answered 2xx (then its samples are remembered as acknowledged). */
-    boolean send(URI url, long i) throws InterruptedException {
+    public boolean send(URI url, long i) throws InterruptedException {
         WriteRequest req = request(i);
         try {
             HttpResponse<Void> r = client.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(10))

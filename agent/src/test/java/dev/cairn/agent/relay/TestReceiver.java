@@ -26,18 +26,18 @@ import org.xerial.snappy.Snappy;
  * keyed by (series, timestamp), with the value and how often it came. {@link #status} decides the
  * answer: 0 means "take it" (204); anything else is answered without recording.
  */
-final class TestReceiver implements AutoCloseable {
+public final class TestReceiver implements AutoCloseable {
     private final HttpServer server;
     private final ExecutorService pool = Executors.newFixedThreadPool(8);
     /** series + "@" + t → value bits. */
-    final Map<String, Long> values = new ConcurrentHashMap<>();
-    final Map<String, Integer> counts = new ConcurrentHashMap<>();
-    final AtomicLong samplesTaken = new AtomicLong();
-    final AtomicInteger requests = new AtomicInteger();
-    final AtomicInteger conflicts = new AtomicInteger();
-    volatile IntSupplier status = () -> 0;
+    public final Map<String, Long> values = new ConcurrentHashMap<>();
+    public final Map<String, Integer> counts = new ConcurrentHashMap<>();
+    public final AtomicLong samplesTaken = new AtomicLong();
+    public final AtomicInteger requests = new AtomicInteger();
+    public final AtomicInteger conflicts = new AtomicInteger();
+    public volatile IntSupplier status = () -> 0;
 
-    TestReceiver(int port) throws IOException {
+    public TestReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(pool);
         server.createContext("/api/v1/write", ex -> {
@@ -67,7 +67,7 @@ final class TestReceiver implements AutoCloseable {
         server.start();
     }
 
-    TestReceiver() throws IOException {
+    public TestReceiver() throws IOException {
         this(0);
     }
 
@@ -81,7 +81,7 @@ final class TestReceiver implements AutoCloseable {
         samplesTaken.incrementAndGet();
     }
 
-    static String key(List<Label> labels) {
+    public static String key(List<Label> labels) {
         StringBuilder sb = new StringBuilder("{");
         for (Label l : labels) {
             sb.append(l.getName()).append("=\"").append(l.getValue()).append("\",");
@@ -89,16 +89,16 @@ final class TestReceiver implements AutoCloseable {
         return sb.append('}').toString();
     }
 
-    int port() {
+    public int port() {
         return server.getAddress().getPort();
     }
 
-    URI url() {
+    public URI url() {
         return URI.create("http://127.0.0.1:" + port() + "/api/v1/write");
     }
 
     /** Distinct (series, timestamp) pairs received. */
-    int distinct() {
+    public int distinct() {
         return values.size();
     }
 
