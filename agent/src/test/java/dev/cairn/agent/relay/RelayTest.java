@@ -197,4 +197,34 @@ class RelayTest {
             assertTrue(body.contains("\ncairn_relay_oldest_unsent_sample_age_seconds 0\n"), body);
         }
     }
+
+    @Test
+    void slowDownstream_addsShardsWithinMaxShards() throws Exception {
+        try (TestReceiver rx = new TestReceiver()) {
+            rx.status = () -> {
+                try {
+                    Thread.sleep(25); // a downstream that takes 25 ms per request whatever its size
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+                return 0;
+            };
+            AgentConfig c = config(dir, rx.url(), 1L << 30);
+            c = c.withRelay(c.relay().withQueue(c.relay().queue().withShards(1, 6).withBatch(100, Duration.ofMillis(50))));
+            try (Relay relay = new Relay(c).start()) {
+                LoadGenerator gen = new LoadGenerator(100, 1_700_000_000_000L, "g");
+                long deadline = System.nanoTime() + 25_000_000_000L;
+                int i = 0;
+                while (relay.metrics().shards() == 1 && System.nanoTime() < deadline) {
+                    assertTrue(gen.send(writeUrl(relay), i++));
+                }
+                int shards = relay.metrics().shards();
+                assertTrue(shards > 1 && shards <= 6, "one shard sends 4000 samples/s here; the load needs more, got "
+                        + shards);
+                final int sent = i;
+                await("all samples downstream after resharding", 30_000, () -> rx.distinct() == sent * 100);
+                assertEquals(gen.acked, rx.values);
+            }
+        }
+    }
 }
