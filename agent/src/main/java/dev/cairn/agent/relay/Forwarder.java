@@ -40,7 +40,8 @@ import java.util.concurrent.locks.LockSupport;
  * Every 10 s the desired shard count is computed as Prometheus does it: time per sample of a
  * successful send, times the rate samples come in plus 5% of the backlog per second; a change of
  * more than 30% within [min_shards, max_shards] is applied by the dispatcher after the shards
- * have drained (so per-series order holds), and never while sends are failing.
+ * have drained (so per-series order holds), never while sends are failing, and never downwards
+ * while the backlog exceeds what the current shards hold.
  */
 final class Forwarder {
     private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
@@ -331,7 +332,7 @@ final class Forwarder {
         }
         long now = System.nanoTime();
         if (running && now - lastReshardNanos >= RESHARD_NANOS) {
-            evaluateShards(now, sh, pending, size);
+            evaluateShards(now, sh, pending);
         }
     }
 
@@ -360,7 +361,7 @@ final class Forwarder {
         }
     }
 
-    private void evaluateShards(long now, Shard[] sh, long pending, long queueBytes) {
+    private void evaluateShards(long now, Shard[] sh, long pending) {
         double secs = (now - lastReshardNanos) / 1e9;
         lastReshardNanos = now;
         long in = metrics.samplesIn();
@@ -380,12 +381,16 @@ final class Forwarder {
                 return; // a failing downstream is not helped by more connections
             }
         }
-        long bytesPerSample = in > 0 ? Math.max(1, metrics.bytesAppended.sum() / in) : 64;
-        double backlog = pending + (double) queueBytes / bytesPerSample;
+        // Samples taken in this run and not yet answered; at least what sits in the shards (after a
+        // restart the disk backlog of earlier runs shows up there as full shards).
+        long backlog = Math.max(pending, in - out - metrics.samplesDroppedRejected() - metrics.samplesDroppedBudget());
         double desired = timePerSample * (inRate + 0.05 * backlog);
         int want = (int) Math.max(cfg.minShards(), Math.min(cfg.maxShards(), Math.ceil(desired)));
         metrics.shardsDesired.set(want);
         int cur = sh.length;
+        if (want < cur && backlog > (long) cfg.capacity() * cur) {
+            return; // behind: fewer shards would only fall further behind
+        }
         if (Math.abs(want - cur) > 0.3 * cur && want != cur) {
             reshardTo = want;
         }

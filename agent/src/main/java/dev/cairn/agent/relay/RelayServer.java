@@ -85,9 +85,14 @@ final class RelayServer implements AutoCloseable {
         // Close connections while both executor groups still run, so each pipeline is torn down
         // where its handlers live; a request being stored finishes first (its handler's task runs on).
         connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
-        boss.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        workers.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
-        sinkThreads.shutdownGracefully(0, 5, TimeUnit.SECONDS).syncUninterruptibly();
+        // All groups at once, with a quiet period: a pipeline's last events hop between the worker
+        // loop and the sink executor, so neither may terminate while the other still hands it work.
+        var b = boss.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
+        var w = workers.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
+        var s = sinkThreads.shutdownGracefully(100, 5000, TimeUnit.MILLISECONDS);
+        b.syncUninterruptibly();
+        w.syncUninterruptibly();
+        s.syncUninterruptibly();
     }
 
     /** Answers the small GET endpoints itself and passes everything else on to remote write. */

@@ -133,4 +133,13 @@ class ConfigLoaderTest {
         e = assertThrows(ConfigException.class, () -> AgentFlags.parse("--aplliance", "https://x"));
         assertTrue(e.problems().get(0).startsWith("--aplliance: unknown flag"), e.problems().toString());
     }
+
+    @Test
+    void shippedExampleFile_showsExactlyTheDefaults() throws Exception {
+        String yaml;
+        try (java.io.InputStream in = AgentConfig.class.getResourceAsStream("/dev/cairn/agent/agent.yaml")) {
+            yaml = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        }
+        assertEquals(AgentConfig.defaults(), ConfigLoader.parse(yaml, "agent.yaml"));
+    }
 }
