@@ -242,4 +242,44 @@ class RelayTest {
             }
         }
     }
+
+    @Test
+    void remoteWrite2Request_isQueuedAndForwardedAs1() throws Exception {
+        try (TestReceiver rx = new TestReceiver(); Relay relay = new Relay(config(dir, rx.url(), 1L << 30)).start()) {
+            dev.cairn.storeapi.pb.writev2.Request req = dev.cairn.storeapi.pb.writev2.Request.newBuilder()
+                    .addAllSymbols(List.of("", "__name__", "up", "job", "v2"))
+                    .addTimeseries(dev.cairn.storeapi.pb.writev2.TimeSeries.newBuilder()
+                            .addAllLabelsRefs(List.of(1, 2, 3, 4))
+                            .addSamples(dev.cairn.storeapi.pb.writev2.Sample.newBuilder().setTimestamp(5000).setValue(1))
+                            .addSamples(dev.cairn.storeapi.pb.writev2.Sample.newBuilder().setTimestamp(6000).setValue(2.5)))
+                    .build();
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(writeUrl(relay))
+                    .header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
+                    .header("Content-Encoding", "snappy").header("X-Prometheus-Remote-Write-Version", "2.0.0")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(org.xerial.snappy.Snappy.compress(req.toByteArray())))
+                    .build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(204, r.statusCode(), r.body());
+            assertEquals("2", r.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(""));
+            await("both samples downstream", 10_000, () -> rx.distinct() == 2);
+            assertEquals(Double.doubleToRawLongBits(1), rx.values.get("{__name__=\"up\",job=\"v2\",}@5000"));
+            assertEquals(Double.doubleToRawLongBits(2.5), rx.values.get("{__name__=\"up\",job=\"v2\",}@6000"));
+        }
+    }
+
+    @Test
+    void malformedRequest_is400AndNotQueued() throws Exception {
+        try (TestReceiver rx = new TestReceiver(); Relay relay = new Relay(config(dir, rx.url(), 1L << 30)).start()) {
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(writeUrl(relay))
+                    .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(new byte[] {1, 2, 3, 4, 5})).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), r.body());
+            r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(writeUrl(relay))
+                    .header("Content-Type", "text/plain").POST(HttpRequest.BodyPublishers.ofString("x")).build(),
+                    HttpResponse.BodyHandlers.ofString());
+            assertEquals(415, r.statusCode(), r.body());
+            assertEquals(0, relay.metrics().samplesIn());
+            assertEquals(0, rx.requests.get());
+        }
+    }
 }
