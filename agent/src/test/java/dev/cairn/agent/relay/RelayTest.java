@@ -282,4 +282,26 @@ class RelayTest {
             assertEquals(0, rx.requests.get());
         }
     }
+
+    @Test
+    void forwardedSegments_areDeleted() throws Exception {
+        try (TestReceiver rx = new TestReceiver(); Relay relay = new Relay(config(dir, rx.url(), 4L << 20)).start()) {
+            LoadGenerator gen = new LoadGenerator(200, 1_700_000_000_000L, "h");
+            for (int i = 0; i < 150; i++) { // ~2.5 MB: about ten 256 KiB segments
+                assertTrue(gen.send(writeUrl(relay), i));
+            }
+            await("all samples downstream", 20_000, () -> rx.distinct() == 150 * 200);
+            await("forwarded segments deleted", 5_000, () -> segmentFiles(dir.resolve("queue")) <= 2);
+            assertTrue(relay.metrics().queueBytes() <= 512 << 10, "queue bytes " + relay.metrics().queueBytes());
+            assertEquals(0, relay.metrics().samplesDroppedBudget());
+        }
+    }
+
+    static long segmentFiles(Path queue) {
+        try (var s = java.nio.file.Files.list(queue)) {
+            return s.filter(p -> p.getFileName().toString().matches("\\d{8}")).count();
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
 }
