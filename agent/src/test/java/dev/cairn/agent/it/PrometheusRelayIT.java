@@ -5,11 +5,13 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.cairn.agent.config.AgentConfig;
+import dev.cairn.agent.relay.LoadGenerator;
 import dev.cairn.agent.relay.Relay;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -79,12 +81,30 @@ class PrometheusRelayIT {
         try (PromPeer b = new PromPeer(dir.resolve("b"), RECEIVER, "--web.enable-remote-write-receiver");
                 Relay relay = new Relay(relayConfig(dir.resolve("agent"), b.port())).start();
                 PromPeer a = new PromPeer(dir.resolve("a"), scraper(relay.address().getPort()))) {
+            // extra load beside A's own remote write: 20 series, a request every 10 ms, for the whole test
+            long t0 = System.currentTimeMillis() - 120_000;
+            LoadGenerator gen = new LoadGenerator(20, t0, "outage");
+            URI relayUrl = URI.create("http://127.0.0.1:" + relay.address().getPort() + "/api/v1/write");
+            AtomicBoolean stopLoad = new AtomicBoolean();
+            Thread load = new Thread(() -> {
+                try {
+                    for (int i = 0; i < 6000 && !stopLoad.get(); i++) {
+                        gen.send(relayUrl, i);
+                        Thread.sleep(10);
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            load.start();
             Thread.sleep(5_000);
             b.stop();
             double stoppedAt = System.currentTimeMillis() / 1000.0;
             Thread.sleep(20_000);
             assertTrue(relay.metrics().samplesRetried() > 0, "the relay did not notice B was down");
             long inWhileDown = relay.metrics().samplesIn();
+            stopLoad.set(true);
+            load.join(10_000);
             b.start();
             long deadline = System.currentTimeMillis() + 60_000;
             while (relay.metrics().samplesOut() < inWhileDown && System.currentTimeMillis() < deadline) {
@@ -98,6 +118,22 @@ class PrometheusRelayIT {
             assertSame(a, b, "up[2m]", t, 30_000);
             assertSame(a, b, "prometheus_tsdb_head_series[2m]", t, 30_000);
             assertSame(a, b, "scrape_samples_scraped[2m]", t, 30_000);
+            Map<String, Map<Long, String>> got = b.rangeSamples("load_test{run=\"outage\"}[10m]", t);
+            long found = 0;
+            for (Map<Long, String> samples : got.values()) {
+                found += samples.size();
+            }
+            assertEquals(gen.acked.size(), found, "load samples in B");
+            for (Map.Entry<String, Map<Long, String>> e : got.entrySet()) {
+                String series = e.getKey().replaceAll(".*\"series\":\"(\\d+)\".*", "$1");
+                String key = "{__name__=\"load_test\",run=\"outage\",series=\"" + series + "\",}@";
+                for (Map.Entry<Long, String> sample : e.getValue().entrySet()) {
+                    Long bits = gen.acked.get(key + sample.getKey());
+                    assertTrue(bits != null, "B has a sample the relay never acknowledged: " + key + sample.getKey());
+                    assertEquals(Double.longBitsToDouble(bits), Double.parseDouble(sample.getValue()));
+                }
+            }
+            assertTrue(gen.ackedSamples.get() > 20_000, "load too small: " + gen.ackedSamples.get());
         }
     }
 }
