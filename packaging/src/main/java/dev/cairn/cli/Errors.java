@@ -1,5 +1,7 @@
 package dev.cairn.cli;
 
+import dev.cairn.tsdb.encoding.CorruptionException;
+
 import java.io.FileNotFoundException;
 import java.io.UncheckedIOException;
 import java.nio.file.AccessDeniedException;
@@ -20,6 +22,10 @@ final class Errors {
         }
         if (t instanceof AccessDeniedException e) {
             return "permission denied: " + e.getFile() + "; check its owner and mode";
+        }
+        if (t instanceof CorruptionException) {
+            return t.getMessage() + " (the file is damaged: restore its block from a copy, or move the block"
+                    + " directory out of the way)";
         }
         if (t instanceof FileNotFoundException) {
             return "file not found: " + t.getMessage();

@@ -1,6 +1,8 @@
 package dev.cairn.storeapi.pki;
 
+import java.io.IOException;
 import java.math.BigInteger;
+import java.nio.file.Path;
 import java.net.InetAddress;
 import java.net.UnknownHostException;
 import java.security.KeyPair;
@@ -64,6 +66,40 @@ public final class CertificateAuthority {
         } catch (CertIOException | java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("building the CA certificate for " + commonName, e);
         }
+    }
+
+    /** A new self-signed CA with an ECDSA P-256 key, the default. */
+    public static CertificateAuthority create(String commonName, Instant notBefore, Instant notAfter) {
+        return create(commonName, KeyAlgorithm.EC_P256, notBefore, notAfter);
+    }
+
+    /**
+     * Loads a CA saved with {@link #save}, checking that the key belongs to the certificate and
+     * that the certificate may sign others.
+     */
+    public static CertificateAuthority load(Path certificateFile, Path keyFile) throws IOException, PkiException {
+        X509Certificate cert = Pem.readCertificates(certificateFile).get(0);
+        PrivateKey key = Pem.readPrivateKey(keyFile);
+        if (cert.getBasicConstraints() < 0) {
+            throw new PkiException(certificateFile + " is not a CA certificate (basic constraints CA:false); "
+                    + "point the CA at the file written by `cairn pki init-ca`");
+        }
+        CertificateAuthority ca = new CertificateAuthority(cert, key);
+        // a throwaway signature proves the pair belongs together before anything is issued with it
+        X509Certificate probe = ca.issue(cert.getPublicKey(), new LeafSpec("key check", List.of(), List.of(),
+                java.util.Set.of(Usage.CLIENT), Instant.now(), Instant.now().plusSeconds(60)));
+        try {
+            probe.verify(cert.getPublicKey());
+        } catch (java.security.GeneralSecurityException e) {
+            throw new PkiException(keyFile + " is not the private key of the CA certificate " + certificateFile, e);
+        }
+        return ca;
+    }
+
+    /** Writes the certificate (world-readable) and the private key (owner-only). */
+    public void save(Path certificateFile, Path keyFile) throws IOException {
+        Pem.writePrivateKey(keyFile, key);
+        Pem.writeCertificates(certificateFile, certificate);
     }
 
     public X509Certificate certificate() {

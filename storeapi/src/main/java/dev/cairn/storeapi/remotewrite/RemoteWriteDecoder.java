@@ -13,11 +13,13 @@ import org.xerial.snappy.Snappy;
 public final class RemoteWriteDecoder {
     /** Default bound on a decompressed body: Prometheus sends batches of a few MiB at most. */
     public static final int DEFAULT_MAX_DECOMPRESSED = 32 << 20;
+    /** Scratch kept per decoder between requests; one huge request must not pin tens of MiB per connection. */
+    private static final int DEFAULT_SCRATCH = 64 << 10;
 
     private final int maxDecompressed;
     private final WriteRequestDecoder v1 = new WriteRequestDecoder();
     private final WriteV2Decoder v2 = new WriteV2Decoder();
-    private byte[] scratch = new byte[64 << 10];
+    private byte[] scratch = new byte[DEFAULT_SCRATCH];
 
     public RemoteWriteDecoder(int maxDecompressed) {
         if (maxDecompressed <= 0) {
@@ -94,13 +96,10 @@ public final class RemoteWriteDecoder {
                     + e.getMessage(), e);
         }
         if (scratch.length > 4 * DEFAULT_SCRATCH && n < DEFAULT_SCRATCH) {
-            // one huge request should not pin tens of MiB per connection forever
             byte[] small = new byte[DEFAULT_SCRATCH];
             System.arraycopy(scratch, 0, small, 0, n);
             scratch = small;
         }
         return n;
     }
-
-    private static final int DEFAULT_SCRATCH = 64 << 10;
 }

@@ -104,6 +104,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
         } catch (WriteRejectedException e) {
             status = HttpResponseStatus.BAD_REQUEST;
             sinkError = e.getMessage();
+            written = 0; // the sink does not say how much it took before refusing; claim nothing
         } catch (IOException | RuntimeException e) {
             LOG.log(System.Logger.Level.WARNING, "remote write sink failed; the sender will retry", e);
             status = HttpResponseStatus.INTERNAL_SERVER_ERROR;

@@ -39,15 +39,15 @@ public final class WriteRequestDecoder {
     private static final int S_VALUE = 1;
     private static final int S_TIMESTAMP = 2;
 
+    // scratch for the series being read: flat label pairs, sample timestamps and values
     private String[] kv = new String[32];
+    private long[] ts = new long[64];
+    private double[] vs = new double[64];
 
     /** A protobuf tag: field number and wire type in one varint (WireFormat keeps its own private). */
     private static int tag(int field, int wireType) {
         return field << 3 | wireType;
     }
-
-    private long[] ts = new long[64];
-    private double[] vs = new double[64];
 
     /**
      * Decodes {@code len} bytes of an uncompressed WriteRequest.

@@ -76,6 +76,10 @@ public final class WriteV2Decoder {
                     bad = why + " in series " + LabelRules.describe(kv, nrefs);
                 }
             }
+            if (bad == null && t.getSamplesCount() == 0 && t.getHistogramsCount() == 0) {
+                // 2.0 spec, and Prometheus's 2.0 receiver: a series carries at least one sample
+                bad = "series " + LabelRules.describe(kv, nrefs) + " has no sample nor histogram";
+            }
             if (bad != null) {
                 rejected.add(bad);
                 continue;

@@ -79,6 +79,25 @@ public final class TlsContexts {
     private record Loaded(PrivateKey key, X509Certificate[] chain, X509Certificate[] trusted) {
     }
 
+    /** Whether {@code key} signs what the certificate's public key verifies. */
+    private static boolean matches(PrivateKey key, X509Certificate cert) throws PkiException {
+        String alg = key.getAlgorithm().equals("RSA") ? "SHA256withRSA" : "SHA256withECDSA";
+        byte[] probe = "cairn key check".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        try {
+            java.security.Signature s = java.security.Signature.getInstance(alg);
+            s.initSign(key);
+            s.update(probe);
+            byte[] sig = s.sign();
+            java.security.Signature v = java.security.Signature.getInstance(alg);
+            v.initVerify(cert.getPublicKey());
+            v.update(probe);
+            return v.verify(sig);
+        } catch (java.security.GeneralSecurityException e) {
+            throw new PkiException("cannot check that the private key matches " + cert.getSubjectX500Principal()
+                    + ": " + e.getMessage(), e);
+        }
+    }
+
     private static Loaded load(TlsFiles files) throws IOException, PkiException {
         List<X509Certificate> chain = Pem.readCertificates(files.certificate());
         PrivateKey key = Pem.readPrivateKey(files.privateKey());
@@ -86,6 +105,12 @@ public final class TlsContexts {
         if (!chain.get(0).getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
             throw new PkiException(files.privateKey() + " holds a " + key.getAlgorithm() + " key but "
                     + files.certificate() + " is for a " + chain.get(0).getPublicKey().getAlgorithm() + " key");
+        }
+        if (!matches(key, chain.get(0))) {
+            // caught here, a renewal that wrote the certificate but not yet the key is one clear
+            // message instead of handshakes failing with "bad certificate" on the peer
+            throw new PkiException(files.privateKey() + " is not the key of the certificate in "
+                    + files.certificate() + " (" + chain.get(0).getSubjectX500Principal() + ")");
         }
         return new Loaded(key, chain.toArray(new X509Certificate[0]), trusted.toArray(new X509Certificate[0]));
     }

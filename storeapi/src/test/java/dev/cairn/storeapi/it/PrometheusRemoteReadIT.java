@@ -9,6 +9,8 @@ import dev.cairn.storeapi.pb.prometheus.Chunk;
 import dev.cairn.storeapi.pb.prometheus.LabelMatcher;
 import dev.cairn.storeapi.pb.prometheus.Query;
 import dev.cairn.storeapi.pb.prometheus.ReadRequest;
+import dev.cairn.storeapi.pb.prometheus.ReadResponse;
+import dev.cairn.storeapi.pb.prometheus.TimeSeries;
 import dev.cairn.storeapi.remoteread.RemoteReadClient;
 import dev.cairn.tsdb.chunk.ChunkIterator;
 import dev.cairn.tsdb.chunk.XorChunk;
@@ -16,7 +18,6 @@ import dev.cairn.tsdb.labels.Labels;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -44,20 +45,23 @@ class PrometheusRemoteReadIT {
                       - targets: ['127.0.0.1:${PORT}']
                 """;
         try (PrometheusProcess prom = new PrometheusProcess(dir, config)) {
+            // `end` lies 2 s back: a scrape stamped before it is committed by then, so the remote
+            // read and the later API queries see the same samples
             long deadline = System.nanoTime() + 60_000_000_000L;
+            long probe;
             while (true) {
-                JsonNode r = prom.api("/api/v1/query", "query", "count_over_time(up[10m])");
-                if (r.get("result").size() == 1 && r.get("result").get(0).get("value").get(1).asInt() >= 10) {
+                probe = System.currentTimeMillis() - 2000;
+                JsonNode r = prom.api("/api/v1/query", "query", "count_over_time(up[10m])",
+                        "time", String.format("%.3f", probe / 1000.0));
+                if (r.get("result").size() == 1 && r.get("result").get(0).get("value").get(1).asInt() >= 6) {
                     break;
                 }
                 if (System.nanoTime() > deadline) {
-                    fail("Prometheus (pid " + prom.pid() + ") did not scrape itself 10 times in 60 s:\n" + prom.logTail());
+                    fail("Prometheus (pid " + prom.pid() + ") did not scrape itself 6 times in 60 s:\n" + prom.logTail());
                 }
                 Thread.sleep(250);
             }
-            // 2 s back: a scrape stamped before `end` is committed by then, so the remote read and the
-            // later API queries see the same samples
-            long end = System.currentTimeMillis() - 2000;
+            final long end = probe;
             long start = end - 600_000; // before Prometheus started: the window holds every sample
             ReadRequest req = ReadRequest.newBuilder()
                     .addQueries(query(start, end, LabelMatcher.Type.EQ, "up"))
@@ -95,6 +99,21 @@ class PrometheusRemoteReadIT {
             assertEquals(1, byQuery.get(0).size(), "one up series expected: " + byQuery.get(0).keySet());
             assertTrue(byQuery.get(1).size() >= 3, "expected several series: " + byQuery.get(1).keySet());
 
+            // the SAMPLES answer type holds the same samples as the streamed chunks
+            ReadResponse samples = client.readSamples(req);
+            assertEquals(2, samples.getResultsCount());
+            for (int q = 0; q < 2; q++) {
+                Map<Labels, TreeMap<Long, Double>> viaSamples = new TreeMap<>();
+                for (TimeSeries ts : samples.getResults(q).getTimeseriesList()) {
+                    TreeMap<Long, Double> m = new TreeMap<>();
+                    ts.getSamplesList().forEach(sm -> m.put(sm.getTimestamp(), sm.getValue()));
+                    Labels.Builder b = Labels.builder();
+                    ts.getLabelsList().forEach(l -> b.set(l.getName(), l.getValue()));
+                    viaSamples.put(b.build(), m);
+                }
+                assertEquals(byQuery.get(q), viaSamples, "query " + q + ": SAMPLES and STREAMED_XOR_CHUNKS differ");
+            }
+
             compareRaw(prom, "up", end, byQuery.get(0));
             compareRaw(prom, "{__name__=~\"prometheus_http_requests_total|prometheus_tsdb_head_series\"}", end,
                     byQuery.get(1));
@@ -110,8 +129,7 @@ class PrometheusRemoteReadIT {
 
     private static Labels labels(JsonNode metric) {
         Labels.Builder b = Labels.builder();
-        for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext();) {
-            Map.Entry<String, JsonNode> e = it.next();
+        for (Map.Entry<String, JsonNode> e : metric.properties()) {
             b.set(e.getKey(), e.getValue().asText());
         }
         return b.build();

@@ -9,7 +9,6 @@ import dev.cairn.storeapi.remotewrite.DecodedSeries;
 import dev.cairn.storeapi.remotewrite.RemoteWriteTestServer;
 import dev.cairn.tsdb.labels.Labels;
 import java.nio.file.Path;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -101,8 +100,7 @@ class PrometheusRemoteWriteIT {
         Map<Labels, TreeMap<Long, Double>> want = new TreeMap<>();
         for (JsonNode series : data.get("result")) {
             Labels.Builder b = Labels.builder();
-            for (Iterator<Map.Entry<String, JsonNode>> it = series.get("metric").fields(); it.hasNext();) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : series.get("metric").properties()) {
                 b.set(e.getKey(), e.getValue().asText());
             }
             TreeMap<Long, Double> samples = new TreeMap<>();

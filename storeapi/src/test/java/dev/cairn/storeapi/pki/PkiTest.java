@@ -148,6 +148,28 @@ class PkiTest {
     }
 
     @Test
+    void ca_savedAndLoaded_issuesCertificatesTheSavedCertificateVerifies() throws Exception {
+        CertificateAuthority fresh = CertificateAuthority.create("Saved CA", NOW.minus(1, ChronoUnit.HOURS),
+                NOW.plus(1, ChronoUnit.DAYS));
+        assertEquals("EC", fresh.certificate().getPublicKey().getAlgorithm(), "P-256 is the default");
+        fresh.save(dir.resolve("ca.pem"), dir.resolve("ca.key"));
+        assertEquals("rw-------", PosixFilePermissions.toString(Files.getPosixFilePermissions(dir.resolve("ca.key"))));
+        CertificateAuthority loaded = CertificateAuthority.load(dir.resolve("ca.pem"), dir.resolve("ca.key"));
+        X509Certificate leaf = loaded.issue(KeyAlgorithm.EC_P256.generate().getPublic(), spec("x", Set.of(Usage.SERVER)));
+        CertificateChecks.verifyChain(List.of(leaf), fresh.certificate(), NOW);
+
+        // the wrong key, or a leaf posing as a CA, is refused at load time
+        Pem.writePrivateKey(dir.resolve("other.key"), KeyAlgorithm.EC_P256.generate().getPrivate());
+        PkiException wrongKey = assertThrows(PkiException.class,
+                () -> CertificateAuthority.load(dir.resolve("ca.pem"), dir.resolve("other.key")));
+        assertTrue(wrongKey.getMessage().contains("is not the private key of the CA certificate"), wrongKey.getMessage());
+        Pem.writeCertificates(dir.resolve("leaf.pem"), leaf);
+        PkiException notCa = assertThrows(PkiException.class,
+                () -> CertificateAuthority.load(dir.resolve("leaf.pem"), dir.resolve("ca.key")));
+        assertTrue(notCa.getMessage().contains("is not a CA certificate"), notCa.getMessage());
+    }
+
+    @Test
     void leafSpec_refusesHostNamesAsIpAddresses() {
         assertThrows(IllegalArgumentException.class, () -> new LeafSpec("x", List.of(), List.of("example.com"),
                 Set.of(Usage.SERVER), NOW, NOW.plusSeconds(60)));

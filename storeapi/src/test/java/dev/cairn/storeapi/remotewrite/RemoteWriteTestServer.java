@@ -9,6 +9,7 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.ssl.SslContext;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.util.ArrayList;
@@ -21,7 +22,15 @@ public final class RemoteWriteTestServer implements AutoCloseable {
     private final Channel channel;
     private final List<DecodedSeries> received = new ArrayList<>();
 
+    private final boolean tls;
+
     public RemoteWriteTestServer(int maxDecompressed) throws InterruptedException {
+        this(maxDecompressed, null);
+    }
+
+    /** With {@code ssl} non-null the endpoint speaks HTTPS with that context (e.g. mutual TLS). */
+    public RemoteWriteTestServer(int maxDecompressed, SslContext ssl) throws InterruptedException {
+        this.tls = ssl != null;
         RemoteWriteSink sink = series -> {
             synchronized (received) {
                 received.addAll(series);
@@ -34,6 +43,9 @@ public final class RemoteWriteTestServer implements AutoCloseable {
                 .childHandler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (ssl != null) {
+                            ch.pipeline().addLast(ssl.newHandler(ch.alloc()));
+                        }
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxCompressed),
                                 new RemoteWriteHandler("/api/v1/write", sink, maxDecompressed));
                     }
@@ -47,7 +59,7 @@ public final class RemoteWriteTestServer implements AutoCloseable {
 
     public URI url() {
         InetSocketAddress a = (InetSocketAddress) channel.localAddress();
-        return URI.create("http://127.0.0.1:" + a.getPort() + "/api/v1/write");
+        return URI.create((tls ? "https" : "http") + "://127.0.0.1:" + a.getPort() + "/api/v1/write");
     }
 
     /** A copy of every series received so far. */
@@ -58,8 +70,8 @@ public final class RemoteWriteTestServer implements AutoCloseable {
     }
 
     @Override
-    public void close() throws InterruptedException {
-        channel.close().sync();
-        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).sync();
+    public void close() {
+        channel.close().syncUninterruptibly();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

@@ -24,6 +24,9 @@ import java.util.Arrays;
  * so a long-lived appender allocates nothing per sample once warm.
  */
 public final class HeadAppender {
+    /** Commit-time result beside MemSeries' codes: a block was cut over the sample's time meanwhile. */
+    private static final int OUT_OF_BOUNDS = -1;
+
     private final Head head;
     private final HeadStats stats;
     private final RecordEncoder encoder = new RecordEncoder();
@@ -41,6 +44,7 @@ public final class HeadAppender {
     private MemSeries lastSeries;
     private long lastT;
     private long lastVBits;
+    private long lastRef;
 
     private final ByteWriter seriesRecord = new ByteWriter(1024);
     private final ByteWriter samplesRecord = new ByteWriter(4096);
@@ -58,6 +62,17 @@ public final class HeadAppender {
      *         why it was rejected; rejections are counted in {@link HeadStats}
      */
     public AppendResult append(Labels labels, long t, double v) {
+        return append(0, labels, t, v);
+    }
+
+    /**
+     * As {@link #append(Labels, long, double)}, with the series reference a previous append returned
+     * through {@link #ref()} (0 for none), as Prometheus's Appender.Append takes a SeriesRef: a valid
+     * reference skips the lookup by labels (hash and string comparisons). A reference whose series
+     * was removed since is ignored and the labels are used.
+     */
+    public AppendResult append(long ref, Labels labels, long t, double v) {
+        lastRef = 0;
         long vBits = Double.doubleToRawLongBits(v);
         if (!windowKnown) {
             long headMaxt = head.maxTime();
@@ -69,6 +84,9 @@ public final class HeadAppender {
             stats.outOfBoundsSamples.increment();
             return AppendResult.OUT_OF_BOUNDS;
         }
+        if (labels.isEmpty()) {
+            return AppendResult.EMPTY_LABELSET;
+        }
         MemSeries s;
         int check;
         if (lastSeries != null && (labels == lastLabels || labels.equals(lastSeries.labels))) {
@@ -77,7 +95,10 @@ public final class HeadAppender {
                     : t == lastT ? (vBits == lastVBits ? MemSeries.EXACT_DUPLICATE : MemSeries.DUPLICATE)
                     : MemSeries.OUT_OF_ORDER;
         } else {
-            s = head.series.get(labels);
+            s = ref > 0 ? head.series.byId(ref) : null;
+            if (s == null) {
+                s = head.series.get(labels);
+            }
             if (s == null) {
                 s = head.series.getOrCreate(head.symbols.intern(labels), this::onCreate);
             }
@@ -88,6 +109,7 @@ public final class HeadAppender {
                 }
             }
         }
+        lastRef = s.id;
         switch (check) {
             case MemSeries.APPENDABLE -> {
                 int n = samples.size();
@@ -127,6 +149,15 @@ public final class HeadAppender {
         created[createdCount++] = s;
     }
 
+    /**
+     * The head's reference of the series the last {@link #append} went to (also when the sample was
+     * rejected as out of order or duplicate), or 0 when it was rejected before the series was looked up.
+     * Valid for as long as the series stays in the head; pass it back to {@link #append(long, Labels, long, double)}.
+     */
+    public long ref() {
+        return lastRef;
+    }
+
     /** Samples buffered and not yet committed. */
     public int pending() {
         return samples.size();
@@ -162,7 +193,9 @@ public final class HeadAppender {
             long vBits = Double.doubleToRawLongBits(samples.v(i));
             int check;
             synchronized (s) {
-                check = s.appendable(t, vBits);
+                // read under the series lock: a block cut raises min valid time before it snapshots
+                // the series under the same lock, so a sample is either in that snapshot or refused
+                check = t < head.minValidTime() ? OUT_OF_BOUNDS : s.appendable(t, vBits);
                 if (check == MemSeries.APPENDABLE) {
                     if (s.append(t, vBits, chunkRange, perChunk)) {
                         cuts++;
@@ -174,6 +207,8 @@ public final class HeadAppender {
                 applied++;
                 bMin = Math.min(bMin, t);
                 bMax = Math.max(bMax, t);
+            } else if (check == OUT_OF_BOUNDS) {
+                stats.outOfBoundsSamples.increment();
             } else if (check == MemSeries.DUPLICATE) {
                 stats.duplicateSamples.increment();
             } else if (check == MemSeries.OUT_OF_ORDER) {

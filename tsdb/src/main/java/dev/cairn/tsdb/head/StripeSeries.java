@@ -47,13 +47,25 @@ final class StripeSeries {
         this.stripeMask = stripes - 1;
     }
 
+    /**
+     * FNV-1a mixes bits only upwards (a multiply), so its low bits are poor; finish it with the
+     * murmur3 64-bit finaliser before taking bits for stripe and slot.
+     */
+    private static long mix(long h) {
+        h ^= h >>> 33;
+        h *= 0xff51afd7ed558ccdL;
+        h ^= h >>> 33;
+        h *= 0xc4ceb9fe1a85ec53L;
+        h ^= h >>> 33;
+        return h;
+    }
+
     private Stripe stripe(long hash) {
-        // the low bits of FNV-1a are well mixed; fold the high half in anyway
-        return stripes[(int) (hash ^ (hash >>> 32)) & stripeMask];
+        return stripes[(int) mix(hash) & stripeMask];
     }
 
     private static int slot(long hash, int mask) {
-        return (int) ((hash >>> 17) ^ (hash >>> 41)) & mask;
+        return (int) (mix(hash) >>> 32) & mask;
     }
 
     /** The series with these labels, or null. */

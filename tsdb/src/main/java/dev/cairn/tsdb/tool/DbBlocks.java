@@ -39,6 +39,10 @@ final class DbBlocks implements AutoCloseable {
             throw new NoSuchFileException(db.toString(), null, "not a directory; give the TSDB directory that holds the blocks");
         }
         BlockDir d = BlockDir.open(db);
+        if (d.blocks().isEmpty() && d.failures().isEmpty() && Files.exists(db.resolve(MetaJson.FILENAME))) {
+            throw new IllegalArgumentException(db + " is a block, not a TSDB directory: give the directory that holds it ("
+                    + db.toAbsolutePath().getParent() + ")");
+        }
         for (BlockDir.Failure f : d.failures()) {
             warnings.println("cairn: warning: skipping block " + f.dir().getFileName() + ": " + reason(f.error()));
         }

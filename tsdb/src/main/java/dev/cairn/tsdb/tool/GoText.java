@@ -262,4 +262,59 @@ public final class GoText {
         }
         return sb.toString();
     }
+
+    /**
+     * Go's {@code time.ParseDuration} to milliseconds (sub-millisecond parts truncated): a sequence
+     * of decimal numbers with units {@code ns, us, µs, ms, s, m, h}, e.g. {@code 2h}, {@code 1h30m},
+     * {@code 1.5h}; an optional sign; {@code 0} alone.
+     *
+     * @throws IllegalArgumentException naming the text when it is not a duration
+     */
+    public static long parseDurationMillis(String text) {
+        String s = text;
+        boolean neg = false;
+        if (!s.isEmpty() && (s.charAt(0) == '-' || s.charAt(0) == '+')) {
+            neg = s.charAt(0) == '-';
+            s = s.substring(1);
+        }
+        if (s.equals("0")) {
+            return 0;
+        }
+        if (s.isEmpty()) {
+            throw badDuration(text);
+        }
+        java.math.BigDecimal nanos = java.math.BigDecimal.ZERO;
+        int i = 0;
+        while (i < s.length()) {
+            int start = i;
+            while (i < s.length() && (Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+                i++;
+            }
+            String num = s.substring(start, i);
+            if (num.isEmpty() || num.equals(".") || num.indexOf('.') != num.lastIndexOf('.')) {
+                throw badDuration(text);
+            }
+            int ustart = i;
+            while (i < s.length() && !(Character.isDigit(s.charAt(i)) || s.charAt(i) == '.')) {
+                i++;
+            }
+            long unit = switch (s.substring(ustart, i)) {
+                case "ns" -> 1L;
+                case "us", "\u00b5s", "\u03bcs" -> 1_000L;
+                case "ms" -> 1_000_000L;
+                case "s" -> 1_000_000_000L;
+                case "m" -> 60_000_000_000L;
+                case "h" -> 3_600_000_000_000L;
+                default -> throw new IllegalArgumentException("bad duration " + quote(text)
+                        + ": missing or unknown unit (use ns, us, ms, s, m or h, e.g. 2h or 90m)");
+            };
+            nanos = nanos.add(new java.math.BigDecimal(num.endsWith(".") ? num + "0" : num).multiply(java.math.BigDecimal.valueOf(unit)));
+        }
+        long ms = nanos.divideToIntegralValue(java.math.BigDecimal.valueOf(1_000_000)).longValueExact();
+        return neg ? -ms : ms;
+    }
+
+    private static IllegalArgumentException badDuration(String text) {
+        return new IllegalArgumentException("bad duration " + quote(text) + ": expected a number with a unit, e.g. 2h, 90m or 1h30m");
+    }
 }

@@ -31,10 +31,11 @@ public final class TsdbDump {
     private TsdbDump() {
     }
 
-    /**
-     * @return the number of samples printed
-     */
-    public static long run(Path db, long minTime, long maxTime, List<Matcher> matchers, PrintWriter out, PrintWriter err)
+    /** What a dump did: samples printed, blocks left out because they do not open. */
+    public record Result(long samples, int skippedBlocks) {
+    }
+
+    public static Result run(Path db, long minTime, long maxTime, List<Matcher> matchers, PrintWriter out, PrintWriter err)
             throws IOException {
         try (DbBlocks blocks = DbBlocks.open(db, err)) {
             if (DbBlocks.hasWal(db)) {
@@ -52,11 +53,12 @@ public final class TsdbDump {
                         sets.add(q.select(matchers));
                     }
                 }
-                if (sets.isEmpty()) {
-                    out.flush();
-                    return 0;
+                long n = 0;
+                if (!sets.isEmpty()) {
+                    n = print(MergeSeriesSet.of(sets), out);
                 }
-                return print(MergeSeriesSet.of(sets), out);
+                out.flush();
+                return new Result(n, blocks.skipped());
             } finally {
                 for (Querier q : queriers) {
                     q.close();
@@ -81,7 +83,9 @@ public final class TsdbDump {
                 GoText.appendFloat(line, it.atV());
                 line.append(' ').append(it.atT()).append('\n');
                 out.append(line);
-                n++;
+                if ((++n & 0xFFFF) == 0 && out.checkError()) {
+                    return n; // the reader went away (e.g. `| head`): stop rather than read every block
+                }
             }
         }
         out.flush();

@@ -16,8 +16,12 @@ public final class TsdbList {
     private TsdbList() {
     }
 
-    /** Lists the blocks of {@code db}; blocks that do not open are reported on {@code err} and left out. */
-    public static void run(Path db, boolean humanReadable, PrintWriter out, PrintWriter err) throws IOException {
+    /**
+     * Lists the blocks of {@code db}; blocks that do not open are reported on {@code err} and left out.
+     *
+     * @return the number of blocks left out
+     */
+    public static int run(Path db, boolean humanReadable, PrintWriter out, PrintWriter err) throws IOException {
         try (DbBlocks blocks = DbBlocks.open(db, err)) {
             TabTable t = header();
             for (Block b : blocks.blocks()) {
@@ -25,7 +29,13 @@ public final class TsdbList {
             }
             out.print(t.render());
             out.flush();
+            return blocks.skipped();
         }
+    }
+
+    /** promtool's block size (chunks, index, tombstones and meta.json bytes) of an open block. */
+    public static long blockSize(Block b) throws IOException {
+        return DbBlocks.size(b);
     }
 
     static TabTable header() {

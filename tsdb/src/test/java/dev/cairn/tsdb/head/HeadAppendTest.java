@@ -162,4 +162,48 @@ class HeadAppendTest {
         app.commit();
         assertEquals(1, Samples.drain(set).get(0).size());
     }
+
+    @Test
+    void append_withRef_skipsLookupAndFallsBackWhenSeriesIsGone() throws IOException {
+        Labels l = series("m");
+        HeadAppender app = head.appender();
+        app.append(0, l, 1_000, 1);
+        long ref = app.ref();
+        assertTrue(ref > 0);
+        assertEquals(AppendResult.OK, app.append(ref, l, 2_000, 2));
+        assertEquals(ref, app.ref());
+        app.commit();
+        // a rejected sample still tells which series it was for
+        assertEquals(AppendResult.OUT_OF_ORDER, app.append(ref, l, 500, 0));
+        assertEquals(ref, app.ref());
+        // the series is truncated away; the stale ref is ignored and the labels make a new series
+        head.truncate(10_000);
+        assertEquals(0, head.numSeries());
+        assertEquals(AppendResult.OK, app.append(ref, l, 20_000, 3));
+        assertTrue(app.ref() > ref, "a new series, a new id");
+        app.commit();
+        assertEquals(1, selectAll(head.querier(0, 100_000)).get(0).size());
+    }
+
+    @Test
+    void commit_afterBlockCutRaisedMinValidTime_refusesSamplesBeforeIt() throws IOException {
+        HeadAppender app = head.appender();
+        app.append(series("m"), 1_000, 1);
+        app.append(series("m"), 5_000, 2);
+        // a block over [.., 3000) is being cut while this appender still holds its batch
+        head.raiseMinValidTime(3_000);
+        assertEquals(1, app.commit());
+        assertEquals(1, head.stats().outOfBoundsSamples());
+        Samples s = selectAll(head.querier(0, 10_000)).get(0);
+        assertEquals(1, s.size());
+        assertEquals(5_000, s.t(0));
+    }
+
+    @Test
+    void append_emptyLabelSet_isRejected() throws IOException {
+        HeadAppender app = head.appender();
+        assertEquals(AppendResult.EMPTY_LABELSET, app.append(Labels.EMPTY, 1, 1));
+        app.commit();
+        assertEquals(0, head.numSeries());
+    }
 }

@@ -104,4 +104,20 @@ class GoTextTest {
         assertEquals("BLOCK ULID                  MIN TIME     SIZE\n"
                 + "01ABCDEFGHJKMNPQRSTVWXYZ00  1            790\n", s);
     }
+
+    @Test
+    void parseDurationMillis_acceptsGoDurations() {
+        assertEquals(7_200_000L, GoText.parseDurationMillis("2h"));
+        assertEquals(5_400_000L, GoText.parseDurationMillis("1h30m"));
+        assertEquals(5_400_000L, GoText.parseDurationMillis("1.5h"));
+        assertEquals(1500L, GoText.parseDurationMillis("1s500ms"));
+        assertEquals(0L, GoText.parseDurationMillis("0"));
+        assertEquals(0L, GoText.parseDurationMillis("999us"));
+        assertEquals(-60_000L, GoText.parseDurationMillis("-1m"));
+        for (String bad : new String[] {"", "2", "2d", "h", "1..5h", "6 hours"}) {
+            IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                    () -> GoText.parseDurationMillis(bad));
+            org.junit.jupiter.api.Assertions.assertTrue(e.getMessage().startsWith("bad duration \"" + bad + "\""), e.getMessage());
+        }
+    }
 }

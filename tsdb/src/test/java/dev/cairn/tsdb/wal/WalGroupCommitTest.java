@@ -25,7 +25,8 @@ class WalGroupCommitTest {
     private final FaultInjectingDisk disk = new FaultInjectingDisk();
 
     private long fsyncsFor(SyncPolicy policy) throws Exception {
-        disk.slowFsyncs(TimeUnit.MILLISECONDS.toNanos(2));
+        // slow enough that the 8 callers reliably pile up behind one fsync even on a loaded machine
+        disk.slowFsyncs(TimeUnit.MILLISECONDS.toNanos(20));
         ExecutorService pool = Executors.newFixedThreadPool(THREADS);
         long before;
         try (Wal wal = Wal.open(dir.resolve(policy.name()), WalOptions.defaults().withSyncPolicy(policy).withDisk(disk))) {

@@ -380,7 +380,8 @@ public final class OpenMetricsParser implements Closeable {
             e++;
         }
         if (e == p) {
-            throw error(p >= lineLen ? "expected a value at the end of the line" : "two spaces in a row at column " + (p + 1));
+            throw error(p >= lineLen ? "the line ends with a space (nothing may follow the last field)"
+                    : "two spaces in a row at column " + p);
         }
         return e;
     }
@@ -512,6 +513,15 @@ public final class OpenMetricsParser implements Closeable {
     }
 
     private static String quoteChar(byte c) {
+        if (c == ' ') {
+            return "a space";
+        }
+        if (c == '\t') {
+            return "a tab";
+        }
+        if (c == '\r') {
+            return "a carriage return (Windows line ends are not OpenMetrics)";
+        }
         if (c >= 0x21 && c < 0x7F) {
             return "'" + (char) c + "'";
         }

@@ -150,7 +150,9 @@ class OpenMetricsParserTest {
         assertError("a{b=\"c} 1 1\n# EOF\n", 1, "unterminated value of label b");
         assertError("a{b=\"c\" d=\"e\"} 1 1\n# EOF\n", 1, "expected ',' or '}'");
         assertError("a{b=\"c\"}\n# EOF\n", 1, "expected a space and a value");
-        assertError("a  1\n# EOF\n", 1, "two spaces in a row");
+        assertError("a  1\n# EOF\n", 1, "two spaces in a row at column 2");
+        assertError("a 1 \n# EOF\n", 1, "the line ends with a space");
+        assertError("a 1 1 \n# EOF\n", 1, "after the timestamp");
         assertError("a 1 2 3\n# EOF\n", 1, "after the timestamp");
         assertError("a 0x10 1\n# EOF\n", 1, "bad value: invalid number \"0x10\"");
         assertError("a 1_000 1\n# EOF\n", 1, "unsupported character");

@@ -1,0 +1,215 @@
+package dev.cairn.tsdb;
+
+import dev.cairn.tsdb.block.Block;
+import dev.cairn.tsdb.block.BlockDir;
+import dev.cairn.tsdb.block.BlockMeta;
+import dev.cairn.tsdb.block.BlockWriter;
+import dev.cairn.tsdb.block.DurableFiles;
+import dev.cairn.tsdb.head.Head;
+import dev.cairn.tsdb.head.HeadAppender;
+import dev.cairn.tsdb.head.HeadBlockWriter;
+import dev.cairn.tsdb.storage.Querier;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+
+/**
+ * A local TSDB directory as Prometheus lays it out (≈ tsdb/db.go): {@code wal/} for the head's
+ * write-ahead log and one directory per block, named by its ULID. Appends go to the {@link Head};
+ * once the head spans 1.5 block ranges, the oldest range is written as a block and dropped from the
+ * head and the WAL. Queries read blocks and head merged.
+ *
+ * <h2>Durability and crash order</h2>
+ * A commit is acknowledged once its WAL records are as durable as {@link DbOptions#wal()}'s sync
+ * policy promises (see {@link dev.cairn.tsdb.wal.SyncPolicy}). Cutting a block: (1) the block is
+ * written under a temporary name, fsynced and renamed ({@link BlockWriter}); (2) the head drops the
+ * range and stops accepting samples before its end; (3) the WAL is checkpointed and its old
+ * segments deleted. A crash after (1) leaves both block and WAL: on open, the WAL replay skips
+ * samples before the newest block's end, so nothing is counted twice; a crash before (1)'s rename
+ * leaves a {@code .tmp-for-creation} directory, deleted on open, and the WAL still has everything.
+ *
+ * <p>Thread-safe. Not guarded against two processes opening the same directory (no lock file yet).
+ */
+public final class Db implements Closeable {
+    private static final System.Logger LOG = System.getLogger(Db.class.getName());
+
+    private final Path dir;
+    private final DbOptions options;
+    private final Head head;
+    private volatile List<Block> blocks;
+    private final Object compactLock = new Object();
+    private final Thread compactor;
+    private volatile boolean closed;
+
+    private Db(Path dir, DbOptions options, Head head, List<Block> blocks) {
+        this.dir = dir;
+        this.options = options;
+        this.head = head;
+        this.blocks = blocks;
+        if (options.compactionInterval().isZero()) {
+            this.compactor = null;
+        } else {
+            this.compactor = new Thread(this::compactLoop, "cairn-db-compact " + dir.getFileName());
+            this.compactor.setDaemon(true);
+        }
+    }
+
+    /**
+     * Opens (creating if needed) the TSDB in {@code dir}: removes interrupted block writes, opens the
+     * blocks, replays the WAL into the head.
+     *
+     * @throws IOException if a block cannot be opened (the message names each one; move it away to
+     *         start without it) or the WAL is damaged beyond a torn tail
+     */
+    public static Db open(Path dir, DbOptions options) throws IOException {
+        Files.createDirectories(dir);
+        removeInterruptedWrites(dir);
+        // BlockDir.close() would close the blocks: they are kept open here, and closed by close()
+        BlockDir bd = BlockDir.open(dir);
+        if (!bd.failures().isEmpty()) {
+            StringBuilder sb = new StringBuilder("cannot open TSDB " + dir + ": ");
+            for (BlockDir.Failure f : bd.failures()) {
+                sb.append(f.dir().getFileName()).append(": ").append(f.error().getMessage()).append("; ");
+            }
+            bd.close();
+            throw new IOException(sb.append("move the damaged blocks out of the directory to start without them").toString());
+        }
+        List<Block> blocks = new ArrayList<>(bd.blocks());
+        long minValid = Long.MIN_VALUE;
+        for (Block b : blocks) {
+            minValid = Math.max(minValid, b.meta().maxTime());
+        }
+        Head head;
+        try {
+            head = Head.open(dir.resolve("wal"), options.headOptions(), options.wal(), minValid);
+        } catch (IOException | RuntimeException e) {
+            blocks.forEach(Block::close);
+            throw e;
+        }
+        Db db = new Db(dir, options, head, List.copyOf(blocks));
+        if (db.compactor != null) {
+            db.compactor.start();
+        }
+        return db;
+    }
+
+    private static void removeInterruptedWrites(Path dir) throws IOException {
+        try (Stream<Path> s = Files.list(dir)) {
+            for (Path p : (Iterable<Path>) s::iterator) {
+                if (p.getFileName().toString().endsWith(BlockWriter.TMP_SUFFIX)) {
+                    LOG.log(System.Logger.Level.WARNING, "Removing interrupted block write {0}", p);
+                    DurableFiles.deleteRecursively(p);
+                }
+            }
+        }
+    }
+
+    public Path dir() {
+        return dir;
+    }
+
+    public DbOptions options() {
+        return options;
+    }
+
+    public Head head() {
+        return head;
+    }
+
+    /** The blocks on disk, oldest first. */
+    public List<Block> blocks() {
+        return blocks;
+    }
+
+    /** An appender into the head; see {@link HeadAppender}. */
+    public HeadAppender appender() {
+        return head.appender();
+    }
+
+    /** Reads [mint, maxt] (inclusive) of the blocks overlapping it and of the head, merged. */
+    public Querier querier(long mint, long maxt) {
+        List<Querier> parts = new ArrayList<>();
+        for (Block b : blocks) {
+            if (b.meta().overlapsClosed(mint, maxt)) {
+                parts.add(b.querier(mint, maxt));
+            }
+        }
+        if (head.initialized() && head.minTime() <= maxt && mint <= head.maxTime()) {
+            parts.add(head.querier(mint, maxt));
+        }
+        return new DbQuerier(parts);
+    }
+
+    /**
+     * Cuts blocks from the head while it spans more than 1.5 block ranges, each covering the
+     * block-range-aligned window that holds the head's oldest sample, and truncates head and WAL
+     * after each. Returns the number of blocks written.
+     */
+    public int compact() throws IOException {
+        synchronized (compactLock) {
+            int written = 0;
+            for (int guard = 0; head.compactable() && guard < 10_000; guard++) {
+                long mint = head.minTime();
+                long maxt = (mint / options.blockRange()) * options.blockRange() + options.blockRange();
+                // first: from here on no commit can add a sample the block would miss
+                head.raiseMinValidTime(maxt);
+                BlockMeta meta = HeadBlockWriter.write(head, dir, mint, maxt);
+                if (meta != null) {
+                    Block b = Block.open(dir.resolve(meta.ulid().toString()));
+                    List<Block> next = new ArrayList<>(blocks);
+                    next.add(b);
+                    blocks = List.copyOf(next);
+                    written++;
+                    LOG.log(System.Logger.Level.INFO, "Wrote block {0} [{1}, {2}): {3} series, {4} samples",
+                            meta.ulid(), mint, maxt, meta.stats().numSeries(), meta.stats().numSamples());
+                }
+                head.truncate(maxt);
+            }
+            return written;
+        }
+    }
+
+    private void compactLoop() {
+        long sleepMs = Math.max(1, options.compactionInterval().toMillis());
+        while (!closed) {
+            try {
+                Thread.sleep(sleepMs);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            try {
+                compact();
+            } catch (IOException | RuntimeException e) {
+                // the head keeps growing until the cause is fixed; say so each time
+                LOG.log(System.Logger.Level.ERROR, "Cutting a block from the head in " + dir + " failed; will retry", e);
+            }
+        }
+    }
+
+    /** Stops the compaction thread, closes the WAL (flushed, fsynced) and the blocks. */
+    @Override
+    public void close() throws IOException {
+        closed = true;
+        if (compactor != null) {
+            compactor.interrupt();
+            try {
+                compactor.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        synchronized (compactLock) {
+            try {
+                head.close();
+            } finally {
+                blocks.forEach(Block::close);
+            }
+        }
+    }
+}

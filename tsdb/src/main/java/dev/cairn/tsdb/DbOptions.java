@@ -1,0 +1,56 @@
+package dev.cairn.tsdb;
+
+import dev.cairn.tsdb.head.HeadOptions;
+import dev.cairn.tsdb.wal.SyncPolicy;
+import dev.cairn.tsdb.wal.WalOptions;
+
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * How a {@link Db} runs. Defaults in one place: {@link #defaults()}.
+ *
+ * @param blockRange         width of the blocks cut from the head, ms (2h); also the head's chunk range.
+ *                           A block is cut once the head spans 1.5 of it.
+ * @param samplesPerChunk    target samples per head chunk (120)
+ * @param wal                segment size, fsync policy and disk of the WAL; see {@link SyncPolicy} for
+ *                           what an acknowledged commit survives under each policy
+ * @param compactionInterval how often a background thread checks whether a block can be cut;
+ *                           {@link Duration#ZERO} for no thread (call {@link Db#compact()} yourself)
+ */
+public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Duration compactionInterval) {
+    public DbOptions {
+        Objects.requireNonNull(wal, "wal");
+        Objects.requireNonNull(compactionInterval, "compactionInterval");
+        if (compactionInterval.isNegative()) {
+            throw new IllegalArgumentException("compaction interval must not be negative, got " + compactionInterval);
+        }
+        // validates the rest
+        new HeadOptions(blockRange, samplesPerChunk, 4096);
+    }
+
+    /** 2h blocks, 120 samples per chunk, the WAL's defaults (BATCH fsync), a check every minute. */
+    public static DbOptions defaults() {
+        return new DbOptions(HeadOptions.DEFAULT_CHUNK_RANGE, 120, WalOptions.defaults(), Duration.ofMinutes(1));
+    }
+
+    public DbOptions withBlockRange(long ms) {
+        return new DbOptions(ms, samplesPerChunk, wal, compactionInterval);
+    }
+
+    public DbOptions withWal(WalOptions w) {
+        return new DbOptions(blockRange, samplesPerChunk, w, compactionInterval);
+    }
+
+    public DbOptions withSyncPolicy(SyncPolicy p) {
+        return withWal(wal.withSyncPolicy(p));
+    }
+
+    public DbOptions withCompactionInterval(Duration d) {
+        return new DbOptions(blockRange, samplesPerChunk, wal, d);
+    }
+
+    HeadOptions headOptions() {
+        return new HeadOptions(blockRange, samplesPerChunk, 4096);
+    }
+}
