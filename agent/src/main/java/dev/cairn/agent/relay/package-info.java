@@ -26,5 +26,14 @@
  *   <li>Downstream 4xx (but 429) means the data can never be taken: dropped, counted
  *       ({@code reason="rejected"}), logged with the receiver's reason, not retried.
  * </ul>
+ *
+ * <h2>Known limits</h2>
+ * <ul>
+ *   <li>A failed write or fsync of the queue (disk full) fails its WAL for good, as {@code tsdb.wal}
+ *       does: the relay then answers 500 (Prometheus keeps the data and retries) until restarted.
+ *   <li>The disk budget is checked every 200 ms, so the queue may overshoot it by what arrives in
+ *       that time before the oldest segments go.
+ *   <li>{@code Retry-After} on 429/503 is not honoured; the exponential back-off applies.
+ * </ul>
  */
 package dev.cairn.agent.relay;
