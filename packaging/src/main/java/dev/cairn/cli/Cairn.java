@@ -63,6 +63,7 @@ public final class Cairn implements Runnable {
         CommandLine cl = new CommandLine(new Cairn());
         cl.addSubcommand("appliance", new ApplianceCommand());
         cl.addSubcommand("tsdb", TsdbCommand.commandLine());
+        cl.addSubcommand("agent", new AgentCommand());
         return cl;
     }
 
