@@ -1,6 +1,7 @@
 package dev.cairn.appliance.compact;
 
 import dev.cairn.tsdb.block.BlockMeta;
+import dev.cairn.tsdb.block.Ulid;
 
 import java.util.ArrayList;
 import java.util.Comparator;
@@ -18,8 +19,8 @@ import java.util.Set;
  *       aligned windows of that range; the first window with two or more blocks that either spans the
  *       whole range or ends before the newest block starts is compacted.</li>
  * </ol>
- * Blocks marked "no compact" are never chosen; unlike Thanos they are simply left out of the windows
- * (Thanos keeps them in to avoid gaps; we only mark corrupt blocks, which no compaction can use anyway).
+ * Blocks marked "no compact" are never chosen, but they stay in the windows so that no result spans
+ * across one (which would overlap it), as in Thanos.
  * The tombstone rule of Thanos (compact a big block with more than 5% tombstones) is not applied:
  * blocks in a bucket carry no tombstones in the Thanos layout.
  */
@@ -46,22 +47,23 @@ final class LeveledPlanner {
      * @param group     the blocks of one group (any order)
      * @param excluded  ULIDs never to choose (no-compact marks)
      */
-    List<BlockMeta> plan(List<BlockMeta> group, Set<dev.cairn.tsdb.block.Ulid> excluded) {
-        List<BlockMeta> sorted = new ArrayList<>();
-        for (BlockMeta m : group) {
+    List<BlockMeta> plan(List<BlockMeta> group, Set<Ulid> excluded) {
+        List<BlockMeta> all = new ArrayList<>(group);
+        all.sort(Comparator.comparingLong(BlockMeta::minTime).thenComparing(BlockMeta::ulid));
+        List<BlockMeta> usable = new ArrayList<>();
+        for (BlockMeta m : all) {
             if (!excluded.contains(m.ulid())) {
-                sorted.add(m);
+                usable.add(m);
             }
         }
-        sorted.sort(Comparator.comparingLong(BlockMeta::minTime).thenComparing(BlockMeta::ulid));
-        List<BlockMeta> overlapping = overlapping(sorted);
+        List<BlockMeta> overlapping = overlapping(usable);
         if (!overlapping.isEmpty()) {
             return overlapping;
         }
-        if (sorted.size() < 2) {
+        if (all.size() < 2) {
             return List.of();
         }
-        return select(sorted.subList(0, sorted.size() - 1));
+        return select(all.subList(0, all.size() - 1), excluded);
     }
 
     /** The first run of blocks whose ranges overlap ([minTime, maxTime) sharing a millisecond). */
@@ -86,7 +88,12 @@ final class LeveledPlanner {
         return out;
     }
 
-    private List<BlockMeta> select(List<BlockMeta> byMinTime) {
+    /**
+     * Excluded blocks stay in the windows (so a window's span is what it would be without the marks, and
+     * no new block spans across an excluded one, which would make them overlap); a due window yields its
+     * first run of two or more blocks between excluded ones, as Thanos's selectMetas.
+     */
+    private List<BlockMeta> select(List<BlockMeta> byMinTime, Set<Ulid> excluded) {
         if (ranges.length < 2 || byMinTime.isEmpty()) {
             return List.of();
         }
@@ -100,8 +107,20 @@ final class LeveledPlanner {
                 long mint = part.get(0).minTime();
                 long maxt = part.get(part.size() - 1).maxTime();
                 // A window is due when it is full, or when a newer block exists after it (it cannot fill any more).
-                if (maxt - mint == range || maxt <= highTime) {
-                    return part;
+                if (maxt - mint != range && maxt > highTime) {
+                    continue;
+                }
+                int from = 0;
+                for (int i = 0; i < part.size(); i++) {
+                    if (excluded.contains(part.get(i).ulid())) {
+                        if (i - from > 1) {
+                            return part.subList(from, i);
+                        }
+                        from = i + 1;
+                    }
+                }
+                if (part.size() - from > 1) {
+                    return part.subList(from, part.size());
                 }
             }
         }
