@@ -195,6 +195,57 @@ class BucketCompactorTest {
         assertEquals(1, c.status().snapshot().compactions());
     }
 
+    @Test
+    void run_corruptBlock_isMarkedNoCompactAndSkippedWithoutHalting() throws Exception {
+        FilesystemBucket bucket = FilesystemBucket.open(tmp.resolve("bucket"));
+        Expected eu = new Expected();
+        List<BlockMeta> blocks = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            blocks.add(uploadBlock(bucket, tmp, EU, T0 + i * 2 * H, T0 + (i + 1) * 2 * H, MINUTE, eu));
+        }
+        BlockMeta bad = blocks.get(1);
+        // Flip bits inside the first chunk's data: same size (the download's size check passes), bad CRC.
+        Path seg = bucket.root().resolve(bad.ulid() + "/chunks/000001");
+        byte[] bytes = java.nio.file.Files.readAllBytes(seg);
+        bytes[12] ^= (byte) 0xff;
+        java.nio.file.Files.write(seg, bytes);
+        BucketCompactor c = BucketCompactor.unlocked(bucket, config(), new MutableClock(Instant.ofEpochMilli(T0 + 12 * H)),
+                FreeSpace.FILE_STORE);
+
+        c.runOnce();
+
+        assertFalse(c.status().halted(), c.status().haltReason());
+        assertEquals(1, c.status().snapshot().corruptBlocks());
+        String mark = CompactorTestSupport.read(bucket, bad.ulid() + "/no-compact-mark.json");
+        assertTrue(mark.contains("\"reason\":\"block-index-out-of-order-chunk\""), mark);
+        List<String> live = liveBlocks(bucket).stream().map(m -> (m.minTime() - T0) / H + "-" + (m.maxTime() - T0) / H)
+                .sorted().toList();
+        assertEquals(List.of("0-2", "2-4", "4-8", "8-10"), live, "the blocks beside the bad one are compacted without spanning it");
+    }
+
+    @Test
+    void run_raw48hBlock_isDownsampledTo5mOnce() throws Exception {
+        Bucket bucket = FilesystemBucket.open(tmp.resolve("bucket"));
+        BlockMeta raw = uploadBlock(bucket, tmp, EU, T0, T0 + 48 * H, 5 * MINUTE, new Expected());
+        BucketCompactor c = BucketCompactor.unlocked(bucket, config(), new MutableClock(Instant.ofEpochMilli(T0 + 50 * H)),
+                FreeSpace.FILE_STORE);
+
+        c.runOnce();
+        c.runOnce();
+
+        assertFalse(c.status().halted(), c.status().haltReason());
+        assertEquals(1, c.status().snapshot().downsamples());
+        List<BlockMeta> live = liveBlocks(bucket);
+        assertEquals(2, live.size());
+        BlockMeta down = live.stream().filter(m -> m.thanos().downsampleResolution() == 300_000).findFirst().orElseThrow();
+        assertEquals(raw.minTime(), down.minTime());
+        assertEquals(raw.maxTime(), down.maxTime());
+        assertEquals(EU, down.thanos().labels());
+        assertEquals("compactor", down.thanos().source());
+        assertEquals(List.of(raw.ulid()), down.compaction().sources());
+        assertEquals(3, down.stats().numSeries());
+    }
+
     private static long size(BlockMeta m) {
         return m.thanos().files().stream().mapToLong(f -> f.sizeBytes()).sum();
     }
