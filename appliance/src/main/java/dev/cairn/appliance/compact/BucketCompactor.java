@@ -398,7 +398,8 @@ public final class BucketCompactor {
                         + " (invisible without meta.json; deleted after " + PARTIAL_UPLOAD_AGE + "): "
                         + suppressed.getMessage());
             }
-            throw new IOException(what + ": " + e.getMessage(), e);
+            throw new IOException(what + ": " + e.getMessage() + (e.getSuppressed().length == 0
+                    ? "; the compactor deleted what reached the bucket" : ""), e);
         }
     }
 
