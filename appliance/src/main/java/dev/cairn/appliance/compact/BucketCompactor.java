@@ -39,7 +39,8 @@ import java.util.TreeMap;
  *             deletion mark and no-compact mark. Blocks marked for deletion are out of play at once
  *             (Thanos waits delete_delay/2; we never want to merge a block we already replaced), and so
  *             is a block whose sources another block of its group already covers (Thanos's deduplicate
- *             filter: the sources of a compaction whose marking step failed).
+ *             filter: the sources of a compaction whose marking step failed); such a block is then
+ *             marked for deletion (Thanos's GarbageCollect).
  *   compact   per group (external labels, resolution): plan (LeveledPlanner), check disk, download,
  *             verify, Compactor, upload (meta.json last), mark the sources for deletion; re-plan until
  *             nothing is due.
@@ -209,7 +210,15 @@ public final class BucketCompactor {
             }
         }
         for (List<BlockMeta> g : groups.values()) {
-            dropCovered(g);
+            // Thanos's syncer.GarbageCollect: a block whose data another block holds is marked for deletion.
+            for (BlockMeta dup : dropCovered(g)) {
+                if (BlockDeletion.mark(bucket, dup.ulid(), "its data is in a block of a higher compaction level",
+                        clock.instant())) {
+                    status.marked.incrementAndGet();
+                    LOG.log(System.Logger.Level.INFO, "compactor: block " + dup.ulid()
+                            + " is covered by a compacted block (a run stopped before marking it); marked for deletion");
+                }
+            }
         }
 
         for (Map.Entry<GroupKey, List<BlockMeta>> g : groups.entrySet()) {
@@ -248,8 +257,10 @@ public final class BucketCompactor {
      * Removes blocks whose sources another block of the group includes: left over when a compaction's
      * result was uploaded but marking its sources failed (Thanos's deduplicate filter does the same).
      * Of blocks with equal sources the one with the smallest ULID stays.
+     *
+     * @return the blocks removed
      */
-    static void dropCovered(List<BlockMeta> group) {
+    static List<BlockMeta> dropCovered(List<BlockMeta> group) {
         List<BlockMeta> keep = new ArrayList<>();
         for (BlockMeta b : group) {
             Set<Ulid> bs = sources(b);
@@ -268,7 +279,10 @@ public final class BucketCompactor {
                 keep.add(b);
             }
         }
+        List<BlockMeta> dropped = new ArrayList<>(group);
+        dropped.removeAll(keep);
         group.retainAll(keep);
+        return dropped;
     }
 
     private static Set<Ulid> sources(BlockMeta m) {

@@ -6,7 +6,8 @@ import java.time.Duration;
  * Runs a {@link BucketCompactor} on its own daemon thread every {@code interval}, so nothing it does can
  * stop the rest of the appliance. After a halt the thread idles (the status says halted, the log says
  * why and what to do) until {@link #resume} or {@link #close}; it never exits the process. Closing
- * interrupts a wait, lets a running job finish its current step, and releases the bucket lock.
+ * ends a wait at once, lets a run under way finish (waiting for it up to a minute), and releases the
+ * bucket lock.
  */
 public final class CompactorRunner implements AutoCloseable {
     private static final System.Logger LOG = System.getLogger(CompactorRunner.class.getName());

@@ -246,6 +246,30 @@ class BucketCompactorTest {
         assertEquals(3, down.stats().numSeries());
     }
 
+    @Test
+    void run_afterMarkingFailed_theCoveredSourcesAreMarkedNextRunNotCompactedAgain() throws Exception {
+        Bucket inner = FilesystemBucket.open(tmp.resolve("bucket"));
+        Expected eu = new Expected();
+        for (int i = 0; i < 5; i++) {
+            uploadBlock(inner, tmp, EU, T0 + i * 2 * H, T0 + (i + 1) * 2 * H, MINUTE, eu);
+        }
+        MutableClock clock = new MutableClock(Instant.ofEpochMilli(T0 + 12 * H));
+        BucketCompactor failing = BucketCompactor.unlocked(new FailingUploads(inner, "/deletion-mark.json"), config(),
+                clock, FreeSpace.FILE_STORE);
+        assertThrows(CompactorHaltedException.class, failing::runOnce);
+        assertEquals(1, failing.status().snapshot().compactions(), "the result is in the bucket, its sources unmarked");
+
+        BucketCompactor c = BucketCompactor.unlocked(inner, config(), clock, FreeSpace.FILE_STORE);
+        c.runOnce();
+
+        assertEquals(0, c.status().snapshot().compactions());
+        assertEquals(4, c.status().snapshot().marked());
+        List<String> live = liveBlocks(inner).stream().map(m -> (m.minTime() - T0) / H + "-" + (m.maxTime() - T0) / H)
+                .sorted().toList();
+        assertEquals(List.of("0-8", "8-10"), live);
+        assertEquals(eu.series, readBack(inner, tmp, EU).series);
+    }
+
     private static long size(BlockMeta m) {
         return m.thanos().files().stream().mapToLong(f -> f.sizeBytes()).sum();
     }
