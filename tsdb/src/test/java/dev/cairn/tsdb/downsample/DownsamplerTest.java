@@ -264,6 +264,46 @@ class DownsamplerTest {
     }
 
     @Test
+    void compactor_carriesAggregateChunksUnchanged_withStats() throws IOException {
+        // Two 5m blocks side by side: the first and second day of the same data.
+        Path out = tmp.resolve("halves");
+        List<Samples> day1 = new ArrayList<>();
+        List<Samples> day2 = new ArrayList<>();
+        long mid = START + SPAN / 2;
+        for (Samples s : raw) {
+            day1.add(s.clip(Long.MIN_VALUE, mid - 1));
+            day2.add(s.clip(mid, Long.MAX_VALUE));
+        }
+        ThanosMeta thanos = rawMeta.thanos();
+        List<Block> fives = new ArrayList<>();
+        Downsampler d = new Downsampler(out);
+        try {
+            for (List<Samples> half : List.of(day1, day2)) {
+                long lo = half == day1 ? START : mid;
+                BlockMeta m = TestBlocks.write(out.resolve("raw"), half,
+                    BlockWriter.Options.defaults().withRange(lo, lo + SPAN / 2).withThanos(thanos));
+                try (Block r = Block.open(out.resolve("raw").resolve(m.ulid().toString()))) {
+                    fives.add(Block.open(out.resolve(d.downsample(r, Downsampler.RES_5M).ulid().toString())));
+                }
+            }
+            BlockMeta merged = new dev.cairn.tsdb.compact.Compactor(out.resolve("compacted")).compact(fives);
+            try (Block m = Block.open(out.resolve("compacted").resolve(merged.ulid().toString()))) {
+                assertEquals(Downsampler.RES_5M, m.meta().thanos().downsampleResolution());
+                assertEquals(fives.get(0).meta().stats().numSamples() + fives.get(1).meta().stats().numSamples(),
+                    m.meta().stats().numSamples());
+                Map<Labels, List<AggrChunk>> got = DownsamplingFixture.aggrChunks(m);
+                for (Map.Entry<Labels, List<AggrChunk>> e : got.entrySet()) {
+                    Samples c = rawClean(e.getKey());
+                    assertEquals(countFold(c, Downsampler.RES_1H),
+                        fold(DownsampledIterators.of(e.getValue(), AggrRead.COUNT), Downsampler.RES_1H, SUM));
+                }
+            }
+        } finally {
+            fives.forEach(Block::close);
+        }
+    }
+
+    @Test
     void downsample_toSameOrFinerResolution_isRejected() {
         Downsampler d = new Downsampler(tmp.resolve("rejected"));
         assertThrows(IllegalArgumentException.class, () -> d.downsample(b5m, Downsampler.RES_5M));
