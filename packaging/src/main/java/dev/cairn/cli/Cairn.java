@@ -61,6 +61,7 @@ public final class Cairn implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Cairn());
+        cl.addSubcommand("appliance", new ApplianceCommand());
         cl.addSubcommand("tsdb", TsdbCommand.commandLine());
         return cl;
     }
