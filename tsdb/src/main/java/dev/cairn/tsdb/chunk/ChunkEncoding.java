@@ -4,7 +4,13 @@ package dev.cairn.tsdb.chunk;
 public enum ChunkEncoding {
     XOR(1),
     HISTOGRAM(2),
-    FLOAT_HISTOGRAM(3);
+    FLOAT_HISTOGRAM(3),
+    /**
+     * Thanos's aggregate chunk of downsampled blocks (its {@code ChunkEncAggr}): count, sum, min, max
+     * and counter sub-chunks in one. The segment reader hands these out as {@link OpaqueChunk}s, bytes
+     * unchanged; {@code dev.cairn.tsdb.downsample.AggrChunk} decodes them.
+     */
+    AGGR(0xFF);
 
     private final int code;
 

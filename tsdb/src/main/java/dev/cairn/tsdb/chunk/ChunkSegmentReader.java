@@ -148,6 +148,7 @@ public final class ChunkSegmentReader implements Closeable {
      * @throws CorruptionException if the reference points outside the segments, the chunk runs past the
      *     end of its file, its checksum does not match, or its encoding byte is unknown
      * @throws UnsupportedOperationException for native histogram chunks, which Cairn does not decode yet
+     *     (Thanos aggregate chunks, encoding 0xff, come back as {@link OpaqueChunk}s)
      * @throws IllegalStateException after {@link #close()}
      */
     public Chunk chunk(long ref) {
@@ -197,6 +198,11 @@ public final class ChunkSegmentReader implements Closeable {
         ChunkEncoding enc = ChunkEncoding.of(encCode);
         if (enc == null) {
             throw new CorruptionException(name, encPos, "unknown chunk encoding " + encCode);
+        }
+        if (enc == ChunkEncoding.AGGR) {
+            byte[] data = new byte[len];
+            seg.get(dataPos, data, 0, len);
+            return new OpaqueChunk(enc, data, name, dataPos);
         }
         if (enc != ChunkEncoding.XOR) {
             throw new UnsupportedOperationException(name + " at offset " + offset + ": " + enc
