@@ -165,4 +165,34 @@ class ProxyQuerierTest {
         assertEquals(List.of("__name__", "job", "zone"), q.labelNames(List.of()));
         assertEquals(List.of("a", "b"), q.labelValues("job", List.of(Matcher.equal("__name__", "up"))));
     }
+
+    @Test
+    void select_endpointsAreAskedInParallel() {
+        for (String n : List.of("s1", "s2", "s3")) {
+            endpoint(n, 0, 1000).add(series("__name__", "up", "e", n), new long[]{1}, new double[]{1}).delayMs = 500;
+        }
+        long start = System.nanoTime();
+        List<Labels> got = Samples.labels(proxy(0, 1000, opts(false), new Warnings()).select(List.of(Matcher.equal("__name__", "up"))));
+        long tookMs = (System.nanoTime() - start) / 1_000_000;
+        assertEquals(3, got.size());
+        assertTrue(tookMs < 1_400, "three 500 ms endpoints took " + tookMs + " ms: not in parallel");
+    }
+
+    @Test
+    void queryable_endpointFailingItsInfoCall_isSkippedWithAWarningAfterRefresh() {
+        EndpointSet set = new EndpointSet(pool, 1_000, System::currentTimeMillis);
+        MemStore good = new MemStore().add(series("__name__", "up", "replica", "a"), new long[]{1}, new double[]{1});
+        MemStore down = new MemStore();
+        set.addStatic(Endpoint.of("good", good, EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
+        set.register(Endpoint.of("sidecar-7", down, () -> {
+            throw new IllegalStateException("connection refused");
+        }));
+        set.refresh();
+        Warnings w = new Warnings();
+        Querier q = new Queryable(set, pool).factory(QueryOptions.defaults(), w).querier(0, 1000);
+        assertEquals(List.of(series("__name__", "up")), Samples.labels(q.select(List.of(Matcher.equal("__name__", "up")))));
+        assertEquals(0, down.opened.get());
+        assertEquals(1, w.list().size());
+        assertTrue(w.list().get(0).startsWith("endpoint sidecar-7 is unhealthy (info call failed: "), w.list().get(0));
+    }
 }
