@@ -1,0 +1,111 @@
+package dev.cairn.appliance.query;
+
+import dev.cairn.tsdb.chunk.ChunkIterator;
+import dev.cairn.tsdb.labels.Labels;
+import dev.cairn.tsdb.storage.Series;
+
+import java.util.Arrays;
+
+/**
+ * A series read into memory by a fan-out worker, so that an endpoint's whole answer arrives within
+ * its timeout (as Thanos's proxy buffers each store's response) and the querier it came from can be
+ * closed at once. Samples in two primitive arrays; iterators allocate nothing per sample.
+ */
+final class BufferedSeries implements Series {
+    private final Labels labels;
+    private final long[] ts;
+    private final double[] vs;
+    private final int n;
+
+    BufferedSeries(Labels labels, long[] ts, double[] vs, int n) {
+        this.labels = labels;
+        this.ts = ts;
+        this.vs = vs;
+        this.n = n;
+    }
+
+    /** Copies {@code s}'s samples within [mint, maxt]. */
+    static BufferedSeries copyOf(Series s, long mint, long maxt) {
+        long[] ts = new long[16];
+        double[] vs = new double[16];
+        int n = 0;
+        ChunkIterator it = s.iterator(null);
+        if (it.seek(mint)) {
+            do {
+                long t = it.atT();
+                if (t > maxt) {
+                    break;
+                }
+                if (n == ts.length) {
+                    ts = Arrays.copyOf(ts, n * 2);
+                    vs = Arrays.copyOf(vs, n * 2);
+                }
+                ts[n] = t;
+                vs[n] = it.atV();
+                n++;
+            } while (it.next());
+        }
+        return new BufferedSeries(s.labels(), ts, vs, n);
+    }
+
+    /** The same samples under other labels (replica labels removed). */
+    BufferedSeries withLabels(Labels other) {
+        return new BufferedSeries(other, ts, vs, n);
+    }
+
+    int size() {
+        return n;
+    }
+
+    @Override
+    public Labels labels() {
+        return labels;
+    }
+
+    @Override
+    public ChunkIterator iterator(ChunkIterator reuse) {
+        if (reuse instanceof Cursor c && c.owner == this) {
+            c.i = -1;
+            return c;
+        }
+        return new Cursor(this);
+    }
+
+    private static final class Cursor implements ChunkIterator {
+        private final BufferedSeries owner;
+        private int i = -1;
+
+        Cursor(BufferedSeries owner) {
+            this.owner = owner;
+        }
+
+        @Override
+        public boolean next() {
+            if (i < owner.n) {
+                i++;
+            }
+            return i < owner.n;
+        }
+
+        @Override
+        public boolean seek(long t) {
+            if (i < 0) {
+                i = 0;
+            }
+            while (i < owner.n && owner.ts[i] < t) {
+                i++;
+            }
+            return i < owner.n;
+        }
+
+        @Override
+        public long atT() {
+            return owner.ts[i];
+        }
+
+        @Override
+        public double atV() {
+            return owner.vs[i];
+        }
+    }
+}
