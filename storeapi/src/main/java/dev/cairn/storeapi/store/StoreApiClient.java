@@ -20,7 +20,8 @@ import java.util.concurrent.TimeUnit;
  * A remote {@code thanos.Store} (a Cairn store, a Thanos sidecar or store gateway) as Cairn storage:
  * {@link #querier} gives a {@link Querier} whose series are streamed from the endpoint and whose XOR
  * chunks are decoded on the fly. One channel per client, shared by its queriers; thread-safe.
- * Every call has the client's timeout as its deadline.
+ * Every call has the client's timeout as its deadline; for Series that bounds the whole stream,
+ * so it must cover reading the largest answer expected.
  */
 public final class StoreApiClient implements QuerierFactory, Closeable {
     private final String endpoint;
@@ -59,6 +60,11 @@ public final class StoreApiClient implements QuerierFactory, Closeable {
 
     String endpoint() {
         return endpoint;
+    }
+
+    /** The channel, for other services on the same endpoint (e.g. {@code thanos.info.Info}). */
+    public io.grpc.Channel channel() {
+        return channel;
     }
 
     StoreGrpc.StoreBlockingStub stub() {

@@ -41,6 +41,7 @@ import java.util.List;
 import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.AfterAll;
@@ -128,10 +129,10 @@ class StoreApiServerTest {
 
     private static StoreApiServer start(QuerierFactory f) throws Exception {
         SslContext tls = GrpcTls.server(serverFiles);
-        StoreApiServer s = StoreApiServer.start(new InetSocketAddress("127.0.0.1", 0), tls,
-                new StoreApiService(f, EXTERNAL, () -> new TimeRange(block.meta().minTime(), block.meta().maxTime() - 1),
-                        StoreType.SIDECAR));
-        return s;
+        Supplier<TimeRange> range = () -> new TimeRange(block.meta().minTime(), block.meta().maxTime() - 1);
+        return StoreApiServer.start(new InetSocketAddress("127.0.0.1", 0), tls,
+                new StoreApiService(f, EXTERNAL, range, StoreType.SIDECAR),
+                new InfoApiService(EXTERNAL, range, StoreType.SIDECAR));
     }
 
     @AfterAll
@@ -269,6 +270,13 @@ class StoreApiServerTest {
             assertEquals(block.meta().maxTime() - 1, info.getMaxTime());
             assertEquals(1, info.getLabelSetsCount());
             assertEquals("replica", info.getLabelSets(0).getLabels(0).getName());
+            var infoApi = dev.cairn.storeapi.pb.thanos.info.InfoGrpc.newBlockingStub(c.channel())
+                    .info(dev.cairn.storeapi.pb.thanos.info.InfoRequest.getDefaultInstance());
+            assertEquals("sidecar", infoApi.getComponentType());
+            assertEquals(info.getMinTime(), infoApi.getStore().getMinTime());
+            assertEquals(info.getMaxTime(), infoApi.getStore().getMaxTime());
+            assertEquals(Labels.of("replica", "r1", "site", "lab").size(), infoApi.getLabelSets(0).getLabelsCount());
+            assertEquals("lab", infoApi.getStore().getTsdbInfos(0).getLabels().getLabels(1).getValue());
             assertEquals(List.of("__name__", "cpu", "instance", "job", "mode", "replica", "site"), q.labelNames(List.of()));
             assertEquals(List.of("__name__", "instance", "job", "replica", "site"),
                     q.labelNames(List.of(Matcher.equal("__name__", "node_load1"))));
