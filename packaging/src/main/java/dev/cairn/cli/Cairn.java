@@ -62,6 +62,7 @@ public final class Cairn implements Runnable {
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Cairn());
         cl.addSubcommand("tsdb", TsdbCommand.commandLine());
+        cl.addSubcommand("pki", PkiCommand.commandLine());
         return cl;
     }
 
