@@ -92,6 +92,12 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
             out.onCompleted();
             return;
         }
+        if (local.isEmpty()) {
+            // as Thanos: selecting every series of a store is never what a query meant
+            out.onError(Status.INVALID_ARGUMENT.withDescription("no matchers specified (excluding external labels)")
+                    .asRuntimeException());
+            return;
+        }
         new SeriesStream(out, request, local).start();
     }
 

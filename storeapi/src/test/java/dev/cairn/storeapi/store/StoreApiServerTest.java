@@ -246,7 +246,7 @@ class StoreApiServerTest {
     }
 
     @Test
-    void series_badRegex_isInvalidArgument() throws Exception {
+    void series_badRegexOrOnlyExternalMatchers_isInvalidArgument() throws Exception {
         try (StoreApiClient c = client(server, clientFiles, Duration.ofSeconds(20));
              Querier q = c.querier(0, Long.MAX_VALUE)) {
             List<Matcher> bad = List.of(Matcher.equal("job", "node"));
@@ -257,6 +257,10 @@ class StoreApiServerTest {
             assertEquals(Status.Code.INVALID_ARGUMENT, ex.getStatus().getCode());
             assertTrue(ex.getStatus().getDescription().contains("a("), ex.getStatus().getDescription());
             assertTrue(q.select(bad).next());
+            var none = assertThrows(io.grpc.StatusRuntimeException.class, () -> c.stub().series(SeriesRequest.newBuilder()
+                    .setMaxTime(10).addMatchers(LabelMatcher.newBuilder().setName("site").setValue("lab")).build())
+                    .hasNext());
+            assertEquals(Status.Code.INVALID_ARGUMENT, none.getStatus().getCode());
         }
     }
 
