@@ -8,6 +8,8 @@ import dev.cairn.storeapi.pb.thanos.LabelNamesResponse;
 import dev.cairn.storeapi.pb.thanos.LabelSet;
 import dev.cairn.storeapi.pb.thanos.LabelValuesRequest;
 import dev.cairn.storeapi.pb.thanos.LabelValuesResponse;
+import dev.cairn.storeapi.pb.thanos.Series;
+import dev.cairn.storeapi.pb.thanos.SeriesBatch;
 import dev.cairn.storeapi.pb.thanos.SeriesRequest;
 import dev.cairn.storeapi.pb.thanos.SeriesResponse;
 import dev.cairn.storeapi.pb.thanos.StoreGrpc;
@@ -29,7 +31,8 @@ import java.util.function.Supplier;
  * {@code thanos.Store} over a {@link QuerierFactory}: what a sidecar, a receiver or a store gateway
  * serves.
  *
- * <p>Series streams: one {@code SeriesResponse} per series, taken from the storage's series set as
+ * <p>Series streams: one {@code SeriesResponse} per series (or per batch of up to
+ * {@code response_batch_size} series when the client asks, as Thanos 0.38+ does), taken from the storage's series set as
  * the client reads, never the whole answer in memory. The loop runs while
  * {@link ServerCallStreamObserver#isReady()} says the transport can take more and resumes from the
  * on-ready handler, so a slow client holds back the storage iteration instead of filling the heap;
@@ -42,6 +45,14 @@ import java.util.function.Supplier;
  * INTERNAL otherwise, each with what was being done.
  */
 public final class StoreApiService extends StoreGrpc.StoreImplBase {
+    /**
+     * Bounds on {@code response_batch_size} batches: a batch is one message, so one flush and one
+     * flow-control check for many series (per-message costs dominate small series over HTTP/2),
+     * but it must stay far below clients' message size limits.
+     */
+    static final int MAX_BATCH = 1000;
+    static final int MAX_BATCH_BYTES = 1 << 20;
+
     private final QuerierFactory storage;
     private final Labels external;
     private final Supplier<TimeRange> range;
@@ -186,14 +197,21 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
         private final SeriesRequest request;
         private final List<Matcher> matchers;
         private final SeriesEncoder encoder = new SeriesEncoder(external);
+        private final int batchSize;
+        private final long limit;
         private Querier querier;
         private dev.cairn.tsdb.storage.SeriesSet set;
+        private SeriesBatch.Builder batch;
+        private long sent;
+        private long batchBytes;
         private boolean done;
 
         SeriesStream(ServerCallStreamObserver<SeriesResponse> out, SeriesRequest request, List<Matcher> matchers) {
             this.out = out;
             this.request = request;
             this.matchers = matchers;
+            this.batchSize = (int) Math.max(1, Math.min(request.getResponseBatchSize(), MAX_BATCH));
+            this.limit = request.getLimit() > 0 ? request.getLimit() : Long.MAX_VALUE;
         }
 
         void start() {
@@ -221,13 +239,30 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
                         finish();
                         return;
                     }
-                    if (!set.next()) {
+                    if (sent >= limit || !set.next()) {
                         finish();
+                        if (batch != null && batch.getSeriesCount() > 0) {
+                            out.onNext(SeriesResponse.newBuilder().setBatch(batch).build());
+                        }
                         out.onCompleted();
                         return;
                     }
-                    out.onNext(SeriesResponse.newBuilder()
-                            .setSeries(encoder.encode(set.at(), request.getSkipChunks())).build());
+                    Series s = encoder.encode(set.at(), request.getSkipChunks());
+                    sent++;
+                    if (batchSize == 1) {
+                        out.onNext(SeriesResponse.newBuilder().setSeries(s).build());
+                        continue;
+                    }
+                    if (batch == null) {
+                        batch = SeriesBatch.newBuilder();
+                    }
+                    batch.addSeries(s);
+                    batchBytes += s.getSerializedSize();
+                    if (batch.getSeriesCount() >= batchSize || batchBytes >= MAX_BATCH_BYTES) {
+                        out.onNext(SeriesResponse.newBuilder().setBatch(batch).build());
+                        batch.clear();
+                        batchBytes = 0;
+                    }
                 }
             } catch (RuntimeException e) {
                 fail(e);

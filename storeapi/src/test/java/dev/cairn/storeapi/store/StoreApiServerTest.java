@@ -246,6 +246,36 @@ class StoreApiServerTest {
     }
 
     @Test
+    void series_responseBatchSizeAndLimit() throws Exception {
+        try (StoreApiClient c = client(server, clientFiles, Duration.ofSeconds(20))) {
+            SeriesRequest.Builder req = SeriesRequest.newBuilder().setMinTime(0).setMaxTime(Long.MAX_VALUE)
+                    .addMatchers(LabelMatcher.newBuilder().setName("job").setValue("node"));
+            List<String> single = new ArrayList<>();
+            c.stub().series(req.build()).forEachRemaining(r -> single.add(r.getSeries().getLabelsList().toString()));
+            assertEquals(65, single.size()); // 5 hosts × (12 cpu series + node_load1)
+
+            List<String> batched = new ArrayList<>();
+            int messages = 0;
+            for (Iterator<SeriesResponse> it = c.stub().series(req.setResponseBatchSize(7).build()); it.hasNext(); ) {
+                SeriesResponse r = it.next();
+                assertTrue(r.hasBatch(), "batched answer holds a single series");
+                assertTrue(r.getBatch().getSeriesCount() <= 7);
+                r.getBatch().getSeriesList().forEach(x -> batched.add(x.getLabelsList().toString()));
+                messages++;
+            }
+            assertEquals(single, batched);
+            assertEquals(10, messages); // ceil(65 / 7)
+
+            int limited = 0;
+            for (Iterator<SeriesResponse> it = c.stub().series(req.setResponseBatchSize(0).setLimit(10).build());
+                    it.hasNext(); it.next()) {
+                limited++;
+            }
+            assertEquals(10, limited);
+        }
+    }
+
+    @Test
     void series_badRegexOrOnlyExternalMatchers_isInvalidArgument() throws Exception {
         try (StoreApiClient c = client(server, clientFiles, Duration.ofSeconds(20));
              Querier q = c.querier(0, Long.MAX_VALUE)) {
