@@ -1,11 +1,19 @@
 #!/bin/sh
 # Installs what building and testing Cairn needs on Debian/Ubuntu, only what is missing.
-# Real peers (Debian's prometheus + promtool) are required by the tests: they fail loudly without them.
+# Real peers (Debian's prometheus + promtool) and the packaging checkers (lintian, rpmlint, systemd-analyze,
+# puppet-lint, rspec-puppet, vagrant) are required by the tests: they fail loudly without them.
 set -e
 need=""
+# Tools that may come from outside apt (a JDK or Maven unpacked by hand): look for the command.
 command -v java >/dev/null 2>&1 || need="$need openjdk-17-jdk-headless"
 command -v mvn >/dev/null 2>&1 || need="$need maven"
-command -v promtool >/dev/null 2>&1 || need="$need prometheus"
+# Everything else: ask dpkg, since several packages (rspec-puppet, facterdb, stdlib) have no command of their own.
+for p in prometheus lintian rpm rpmlint \
+         puppet puppet-lint ruby-rspec-puppet ruby-puppetlabs-spec-helper ruby-rspec-puppet-facts facterdb \
+         metadata-json-lint puppet-module-puppetlabs-stdlib rake \
+         vagrant systemd systemd-container debootstrap; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
+done
 if [ -n "$need" ]; then
   if [ "$(id -u)" -ne 0 ]; then
     echo "missing:$need -- run as root or install them: sudo apt-get install$need" >&2

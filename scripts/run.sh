@@ -1,23 +1,44 @@
 #!/bin/sh
-# Builds Cairn and runs its main job on the embedded defaults.
-# Today the storage layer and the `cairn tsdb` tools exist; the appliance (issue 6) will take over this
-# script. Until then it backfills a small OpenMetrics sample into 2h blocks under ./data and shows them.
+# The main job: builds Cairn and runs the appliance on its embedded defaults (data and the filesystem
+# bucket under ./data, HTTP on 127.0.0.1:10902: remote write at /api/v1/receive and /api/v1/write,
+# the Prometheus HTTP API for Grafana, /metrics).
+# When a local `prometheus` binary exists, it also starts a Prometheus (data under ./data/prometheus,
+# UI on 127.0.0.1:9090) that scrapes itself and the appliance and remote-writes straight to the
+# appliance. In production that path goes through `cairn agent` beside each Prometheus (relay with a
+# disk buffer); the agent is not ready yet, so this demo writes directly.
+# Stop with Ctrl-C: the appliance flushes its head to the WAL and both processes exit.
 set -e
 cd "$(dirname "$0")/.."
 scripts/install-deps.sh
 mvn -q -B -DskipTests package
 data=${CAIRN_DATA_DIR:-./data}
 mkdir -p "$data"
-now=$(date +%s)
-{
-  echo '# TYPE demo_requests counter'
-  i=0
-  while [ $i -lt 720 ]; do
-    echo "demo_requests_total{path=\"/\"} $((i * 3)) $((now - 7200 + i * 10))"
-    echo "demo_requests_total{path=\"/api\"} $((i * 5)) $((now - 7200 + i * 10))"
-    i=$((i + 1))
-  done
-  echo '# EOF'
-} > "$data/demo.om"
-bin/cairn tsdb create-blocks-from openmetrics "$data/demo.om" "$data/blocks"
-bin/cairn tsdb list "$data/blocks"
+
+prom_pid=
+if command -v prometheus >/dev/null 2>&1; then
+  mkdir -p "$data/prometheus"
+  cat > "$data/prometheus/prometheus.yml" <<'YAML'
+global:
+  scrape_interval: 15s
+scrape_configs:
+  - job_name: prometheus
+    static_configs: [{targets: ['127.0.0.1:9090']}]
+  - job_name: cairn-appliance
+    static_configs: [{targets: ['127.0.0.1:10902']}]
+remote_write:
+  - url: http://127.0.0.1:10902/api/v1/receive
+YAML
+  prometheus --config.file="$data/prometheus/prometheus.yml" --web.listen-address=127.0.0.1:9090 \
+    --storage.tsdb.path="$data/prometheus/data" >"$data/prometheus/prometheus.log" 2>&1 &
+  prom_pid=$!
+  echo "started prometheus (pid $prom_pid, log $data/prometheus/prometheus.log) remote-writing to the appliance"
+else
+  echo "no prometheus binary found: the appliance runs alone (point a remote_write at http://127.0.0.1:10902/api/v1/receive)"
+fi
+
+cleanup() {
+  if [ -n "$prom_pid" ]; then kill "$prom_pid" 2>/dev/null || true; wait "$prom_pid" 2>/dev/null || true; fi
+}
+trap cleanup EXIT INT TERM
+echo "appliance: http://127.0.0.1:10902 (try /api/v1/label/__name__/values, /api/v1/query?query=up, /metrics)"
+bin/cairn appliance --data-dir "$data"

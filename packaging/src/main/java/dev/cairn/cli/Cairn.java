@@ -61,7 +61,9 @@ public final class Cairn implements Runnable {
 
     static CommandLine commandLine() {
         CommandLine cl = new CommandLine(new Cairn());
+        cl.addSubcommand("appliance", new ApplianceCommand());
         cl.addSubcommand("tsdb", TsdbCommand.commandLine());
+        cl.addSubcommand("agent", new AgentCommand());
         cl.addSubcommand("pki", PkiCommand.commandLine());
         return cl;
     }

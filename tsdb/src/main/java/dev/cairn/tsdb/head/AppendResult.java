@@ -14,7 +14,9 @@ public enum AppendResult {
     /** Same timestamp as the newest sample of its series with a different value. */
     DUPLICATE("duplicate sample for timestamp"),
     /** Older than the head's appendable window (head max time minus half the chunk range, or a block already cut). */
-    OUT_OF_BOUNDS("out of bounds");
+    OUT_OF_BOUNDS("out of bounds"),
+    /** A series with no labels: it could never be selected or written to a block. */
+    EMPTY_LABELSET("empty labelset: invalid sample");
 
     private final String message;
 

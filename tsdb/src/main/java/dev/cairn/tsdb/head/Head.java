@@ -190,22 +190,22 @@ public final class Head implements Closeable {
             }
             stats.chunksRemoved.add(dropped);
         });
-        long[] removed = new long[16];
-        int[] n = {0};
-        long[][] box = {removed};
+        long[][] removed = {new long[64]}; // grown in the callback: the ids of removed series
+        int[] count = {0};
         series.removeIf(s -> {
             synchronized (s) {
                 return !s.hasSamples() && !s.pendingCommit();
             }
         }, s -> {
-            if (n[0] == box[0].length) {
-                box[0] = Arrays.copyOf(box[0], n[0] * 2);
+            if (count[0] == removed[0].length) {
+                removed[0] = Arrays.copyOf(removed[0], count[0] * 2);
             }
-            box[0][n[0]++] = s.id;
+            removed[0][count[0]++] = s.id;
         });
-        if (n[0] > 0) {
-            long[] ids = Arrays.copyOf(box[0], n[0]);
+        if (count[0] > 0) {
+            long[] ids = Arrays.copyOf(removed[0], count[0]);
             Arrays.sort(ids);
+            // one pass over the postings for all of them
             postings.delete(id -> Arrays.binarySearch(ids, id) >= 0);
             stats.seriesRemoved.add(ids.length);
         }

@@ -84,6 +84,9 @@ public final class HeadAppender {
             stats.outOfBoundsSamples.increment();
             return AppendResult.OUT_OF_BOUNDS;
         }
+        if (labels.isEmpty()) {
+            return AppendResult.EMPTY_LABELSET;
+        }
         MemSeries s;
         int check;
         if (lastSeries != null && (labels == lastLabels || labels.equals(lastSeries.labels))) {

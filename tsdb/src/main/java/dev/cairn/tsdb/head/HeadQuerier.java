@@ -61,6 +61,9 @@ public final class HeadQuerier implements Querier {
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
+        if (!overlapsHead()) {
+            return List.of();
+        }
         if (matchers.isEmpty()) {
             return head.postings.labelValues(name);
         }
@@ -77,6 +80,9 @@ public final class HeadQuerier implements Querier {
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
+        if (!overlapsHead()) {
+            return List.of();
+        }
         if (matchers.isEmpty()) {
             return head.postings.labelNames();
         }
@@ -91,6 +97,14 @@ public final class HeadQuerier implements Querier {
             }
         }
         return new ArrayList<>(names);
+    }
+
+    /**
+     * Label names and values are those of every head series when the range overlaps the head at all,
+     * as Prometheus's head index reader answers; series are not filtered by their own time span.
+     */
+    private boolean overlapsHead() {
+        return head.initialized() && head.minTime() <= maxt && mint <= head.maxTime();
     }
 
     @Override

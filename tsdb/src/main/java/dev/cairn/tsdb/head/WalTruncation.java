@@ -52,6 +52,12 @@ final class WalTruncation {
         if (last <= first) {
             return;
         }
+        Checkpoint.Ref prev = Checkpoint.last(options.disk(), wal.dir());
+        if (prev != null && prev.index() >= last) {
+            // an earlier truncation checkpointed further but failed to delete: finish that instead
+            wal.truncate(prev.index() + 1);
+            return;
+        }
         Checkpoint.Stats st = Checkpoint.create(wal.dir(), first, last, new KeepLive(head, mint), options);
         wal.truncate(last + 1);
         Checkpoint.deleteBefore(options.disk(), wal.dir(), last);

@@ -198,4 +198,12 @@ class HeadAppendTest {
         assertEquals(1, s.size());
         assertEquals(5_000, s.t(0));
     }
+
+    @Test
+    void append_emptyLabelSet_isRejected() throws IOException {
+        HeadAppender app = head.appender();
+        assertEquals(AppendResult.EMPTY_LABELSET, app.append(Labels.EMPTY, 1, 1));
+        app.commit();
+        assertEquals(0, head.numSeries());
+    }
 }

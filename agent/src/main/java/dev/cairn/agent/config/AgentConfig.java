@@ -1,0 +1,138 @@
+package dev.cairn.agent.config;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Objects;
+
+/**
+ * The agent's whole configuration, as read from {@code /etc/cairn/agent.yaml} and flags. Immutable;
+ * every default lives in {@link #defaults()} and nowhere else. {@link ConfigLoader} validates
+ * values before they get here, so these records only check what would be a programming error.
+ *
+ * @param dataDir the agent's state directory ({@code queue/} below it holds the relay's disk queue)
+ * @param appliance where the relay forwards to
+ * @param relay the loopback remote-write endpoint and its queue
+ */
+public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay) {
+    public AgentConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(appliance, "appliance");
+        Objects.requireNonNull(relay, "relay");
+    }
+
+    /**
+     * The downstream remote-write receiver.
+     *
+     * @param url the remote-write URL; null until configured (the agent refuses to start without one)
+     * @param insecure allow plain HTTP to a non-loopback host (tests, labs); never the default
+     * @param tls client certificate and CA for mutual TLS; null for none (plain HTTP or server-auth only)
+     */
+    public record ApplianceConfig(URI url, boolean insecure, TlsConfig tls) {
+    }
+
+    /** PEM files for mutual TLS to the appliance. */
+    public record TlsConfig(Path certFile, Path keyFile, Path caFile) {
+        public TlsConfig {
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
+            Objects.requireNonNull(caFile, "caFile");
+        }
+    }
+
+    /**
+     * @param listenHost host the relay binds (loopback: only the local Prometheus writes to it)
+     * @param listenPort its port; 0 picks a free one (tests)
+     * @param maxQueueBytes disk budget of the queue; beyond it the oldest data is dropped, loudly
+     * @param queue Prometheus's {@code queue_config}, same names and meanings
+     */
+    public record RelayConfig(String listenHost, int listenPort, long maxQueueBytes, QueueConfig queue) {
+        public RelayConfig {
+            Objects.requireNonNull(listenHost, "listenHost");
+            Objects.requireNonNull(queue, "queue");
+        }
+
+        public RelayConfig withListen(String host, int port) {
+            return new RelayConfig(host, port, maxQueueBytes, queue);
+        }
+
+        public RelayConfig withMaxQueueBytes(long bytes) {
+            return new RelayConfig(listenHost, listenPort, bytes, queue);
+        }
+
+        public RelayConfig withQueue(QueueConfig q) {
+            return new RelayConfig(listenHost, listenPort, maxQueueBytes, q);
+        }
+    }
+
+    /**
+     * Prometheus's {@code remote_write.queue_config} knobs with the same meanings.
+     *
+     * @param capacity samples buffered in memory per shard before reading from disk pauses
+     * @param minShards shards to start with and the floor of automatic resharding
+     * @param maxShards ceiling of automatic resharding
+     * @param maxSamplesPerSend samples per request
+     * @param batchSendDeadline longest a sample waits in a shard for its batch to fill
+     * @param minBackoff first retry delay; doubled on every failed retry
+     * @param maxBackoff longest retry delay
+     * @param remoteTimeout timeout of one request to the downstream
+     */
+    public record QueueConfig(int capacity, int minShards, int maxShards, int maxSamplesPerSend,
+            Duration batchSendDeadline, Duration minBackoff, Duration maxBackoff, Duration remoteTimeout) {
+        public QueueConfig {
+            if (capacity <= 0 || minShards <= 0 || maxShards < minShards || maxSamplesPerSend <= 0) {
+                throw new IllegalArgumentException("invalid queue_config: capacity " + capacity + ", min_shards "
+                        + minShards + ", max_shards " + maxShards + ", max_samples_per_send " + maxSamplesPerSend);
+            }
+            Objects.requireNonNull(batchSendDeadline, "batchSendDeadline");
+            Objects.requireNonNull(minBackoff, "minBackoff");
+            Objects.requireNonNull(maxBackoff, "maxBackoff");
+            Objects.requireNonNull(remoteTimeout, "remoteTimeout");
+        }
+
+        public QueueConfig withShards(int min, int max) {
+            return new QueueConfig(capacity, min, max, maxSamplesPerSend, batchSendDeadline, minBackoff, maxBackoff,
+                    remoteTimeout);
+        }
+
+        public QueueConfig withBackoff(Duration min, Duration max) {
+            return new QueueConfig(capacity, minShards, maxShards, maxSamplesPerSend, batchSendDeadline, min, max,
+                    remoteTimeout);
+        }
+
+        public QueueConfig withBatch(int samplesPerSend, Duration deadline) {
+            return new QueueConfig(capacity, minShards, maxShards, samplesPerSend, deadline, minBackoff, maxBackoff,
+                    remoteTimeout);
+        }
+    }
+
+    /**
+     * Every default, in one place. The queue_config values are Prometheus 2.42's defaults so an
+     * operator's knowledge carries over; the disk budget (1 GiB) holds about an hour of a
+     * 100k-series Prometheus scraping every 15 s.
+     */
+    public static AgentConfig defaults() {
+        QueueConfig q = new QueueConfig(2500, 1, 200, 500, Duration.ofSeconds(5), Duration.ofMillis(30),
+                Duration.ofSeconds(5), Duration.ofSeconds(30));
+        return new AgentConfig(Path.of("/var/lib/cairn/agent"),
+                new ApplianceConfig(null, false, null),
+                new RelayConfig("127.0.0.1", 19291, 1L << 30, q));
+    }
+
+    public AgentConfig withDataDir(Path dir) {
+        return new AgentConfig(dir, appliance, relay);
+    }
+
+    public AgentConfig withAppliance(ApplianceConfig a) {
+        return new AgentConfig(dataDir, a, relay);
+    }
+
+    public AgentConfig withRelay(RelayConfig r) {
+        return new AgentConfig(dataDir, appliance, r);
+    }
+
+    /** The relay's disk queue directory. */
+    public Path queueDir() {
+        return dataDir.resolve("queue");
+    }
+}

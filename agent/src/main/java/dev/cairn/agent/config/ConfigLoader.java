@@ -1,0 +1,425 @@
+package dev.cairn.agent.config;
+
+import dev.cairn.agent.config.AgentConfig.ApplianceConfig;
+import dev.cairn.agent.config.AgentConfig.QueueConfig;
+import dev.cairn.agent.config.AgentConfig.RelayConfig;
+import dev.cairn.agent.config.AgentConfig.TlsConfig;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+/**
+ * Reads {@code agent.yaml} over {@link AgentConfig#defaults()}: a key that is absent keeps its
+ * default, an unknown key is an error (a typo must not silently fall back to a default), and every
+ * problem is reported at once with its YAML path, e.g.
+ * {@code relay.queue_config.max_shards: must be at least min_shards (4), got 2}.
+ *
+ * <p>The file looks like:
+ * <pre>
+ * data_dir: /var/lib/cairn/agent
+ * appliance:
+ *   url: https://appliance.example:19291/api/v1/write
+ *   insecure: false                 # plain http to a non-loopback host only with this
+ *   tls: {cert_file: ..., key_file: ..., ca_file: ...}
+ * relay:
+ *   listen_address: 127.0.0.1:19291
+ *   max_queue_bytes: 1GiB
+ *   queue_config:                   # Prometheus's names, meanings and defaults
+ *     capacity: 2500
+ *     min_shards: 1
+ *     max_shards: 200
+ *     max_samples_per_send: 500
+ *     batch_send_deadline: 5s
+ *     min_backoff: 30ms
+ *     max_backoff: 5s
+ *     remote_timeout: 30s
+ * </pre>
+ */
+public final class ConfigLoader {
+    private static final Pattern DURATION = Pattern.compile("((\\d+)(ms|s|m|h))+");
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?");
+
+    private final List<String> problems = new ArrayList<>();
+
+    private ConfigLoader() {
+    }
+
+    /** Loads and validates {@code file}. */
+    public static AgentConfig load(Path file) throws IOException, ConfigException {
+        return parse(Files.readString(file), file.toString());
+    }
+
+    /** Parses YAML text (named {@code source} in errors) over the defaults; does not check completeness. */
+    public static AgentConfig parse(String yaml, String source) throws ConfigException {
+        ConfigLoader l = new ConfigLoader();
+        Object root;
+        try {
+            root = new Load(LoadSettings.builder().setLabel(source).build()).loadFromString(yaml);
+        } catch (YamlEngineException e) {
+            throw new ConfigException(source, List.of("not valid YAML: " + e.getMessage()));
+        }
+        AgentConfig c = l.agent(root == null ? Map.of() : root);
+        if (!l.problems.isEmpty()) {
+            throw new ConfigException(source, l.problems);
+        }
+        return c;
+    }
+
+    /**
+     * Checks what only the final config (file and flags together) can tell: a downstream URL is
+     * set, and plain HTTP goes only to loopback unless {@code insecure}.
+     */
+    public static void validate(AgentConfig c, String source) throws ConfigException {
+        List<String> p = new ArrayList<>();
+        URI url = c.appliance().url();
+        if (url == null) {
+            p.add("appliance.url (--appliance): required; the remote-write URL of the appliance, "
+                    + "e.g. https://appliance:19291/api/v1/write");
+        } else if ("http".equals(url.getScheme()) && !c.appliance().insecure() && !isLoopback(url.getHost())) {
+            p.add("appliance.url (--appliance): plain http to " + url.getHost()
+                    + " would send metrics unencrypted; use https, or set appliance.insecure: true (--insecure)");
+        }
+        if (!p.isEmpty()) {
+            throw new ConfigException(source, p);
+        }
+    }
+
+    static boolean isLoopback(String host) {
+        if (host == null) {
+            return false;
+        }
+        String h = host.startsWith("[") ? host.substring(1, host.length() - 1) : host;
+        if (h.equalsIgnoreCase("localhost")) {
+            return true;
+        }
+        if (!h.matches("[0-9.]+") && !h.contains(":")) {
+            return false; // a name: do not resolve it here, DNS may say anything later
+        }
+        try {
+            return InetAddress.getByName(h).isLoopbackAddress();
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private AgentConfig agent(Object node) {
+        AgentConfig d = AgentConfig.defaults();
+        Map<String, Object> m = map(node, "");
+        if (m == null) {
+            return d;
+        }
+        keys(m, "", Set.of("data_dir", "appliance", "relay"));
+        Path dataDir = m.containsKey("data_dir") ? path(m.get("data_dir"), "data_dir") : d.dataDir();
+        ApplianceConfig a = m.containsKey("appliance") ? appliance(m.get("appliance"), d.appliance()) : d.appliance();
+        RelayConfig r = m.containsKey("relay") ? relay(m.get("relay"), d.relay()) : d.relay();
+        return new AgentConfig(dataDir == null ? d.dataDir() : dataDir, a, r);
+    }
+
+    private ApplianceConfig appliance(Object node, ApplianceConfig d) {
+        Map<String, Object> m = map(node, "appliance");
+        if (m == null) {
+            return d;
+        }
+        keys(m, "appliance", Set.of("url", "insecure", "tls"));
+        URI url = d.url();
+        if (m.containsKey("url")) {
+            url = url(m.get("url"), "appliance.url");
+        }
+        boolean insecure = m.containsKey("insecure") ? bool(m.get("insecure"), "appliance.insecure") : d.insecure();
+        TlsConfig tls = d.tls();
+        if (m.containsKey("tls") && m.get("tls") != null) {
+            Map<String, Object> t = map(m.get("tls"), "appliance.tls");
+            if (t != null) {
+                keys(t, "appliance.tls", Set.of("cert_file", "key_file", "ca_file"));
+                Path cert = requiredPath(t, "cert_file", "appliance.tls");
+                Path key = requiredPath(t, "key_file", "appliance.tls");
+                Path ca = requiredPath(t, "ca_file", "appliance.tls");
+                if (cert != null && key != null && ca != null) {
+                    tls = new TlsConfig(cert, key, ca);
+                }
+            }
+        }
+        return new ApplianceConfig(url, insecure, tls);
+    }
+
+    private RelayConfig relay(Object node, RelayConfig d) {
+        Map<String, Object> m = map(node, "relay");
+        if (m == null) {
+            return d;
+        }
+        keys(m, "relay", Set.of("listen_address", "max_queue_bytes", "queue_config"));
+        RelayConfig r = d;
+        if (m.containsKey("listen_address")) {
+            HostPort hp = hostPort(m.get("listen_address"), "relay.listen_address", problems);
+            if (hp != null) {
+                r = r.withListen(hp.host(), hp.port());
+            }
+        }
+        if (m.containsKey("max_queue_bytes")) {
+            long b = bytes(m.get("max_queue_bytes"), "relay.max_queue_bytes");
+            if (b > 0 && b < (4L << 20)) {
+                problems.add("relay.max_queue_bytes: must be at least 4MiB (the queue needs a few segments), got " + b);
+            } else if (b > 0) {
+                r = r.withMaxQueueBytes(b);
+            }
+        }
+        if (m.containsKey("queue_config")) {
+            r = r.withQueue(queue(m.get("queue_config"), d.queue()));
+        }
+        return r;
+    }
+
+    private QueueConfig queue(Object node, QueueConfig d) {
+        String at = "relay.queue_config";
+        Map<String, Object> m = map(node, at);
+        if (m == null) {
+            return d;
+        }
+        keys(m, at, Set.of("capacity", "min_shards", "max_shards", "max_samples_per_send", "batch_send_deadline",
+                "min_backoff", "max_backoff", "remote_timeout"));
+        int capacity = positiveInt(m, "capacity", at, d.capacity());
+        int minShards = positiveInt(m, "min_shards", at, d.minShards());
+        int maxShards = positiveInt(m, "max_shards", at, d.maxShards());
+        int perSend = positiveInt(m, "max_samples_per_send", at, d.maxSamplesPerSend());
+        Duration deadline = duration(m, "batch_send_deadline", at, d.batchSendDeadline());
+        Duration minB = duration(m, "min_backoff", at, d.minBackoff());
+        Duration maxB = duration(m, "max_backoff", at, d.maxBackoff());
+        Duration timeout = duration(m, "remote_timeout", at, d.remoteTimeout());
+        boolean ok = true;
+        if (maxShards < minShards) {
+            problems.add(at + ".max_shards: must be at least min_shards (" + minShards + "), got " + maxShards);
+            ok = false;
+        }
+        if (maxB.compareTo(minB) < 0) {
+            problems.add(at + ".max_backoff: must be at least min_backoff (" + minB.toMillis() + "ms), got "
+                    + maxB.toMillis() + "ms");
+        }
+        if (!ok || capacity <= 0 || minShards <= 0 || maxShards <= 0 || perSend <= 0) {
+            return d;
+        }
+        return new QueueConfig(capacity, minShards, maxShards, perSend, deadline, minB, maxB, timeout);
+    }
+
+    // ---- scalar readers; each records a problem and returns a harmless value on error ----
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> map(Object node, String at) {
+        if (node == null) {
+            return null;
+        }
+        if (!(node instanceof Map)) {
+            problems.add((at.isEmpty() ? "top level" : at) + ": expected a mapping of keys to values, got "
+                    + describe(node));
+            return null;
+        }
+        for (Object k : ((Map<Object, Object>) node).keySet()) {
+            if (!(k instanceof String)) {
+                problems.add((at.isEmpty() ? "" : at + ".") + k + ": keys must be strings");
+                return null;
+            }
+        }
+        return (Map<String, Object>) node;
+    }
+
+    private void keys(Map<String, Object> m, String at, Set<String> known) {
+        for (String k : m.keySet()) {
+            if (!known.contains(k)) {
+                problems.add((at.isEmpty() ? "" : at + ".") + k + ": unknown key; known keys here are "
+                        + String.join(", ", new TreeSet<>(known)));
+            }
+        }
+    }
+
+    private Path path(Object v, String at) {
+        if (!(v instanceof String s) || s.isBlank()) {
+            problems.add(at + ": expected a file system path, got " + describe(v));
+            return null;
+        }
+        return Path.of(s);
+    }
+
+    private Path requiredPath(Map<String, Object> m, String key, String at) {
+        if (!m.containsKey(key)) {
+            problems.add(at + "." + key + ": required when " + at + " is set");
+            return null;
+        }
+        return path(m.get(key), at + "." + key);
+    }
+
+    private URI url(Object v, String at) {
+        if (!(v instanceof String s) || s.isBlank()) {
+            problems.add(at + ": expected a URL, got " + describe(v));
+            return null;
+        }
+        try {
+            return parseUrl(s);
+        } catch (IllegalArgumentException e) {
+            problems.add(at + ": " + e.getMessage());
+            return null;
+        }
+    }
+
+    /**
+     * An http(s) URL; a URL without a path gets Prometheus's remote-write path {@code /api/v1/write}.
+     *
+     * @throws IllegalArgumentException with a sentence saying what is wrong
+     */
+    public static URI parseUrl(String s) {
+        URI u;
+        try {
+            u = new URI(s.trim());
+        } catch (URISyntaxException e) {
+            throw new IllegalArgumentException("not a URL: " + e.getMessage());
+        }
+        if (!"http".equals(u.getScheme()) && !"https".equals(u.getScheme())) {
+            throw new IllegalArgumentException("expected an http:// or https:// URL, got " + s);
+        }
+        if (u.getHost() == null) {
+            throw new IllegalArgumentException("URL " + s + " has no host");
+        }
+        if (u.getRawPath() == null || u.getRawPath().isEmpty() || u.getRawPath().equals("/")) {
+            u = u.resolve("/api/v1/write");
+        }
+        return u;
+    }
+
+    private boolean bool(Object v, String at) {
+        if (v instanceof Boolean b) {
+            return b;
+        }
+        problems.add(at + ": expected true or false, got " + describe(v));
+        return false;
+    }
+
+    private int positiveInt(Map<String, Object> m, String key, String at, int dflt) {
+        if (!m.containsKey(key)) {
+            return dflt;
+        }
+        Object v = m.get(key);
+        if (v instanceof Integer i && i > 0) {
+            return i;
+        }
+        problems.add(at + "." + key + ": expected a positive integer, got " + describe(v));
+        return -1;
+    }
+
+    private Duration duration(Map<String, Object> m, String key, String at, Duration dflt) {
+        if (!m.containsKey(key)) {
+            return dflt;
+        }
+        Object v = m.get(key);
+        Duration d = v instanceof String s ? parseDuration(s) : null;
+        if (d == null || d.isZero()) {
+            problems.add(at + "." + key + ": expected a positive duration like 30ms, 5s, 1m or 1h30m, got "
+                    + describe(v));
+            return dflt;
+        }
+        return d;
+    }
+
+    /** Prometheus's duration syntax restricted to ms, s, m, h: {@code 1m30s}; null if it is not one. */
+    public static Duration parseDuration(String s) {
+        if (!DURATION.matcher(s).matches()) {
+            return null;
+        }
+        Duration d = Duration.ZERO;
+        Matcher p = DURATION_PART.matcher(s);
+        while (p.find()) {
+            long n = Long.parseLong(p.group(1));
+            d = d.plus(switch (p.group(2)) {
+                case "ms" -> Duration.ofMillis(n);
+                case "s" -> Duration.ofSeconds(n);
+                case "m" -> Duration.ofMinutes(n);
+                default -> Duration.ofHours(n);
+            });
+        }
+        return d;
+    }
+
+    private long bytes(Object v, String at) {
+        if (v instanceof Integer || v instanceof Long) {
+            long n = ((Number) v).longValue();
+            if (n > 0) {
+                return n;
+            }
+        } else if (v instanceof String s) {
+            Matcher mm = BYTES.matcher(s.trim());
+            if (mm.matches()) {
+                long n = Long.parseLong(mm.group(1));
+                String unit = mm.group(2) == null ? "B" : mm.group(2);
+                long mul = switch (unit.toUpperCase(Locale.ROOT)) {
+                    case "KB" -> 1000L;
+                    case "KIB" -> 1L << 10;
+                    case "MB" -> 1000_000L;
+                    case "MIB" -> 1L << 20;
+                    case "GB" -> 1000_000_000L;
+                    case "GIB" -> 1L << 30;
+                    case "TB" -> 1000_000_000_000L;
+                    case "TIB" -> 1L << 40;
+                    default -> 1L;
+                };
+                if (n > 0) {
+                    return n * mul;
+                }
+            }
+        }
+        problems.add(at + ": expected a positive size in bytes like 1073741824, 512MiB or 2GiB, got " + describe(v));
+        return -1;
+    }
+
+    /** {@code host:port}; a problem is added (naming {@code at}) and null returned when it is not one. */
+    public static HostPort hostPort(Object v, String at, List<String> problems) {
+        if (v instanceof String s) {
+            int colon = s.lastIndexOf(':');
+            if (colon > 0) {
+                String host = s.substring(0, colon);
+                if (host.startsWith("[") && host.endsWith("]")) {
+                    host = host.substring(1, host.length() - 1);
+                }
+                try {
+                    int port = Integer.parseInt(s.substring(colon + 1));
+                    if (port >= 0 && port <= 65535 && !host.isEmpty()) {
+                        return new HostPort(host, port);
+                    }
+                } catch (NumberFormatException e) {
+                    // reported below
+                }
+            }
+        }
+        problems.add(at + ": expected HOST:PORT like 127.0.0.1:19291, got " + describe(v));
+        return null;
+    }
+
+    /** A parsed {@code host:port}. */
+    public record HostPort(String host, int port) {
+    }
+
+    private static String describe(Object v) {
+        if (v == null) {
+            return "nothing (null)";
+        }
+        if (v instanceof Map) {
+            return "a mapping";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        return "'" + v + "'";
+    }
+}

@@ -1,0 +1,65 @@
+package dev.cairn.agent.relay;
+
+import dev.cairn.agent.config.AgentConfig;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+
+/**
+ * The relay, the agent's default mode: Prometheus remote-writes to it on loopback; each request is
+ * on the {@link DiskQueue} (fsynced) before it is answered 204; a {@link Forwarder} sends the queue
+ * on to the appliance with Prometheus's queue_config semantics and saves how far the appliance
+ * acknowledged it. Nothing acknowledged to Prometheus is lost on restart, crash or network loss;
+ * the disk budget is the one, loud, exception.
+ *
+ * <p>{@link #start} opens the queue, starts forwarding and then listening; {@link #close} stops in
+ * the opposite order.
+ */
+public final class Relay implements AutoCloseable {
+    private final AgentConfig config;
+    private final RelayMetrics metrics = new RelayMetrics();
+    private DiskQueue queue;
+    private Forwarder forwarder;
+    private RelayServer server;
+
+    public Relay(AgentConfig config) {
+        this.config = config;
+    }
+
+    public Relay start() throws IOException {
+        AgentConfig.RelayConfig rc = config.relay();
+        queue = DiskQueue.open(config.queueDir(), rc.maxQueueBytes(), metrics);
+        Downstream downstream = new Downstream(config.appliance().url(), config.appliance().tls(),
+                rc.queue().remoteTimeout());
+        forwarder = new Forwarder(queue, rc.queue(), downstream, metrics, rc.maxQueueBytes());
+        forwarder.start();
+        server = new RelayServer(rc.listenHost(), rc.listenPort(), queue, metrics::render);
+        return this;
+    }
+
+    /** Where the relay listens (the real port when 0 was configured). */
+    public InetSocketAddress address() {
+        return server.address();
+    }
+
+    public RelayMetrics metrics() {
+        return metrics;
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (server != null) {
+            server.close();
+        }
+        try {
+            if (forwarder != null) {
+                forwarder.stop();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            if (queue != null) {
+                queue.close();
+            }
+        }
+    }
+}

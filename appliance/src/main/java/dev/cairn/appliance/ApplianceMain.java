@@ -1,0 +1,237 @@
+package dev.cairn.appliance;
+
+import dev.cairn.appliance.api.BuildInfo;
+import dev.cairn.appliance.api.PrometheusApi;
+import dev.cairn.appliance.config.ApplianceConfig;
+import dev.cairn.appliance.config.ConfigException;
+import dev.cairn.appliance.config.ConfigLoader;
+import dev.cairn.appliance.promql.Engine;
+import dev.cairn.appliance.promql.EngineOptions;
+import dev.cairn.appliance.receive.BlockShipping;
+import dev.cairn.appliance.receive.Receiver;
+import dev.cairn.appliance.web.HttpServer;
+import dev.cairn.appliance.web.MetricsSource;
+import dev.cairn.tsdb.Db;
+import dev.cairn.tsdb.DbOptions;
+import dev.cairn.tsdb.bucket.FilesystemBucket;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * The appliance process, wired top to bottom with constructors: the receiver's {@link Db} under
+ * {@code <data_dir>/receive}, the {@link Receiver} writing into it, the PromQL {@link Engine} and the
+ * {@link PrometheusApi} reading from it, {@link BlockShipping} sending the blocks the Db cuts to the
+ * bucket every 30 s, and one {@link HttpServer} for all of them.
+ *
+ * <p>Stop order (SIGTERM runs {@link #close()} from a shutdown hook): not ready; stop listening and
+ * let requests in flight finish; refuse later writes; close the Db, which flushes and fsyncs the WAL.
+ * A SIGKILL loses nothing that was acknowledged: a 204 is sent only after the WAL write returned under
+ * the configured sync policy, and the next start replays the WAL.
+ */
+public final class ApplianceMain implements AutoCloseable {
+    private static final System.Logger LOG = System.getLogger(ApplianceMain.class.getName());
+    private static final long SHIP_INTERVAL_MS = 30_000;
+
+    private final ApplianceConfig config;
+    private final Db db;
+    private final Receiver receiver;
+    private final HttpServer http;
+    private final BlockShipping shipping;
+    private final Thread shipLoop;
+    private volatile boolean ready;
+    private final CountDownLatch stopped = new CountDownLatch(1);
+
+    private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping) {
+        this.config = config;
+        this.db = db;
+        this.receiver = receiver;
+        this.http = http;
+        this.shipping = shipping;
+        this.shipLoop = new Thread(this::shipLoop, "cairn-receive-shipper");
+        this.shipLoop.setDaemon(true);
+    }
+
+    /** Ships cut blocks every {@link #SHIP_INTERVAL_MS}; the Db cuts them on its own compaction loop. */
+    private void shipLoop() {
+        while (!Thread.currentThread().isInterrupted()) {
+            try {
+                Thread.sleep(SHIP_INTERVAL_MS);
+            } catch (InterruptedException e) {
+                return;
+            }
+            shipping.sync();
+        }
+    }
+
+    /** Opens the storage (replaying the WAL), then starts listening; ready once both are done. */
+    public static ApplianceMain start(ApplianceConfig c) throws IOException {
+        long startMs = System.currentTimeMillis();
+        DbOptions dbo = DbOptions.defaults()
+                .withBlockRange(c.receive().blockDuration().toMillis())
+                .withSyncPolicy(c.receive().walSync());
+        Files.createDirectories(c.receiveDir());
+        BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
+        Db db = Db.open(c.receiveDir(), dbo);
+        Receiver receiver = new Receiver(db);
+        Map<String, String> external = new LinkedHashMap<>(c.externalLabels());
+        if (!c.receive().replica().isEmpty()) {
+            external.put("receive_replica", c.receive().replica());
+        }
+        BlockShipping shipping = new BlockShipping(c.receiveDir(), FilesystemBucket.open(c.bucketDir()), external);
+        Engine engine = new Engine(EngineOptions.defaults()
+                .withTimeout(c.query().timeout().toMillis())
+                .withMaxSamples(c.query().maxSamples())
+                .withLookbackDelta(c.query().lookbackDelta().toMillis()));
+        PrometheusApi api = new PrometheusApi(db::querier, engine,
+                new BuildInfo(version(), flags(c), startMs, c.receive().localRetention().toString()),
+                System::currentTimeMillis);
+        ApplianceMain[] self = new ApplianceMain[1];
+        MetricsSource process = out -> {
+            Runtime rt = Runtime.getRuntime();
+            out.single("process_start_time_seconds", "gauge", "Start time of the process since the epoch, seconds.",
+                    startMs / 1000.0);
+            out.single("jvm_memory_heap_used_bytes", "gauge", "Heap in use.", rt.totalMemory() - rt.freeMemory());
+            out.single("jvm_memory_heap_max_bytes", "gauge", "Largest heap the JVM may use.", rt.maxMemory());
+            out.single("jvm_threads_live", "gauge", "Live threads.",
+                    ManagementFactory.getThreadMXBean().getThreadCount());
+        };
+        HttpServer http;
+        try {
+            http = new HttpServer(c.http().host(), c.http().port(), receiver, api, List.of(receiver, shipping, process),
+                    () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
+                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping);
+        self[0] = m;
+        m.shipLoop.start();
+        m.ready = true;
+        LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}",
+                c.dataDir().toAbsolutePath(), c.http().host(), http.port());
+        return m;
+    }
+
+    public int httpPort() {
+        return http.port();
+    }
+
+    public ApplianceConfig config() {
+        return config;
+    }
+
+    public Db db() {
+        return db;
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitStopped() throws InterruptedException {
+        stopped.await();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (stopped.getCount() == 0) {
+            return;
+        }
+        ready = false;
+        try {
+            http.close();
+            receiver.close();
+            shipLoop.interrupt();
+            try {
+                shipLoop.join(60_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            db.close();
+        } finally {
+            stopped.countDown();
+        }
+    }
+
+    private static Map<String, String> flags(ApplianceConfig c) {
+        Map<String, String> f = new LinkedHashMap<>();
+        f.put("data_dir", c.dataDir().toString());
+        f.put("http.listen", c.http().toString());
+        f.put("external_labels", c.externalLabels().toString());
+        f.put("receive.dir", c.receiveDir().toString());
+        f.put("receive.replica", c.receive().replica());
+        f.put("receive.wal_sync", c.receive().walSync().name().toLowerCase(java.util.Locale.ROOT));
+        f.put("receive.block_duration", c.receive().blockDuration().toString());
+        f.put("receive.local_retention", c.receive().localRetention().toString());
+        f.put("receive.max_request_bytes", Integer.toString(c.receive().maxRequestBytes()));
+        f.put("bucket.type", c.bucket().type());
+        f.put("bucket.filesystem.dir", c.bucketDir().toString());
+        f.put("query.timeout", c.query().timeout().toString());
+        f.put("query.max_samples", Long.toString(c.query().maxSamples()));
+        f.put("query.lookback_delta", c.query().lookbackDelta().toString());
+        return f;
+    }
+
+    static String version() {
+        String v = ApplianceMain.class.getPackage().getImplementationVersion();
+        return v != null ? v : "0.1.0-SNAPSHOT";
+    }
+
+    /**
+     * Runs the appliance until SIGTERM/SIGINT: {@code [--config FILE] [--data-dir DIR] [--http-address HOST:PORT]}.
+     * The {@code cairn appliance} command does the same with picocli; this entry point lets tests start
+     * the appliance as a child JVM from the module's own classpath.
+     */
+    public static void main(String[] args) throws Exception {
+        Path config = null;
+        Path dataDir = null;
+        String http = null;
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (i + 1 >= args.length) {
+                System.err.println("cairn appliance: " + a + " needs a value");
+                System.exit(2);
+            }
+            switch (a) {
+                case "--config" -> config = Path.of(args[++i]);
+                case "--data-dir" -> dataDir = Path.of(args[++i]);
+                case "--http-address" -> http = args[++i];
+                default -> {
+                    System.err.println("cairn appliance: unknown flag " + a);
+                    System.exit(2);
+                }
+            }
+        }
+        ApplianceConfig c;
+        try {
+            c = ConfigLoader.load(config, dataDir, http);
+        } catch (ConfigException e) {
+            System.err.println("cairn appliance: " + e.getMessage());
+            System.exit(1);
+            return;
+        }
+        run(c);
+    }
+
+    /** Starts the appliance, stops it cleanly on SIGTERM/SIGINT, and returns once it has stopped. */
+    public static void run(ApplianceConfig c) throws IOException, InterruptedException {
+        ApplianceMain m = start(c);
+        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
+            // java.util.logging resets its handlers in its own shutdown hook: report on stderr directly
+            try {
+                m.close();
+                System.err.println("cairn appliance stopped; head flushed to the WAL in " + m.db().dir());
+            } catch (IOException | RuntimeException e) {
+                System.err.println("cairn appliance: stopping failed: " + e);
+            }
+        }, "cairn-appliance-shutdown"));
+        System.out.println("cairn appliance listening on " + c.http().host() + ":" + m.httpPort());
+        System.out.flush();
+        m.awaitStopped();
+    }
+}

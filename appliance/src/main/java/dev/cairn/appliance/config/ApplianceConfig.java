@@ -1,0 +1,120 @@
+package dev.cairn.appliance.config;
+
+import dev.cairn.tsdb.wal.SyncPolicy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collections;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.Objects;
+
+/**
+ * The appliance's whole configuration, immutable. Defaults live in one place, {@link #defaults()},
+ * and {@code docs/appliance.example.yaml} shows each of them; {@link ConfigLoader} overlays a YAML file
+ * and the command-line flags on them and validates everything before anything starts.
+ *
+ * <p>The YAML layout is the one the packages and the Puppet module write
+ * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (grpc, agents,
+ * store, compact, ca, log) are accepted with their documented keys and not used yet.
+ *
+ * @param dataDir        state directory: {@code receive/} (WAL, head, blocks not yet shipped) and, by
+ *                       default, {@code bucket/}
+ * @param http           the HTTP listener (Prometheus API, remote write, /metrics)
+ * @param externalLabels labels of this appliance (e.g. {@code cluster}) on every block it ships
+ * @param receive        the remote write receiver
+ * @param bucket         where blocks go
+ * @param query          PromQL limits
+ */
+public record ApplianceConfig(Path dataDir, Http http, Map<String, String> externalLabels, Receive receive,
+                              Bucket bucket, Query query) {
+    public ApplianceConfig {
+        Objects.requireNonNull(dataDir, "dataDir");
+        Objects.requireNonNull(http, "http");
+        externalLabels = Collections.unmodifiableMap(new TreeMap<>(externalLabels));
+        Objects.requireNonNull(receive, "receive");
+        Objects.requireNonNull(bucket, "bucket");
+        Objects.requireNonNull(query, "query");
+    }
+
+    /** Data under ./data, HTTP on 127.0.0.1:10902, 2h blocks, BATCH fsync, filesystem bucket. */
+    public static ApplianceConfig defaults() {
+        return new ApplianceConfig(Path.of("data"), new Http("127.0.0.1", 10902), Map.of(),
+                new Receive(null, "", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20),
+                new Bucket("filesystem", null),
+                new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5)));
+    }
+
+    /** Where the receiver keeps its TSDB: configured, or {@code <data_dir>/receive}. */
+    public Path receiveDir() {
+        return receive.dir() != null ? receive.dir() : dataDir.resolve("receive");
+    }
+
+    /** The filesystem bucket's directory: configured, or {@code <data_dir>/bucket}. */
+    public Path bucketDir() {
+        return bucket.directory() != null ? bucket.directory() : dataDir.resolve("bucket");
+    }
+
+    public ApplianceConfig withDataDir(Path d) {
+        return new ApplianceConfig(d, http, externalLabels, receive, bucket, query);
+    }
+
+    public ApplianceConfig withHttp(Http h) {
+        return new ApplianceConfig(dataDir, h, externalLabels, receive, bucket, query);
+    }
+
+    /**
+     * @param host address to bind (127.0.0.1 by default: expose it on purpose)
+     * @param port TCP port, 0 for any free one
+     */
+    public record Http(String host, int port) {
+        public Http {
+            Objects.requireNonNull(host, "host");
+        }
+
+        @Override
+        public String toString() {
+            return host.contains(":") ? "[" + host + "]:" + port : host + ":" + port;
+        }
+    }
+
+    /**
+     * @param dir             the receiver's TSDB directory; null for {@code <data_dir>/receive}
+     * @param replica         external label {@code receive_replica} of the blocks this receiver cuts
+     * @param walSync         when the WAL fsyncs before a write is acknowledged
+     * @param blockDuration   width of the blocks cut from the head (2h, as Prometheus and Thanos)
+     * @param localRetention  how long cut blocks stay on local disk once shipped
+     * @param maxRequestBytes largest remote write body accepted, decompressed (larger: 413)
+     */
+    public record Receive(Path dir, String replica, SyncPolicy walSync, Duration blockDuration, Duration localRetention,
+                          int maxRequestBytes) {
+        public Receive {
+            Objects.requireNonNull(replica, "replica");
+            Objects.requireNonNull(walSync, "walSync");
+            Objects.requireNonNull(blockDuration, "blockDuration");
+            Objects.requireNonNull(localRetention, "localRetention");
+        }
+    }
+
+    /**
+     * @param type      {@code filesystem} (the embedded default) or {@code s3}
+     * @param directory the filesystem bucket's root ({@code bucket.filesystem.dir}); null for {@code <data_dir>/bucket}
+     */
+    public record Bucket(String type, Path directory) {
+        public Bucket {
+            Objects.requireNonNull(type, "type");
+        }
+    }
+
+    /**
+     * @param timeout       longest evaluation of one query
+     * @param maxSamples    most samples one query may hold at once
+     * @param lookbackDelta how far back an instant selector looks
+     */
+    public record Query(Duration timeout, long maxSamples, Duration lookbackDelta) {
+        public Query {
+            Objects.requireNonNull(timeout, "timeout");
+            Objects.requireNonNull(lookbackDelta, "lookbackDelta");
+        }
+    }
+}

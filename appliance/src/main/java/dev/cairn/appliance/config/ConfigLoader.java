@@ -1,0 +1,368 @@
+package dev.cairn.appliance.config;
+
+import dev.cairn.tsdb.wal.SyncPolicy;
+import org.snakeyaml.engine.v2.api.Load;
+import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * Reads {@code appliance.yaml} over {@link ApplianceConfig#defaults()}, then the command-line
+ * overrides, and checks it all at once: unknown keys, wrong types, bad values and directories we
+ * cannot write are each reported with their YAML path, in one {@link ConfigException}, before
+ * anything listens or writes. The YAML is read into plain maps (snakeyaml-engine, no bean binding)
+ * and walked here, so what a key means is written in one readable place.
+ */
+public final class ConfigLoader {
+    private static final Pattern DURATION = Pattern.compile("(?:(\\d+)y)?(?:(\\d+)w)?(?:(\\d+)d)?(?:(\\d+)h)?"
+            + "(?:(\\d+)m)?(?:(\\d+)s)?(?:(\\d+)ms)?");
+    private static final long[] DURATION_UNITS_MS = {365L * 86_400_000, 7L * 86_400_000, 86_400_000, 3_600_000,
+        60_000, 1_000, 1};
+
+    private final List<String> errors = new ArrayList<>();
+
+    private ConfigLoader() {
+    }
+
+    /**
+     * The configuration from {@code file} (null: the embedded defaults) with the flags applied on top
+     * (each null when not given).
+     *
+     * @param httpAddress {@code HOST:PORT}
+     * @throws ConfigException listing every problem found, each with its YAML path or flag
+     */
+    public static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag) throws ConfigException {
+        ConfigLoader l = new ConfigLoader();
+        ApplianceConfig c = ApplianceConfig.defaults();
+        if (file != null) {
+            String text;
+            try {
+                text = Files.readString(file);
+            } catch (IOException e) {
+                throw new ConfigException("cannot read config file " + file + ": " + e);
+            }
+            Object root;
+            try {
+                root = new Load(LoadSettings.builder().setLabel(file.toString()).build()).loadFromString(text);
+            } catch (YamlEngineException e) {
+                throw new ConfigException("config file " + file + " is not valid YAML: " + e.getMessage());
+            }
+            if (root != null) {
+                c = l.root(root, c);
+            }
+        }
+        if (dataDirFlag != null) {
+            c = c.withDataDir(dataDirFlag);
+        }
+        if (httpAddressFlag != null) {
+            ApplianceConfig.Http h = l.address("--http-address", httpAddressFlag);
+            if (h != null) {
+                c = c.withHttp(h);
+            }
+        }
+        l.checkDirectories(c);
+        if (!l.errors.isEmpty()) {
+            String where = file == null ? "the configuration" : "config file " + file;
+            throw new ConfigException(where + " is invalid: " + String.join("; ", l.errors));
+        }
+        return c;
+    }
+
+    /** Sections of parts not built yet: their documented keys are accepted (and not used yet). */
+    private static final Map<String, Set<String>> LATER = Map.of(
+            "grpc", Set.of("listen"),
+            "agents", Set.of("listen", "heartbeat_timeout"),
+            "store", Set.of("cache_dir", "cache_max_size"),
+            "compact", Set.of("enabled", "dir", "interval", "retention_raw", "retention_5m", "retention_1h"),
+            "ca", Set.of("dir", "agent_cert_validity", "token_validity"),
+            "log", Set.of("level"));
+
+    private ApplianceConfig root(Object node, ApplianceConfig d) {
+        Set<String> known = new java.util.HashSet<>(Set.of("external_labels", "data_dir", "http", "receive", "bucket",
+                "query"));
+        known.addAll(LATER.keySet());
+        Map<String, Object> m = map("", node, known);
+        if (m == null) {
+            return d;
+        }
+        Path dataDir = m.containsKey("data_dir") ? path("data_dir", m.get("data_dir"), d.dataDir()) : d.dataDir();
+        Map<String, String> external = d.externalLabels();
+        if (m.containsKey("external_labels")) {
+            external = labels("external_labels", m.get("external_labels"), external);
+        }
+        ApplianceConfig.Http http = d.http();
+        if (m.containsKey("http")) {
+            Map<String, Object> h = map("http", m.get("http"), Set.of("listen"));
+            if (h != null && h.containsKey("listen")) {
+                String a = string("http.listen", h.get("listen"), null);
+                if (a != null) {
+                    ApplianceConfig.Http parsed = address("http.listen", a);
+                    http = parsed != null ? parsed : http;
+                }
+            }
+        }
+        for (Map.Entry<String, Set<String>> later : LATER.entrySet()) {
+            if (m.containsKey(later.getKey()) && m.get(later.getKey()) != null) {
+                map(later.getKey(), m.get(later.getKey()), later.getValue());
+            }
+        }
+        ApplianceConfig.Receive receive = m.containsKey("receive") ? receive(m.get("receive"), d.receive()) : d.receive();
+        ApplianceConfig.Bucket bucket = m.containsKey("bucket") ? bucket(m.get("bucket"), d.bucket()) : d.bucket();
+        ApplianceConfig.Query query = m.containsKey("query") ? query(m.get("query"), d.query()) : d.query();
+        return new ApplianceConfig(dataDir, http, external, receive, bucket, query);
+    }
+
+    private Map<String, String> labels(String path, Object node, Map<String, String> dflt) {
+        Map<String, Object> m = node == null ? Map.of() : map(path, node, null);
+        if (m == null) {
+            return dflt;
+        }
+        Map<String, String> out = new java.util.TreeMap<>();
+        for (Map.Entry<String, Object> e : m.entrySet()) {
+            if (!java.util.regex.Pattern.matches("[a-zA-Z_][a-zA-Z0-9_]*", e.getKey())) {
+                errors.add(path + "." + e.getKey() + ": not a valid label name");
+            } else if (!(e.getValue() instanceof String v) || v.isEmpty()) {
+                errors.add(path + "." + e.getKey() + ": expected a non-empty string, got " + describe(e.getValue()));
+            } else {
+                out.put(e.getKey(), v);
+            }
+        }
+        return out;
+    }
+
+    private ApplianceConfig.Query query(Object node, ApplianceConfig.Query d) {
+        Map<String, Object> m = map("query", node, Set.of("replica_labels", "timeout", "max_samples", "lookback_delta"));
+        if (m == null) {
+            return d;
+        }
+        Duration timeout = m.containsKey("timeout") ? duration("query.timeout", m.get("timeout"), d.timeout()) : d.timeout();
+        Duration lookback = m.containsKey("lookback_delta")
+                ? duration("query.lookback_delta", m.get("lookback_delta"), d.lookbackDelta()) : d.lookbackDelta();
+        long maxSamples = d.maxSamples();
+        if (m.containsKey("max_samples")) {
+            Object v = m.get("max_samples");
+            if (v instanceof Number n && !(v instanceof Double) && n.longValue() > 0) {
+                maxSamples = n.longValue();
+            } else {
+                errors.add("query.max_samples: expected a positive whole number, got " + describe(v));
+            }
+        }
+        if (timeout.isZero()) {
+            errors.add("query.timeout: must be more than 0");
+        }
+        if (lookback.isZero()) {
+            errors.add("query.lookback_delta: must be more than 0");
+        }
+        return new ApplianceConfig.Query(timeout, maxSamples, lookback);
+    }
+
+    private ApplianceConfig.Receive receive(Object node, ApplianceConfig.Receive d) {
+        Map<String, Object> m = map("receive", node, Set.of("dir", "replica", "wal_sync", "block_duration",
+                "local_retention", "max_request_bytes", "hashring", "replication_factor"));
+        if (m == null) {
+            return d;
+        }
+        Path dir = m.containsKey("dir") ? path("receive.dir", m.get("dir"), d.dir()) : d.dir();
+        if (m.get("hashring") != null && !(m.get("hashring") instanceof List<?> l && l.isEmpty())) {
+            errors.add("receive.hashring: spreading series over several appliances is not supported yet; leave it empty");
+        }
+        if (m.get("replication_factor") != null && !Integer.valueOf(1).equals(m.get("replication_factor"))) {
+            errors.add("receive.replication_factor: only 1 is supported yet, got " + describe(m.get("replication_factor")));
+        }
+        String replica = m.containsKey("replica") ? string("receive.replica", m.get("replica"), d.replica()) : d.replica();
+        SyncPolicy sync = d.walSync();
+        if (m.containsKey("wal_sync")) {
+            String s = string("receive.wal_sync", m.get("wal_sync"), null);
+            if (s != null) {
+                try {
+                    sync = SyncPolicy.valueOf(s.toUpperCase(Locale.ROOT));
+                } catch (IllegalArgumentException e) {
+                    errors.add("receive.wal_sync: \"" + s + "\" is not one of always, batch, interval, none");
+                }
+            }
+        }
+        Duration block = m.containsKey("block_duration")
+                ? duration("receive.block_duration", m.get("block_duration"), d.blockDuration()) : d.blockDuration();
+        if (block.toMillis() < 1000) {
+            errors.add("receive.block_duration: must be at least 1s, got " + block.toMillis() + "ms");
+        }
+        Duration retention = m.containsKey("local_retention")
+                ? duration("receive.local_retention", m.get("local_retention"), d.localRetention()) : d.localRetention();
+        int maxBytes = d.maxRequestBytes();
+        if (m.containsKey("max_request_bytes")) {
+            Object v = m.get("max_request_bytes");
+            if (v instanceof Number n && n.longValue() > 0 && n.longValue() <= Integer.MAX_VALUE
+                    && !(v instanceof Double)) {
+                maxBytes = n.intValue();
+            } else {
+                errors.add("receive.max_request_bytes: expected a whole number of bytes between 1 and "
+                        + Integer.MAX_VALUE + ", got " + v);
+            }
+        }
+        return new ApplianceConfig.Receive(dir, replica, sync, block, retention, maxBytes);
+    }
+
+    private ApplianceConfig.Bucket bucket(Object node, ApplianceConfig.Bucket d) {
+        Map<String, Object> m = map("bucket", node, Set.of("type", "filesystem", "s3"));
+        if (m == null) {
+            return d;
+        }
+        String type = m.containsKey("type") ? string("bucket.type", m.get("type"), d.type()) : d.type();
+        if (!type.equals("filesystem")) {
+            errors.add("bucket.type: \"" + type + "\" is not supported yet; use filesystem");
+        }
+        if (m.get("s3") != null) {
+            map("bucket.s3", m.get("s3"), Set.of("endpoint", "bucket", "region", "access_key", "secret_key", "path_style"));
+        }
+        Path dir = d.directory();
+        if (m.get("filesystem") != null) {
+            Map<String, Object> fs = map("bucket.filesystem", m.get("filesystem"), Set.of("dir"));
+            if (fs != null && fs.containsKey("dir")) {
+                dir = path("bucket.filesystem.dir", fs.get("dir"), dir);
+            }
+        }
+        return new ApplianceConfig.Bucket(type, dir);
+    }
+
+    /** Creates the directories the appliance writes and checks it can write them, now rather than at the first block. */
+    private void checkDirectories(ApplianceConfig c) {
+        if (!errors.isEmpty()) {
+            return; // paths may be half-parsed
+        }
+        checkWritable("data_dir", c.dataDir());
+        checkWritable("receive.dir", c.receiveDir());
+        checkWritable("bucket.filesystem.dir", c.bucketDir());
+    }
+
+    private void checkWritable(String path, Path dir) {
+        try {
+            Files.createDirectories(dir);
+        } catch (IOException | SecurityException e) {
+            errors.add(path + ": cannot create directory " + dir + " (" + e + "); create it for the appliance's user");
+            return;
+        }
+        if (!Files.isDirectory(dir) || !Files.isWritable(dir)) {
+            errors.add(path + ": directory " + dir + " is not writable; give the appliance's user write access");
+        }
+    }
+
+    ApplianceConfig.Http address(String path, String text) {
+        int colon = text.lastIndexOf(':');
+        if (colon < 0) {
+            errors.add(path + ": \"" + text + "\" is not HOST:PORT");
+            return null;
+        }
+        String host = text.substring(0, colon);
+        if (host.startsWith("[") && host.endsWith("]")) {
+            host = host.substring(1, host.length() - 1);
+        }
+        if (host.isEmpty()) {
+            host = "0.0.0.0";
+        }
+        try {
+            int port = Integer.parseInt(text.substring(colon + 1));
+            if (port < 0 || port > 65535) {
+                throw new NumberFormatException();
+            }
+            return new ApplianceConfig.Http(host, port);
+        } catch (NumberFormatException e) {
+            errors.add(path + ": port of \"" + text + "\" must be a number from 0 to 65535");
+            return null;
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> map(String path, Object node, Set<String> known) {
+        if (!(node instanceof Map<?, ?> raw)) {
+            errors.add((path.isEmpty() ? "top level" : path) + ": expected a mapping, got " + describe(node));
+            return null;
+        }
+        for (Object k : raw.keySet()) {
+            if (!(k instanceof String s) || (known != null && !known.contains(s))) {
+                errors.add((path.isEmpty() ? "" : path + ".") + k + (known == null ? ": keys must be strings"
+                        : ": unknown key (known here: " + String.join(", ", known.stream().sorted().toList()) + ")"));
+            }
+        }
+        return (Map<String, Object>) raw;
+    }
+
+    private String string(String path, Object v, String dflt) {
+        if (v instanceof String s) {
+            return s;
+        }
+        errors.add(path + ": expected a string, got " + describe(v));
+        return dflt;
+    }
+
+    private Path path(String path, Object v, Path dflt) {
+        String s = string(path, v, null);
+        if (s == null) {
+            return dflt;
+        }
+        if (s.isEmpty()) {
+            errors.add(path + ": must not be empty");
+            return dflt;
+        }
+        return Path.of(s);
+    }
+
+    private Duration duration(String path, Object v, Duration dflt) {
+        String s = v instanceof Number n && n.longValue() == 0 ? "0s" : string(path, v, null);
+        if (s == null) {
+            return dflt;
+        }
+        Duration d = parseDuration(s);
+        if (d == null) {
+            errors.add(path + ": \"" + s + "\" is not a duration like 2h, 90m, 1d12h, 500ms");
+            return dflt;
+        }
+        return d;
+    }
+
+    /** Prometheus's duration syntax ({@code 1y2w3d4h5m6s7ms}, units in that order); null if malformed. */
+    static Duration parseDuration(String s) {
+        if (s.equals("0")) {
+            return Duration.ZERO;
+        }
+        Matcher m = DURATION.matcher(s);
+        if (s.isEmpty() || !m.matches()) {
+            return null;
+        }
+        long ms = 0;
+        for (int i = 0; i < DURATION_UNITS_MS.length; i++) {
+            String g = m.group(i + 1);
+            if (g != null) {
+                try {
+                    ms = Math.addExact(ms, Math.multiplyExact(Long.parseLong(g), DURATION_UNITS_MS[i]));
+                } catch (ArithmeticException | NumberFormatException e) {
+                    return null;
+                }
+            }
+        }
+        return Duration.ofMillis(ms);
+    }
+
+    private static String describe(Object v) {
+        if (v == null) {
+            return "nothing (null)";
+        }
+        if (v instanceof Map) {
+            return "a mapping";
+        }
+        if (v instanceof List) {
+            return "a list";
+        }
+        return v.getClass().getSimpleName().toLowerCase(Locale.ROOT) + " " + v;
+    }
+}

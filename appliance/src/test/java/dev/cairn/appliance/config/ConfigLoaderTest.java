@@ -1,0 +1,191 @@
+package dev.cairn.appliance.config;
+
+import dev.cairn.tsdb.wal.SyncPolicy;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+class ConfigLoaderTest {
+    @TempDir
+    Path tmp;
+
+    private Path write(String yaml) throws IOException {
+        Path f = tmp.resolve("appliance.yaml");
+        Files.writeString(f, yaml);
+        return f;
+    }
+
+    private String error(String yaml) throws IOException {
+        Path f = write(yaml);
+        return assertThrows(ConfigException.class, () -> ConfigLoader.load(f, tmp.resolve("d"), null)).getMessage();
+    }
+
+    @Test
+    void load_noFile_givesEmbeddedDefaultsWithFlagsOnTop() throws Exception {
+        ApplianceConfig c = ConfigLoader.load(null, tmp.resolve("d"), "127.0.0.1:0");
+        assertEquals(tmp.resolve("d"), c.dataDir());
+        assertEquals(new ApplianceConfig.Http("127.0.0.1", 0), c.http());
+        assertEquals(tmp.resolve("d").resolve("bucket"), c.bucketDir());
+        assertEquals(Duration.ofHours(2), c.receive().blockDuration());
+        assertTrue(Files.isDirectory(c.bucketDir()), "the bucket directory is created before start");
+    }
+
+    @Test
+    void load_exampleFile_equalsTheDefaults() throws Exception {
+        // the documented example shows every default: it must read back as exactly the defaults
+        Path example = Path.of("..", "docs", "appliance.example.yaml");
+        ApplianceConfig fromExample = ConfigLoader.load(example, tmp.resolve("d"), null);
+        assertEquals(ApplianceConfig.defaults().withDataDir(tmp.resolve("d")), fromExample);
+    }
+
+    @Test
+    void load_fullFile_readsEveryKey() throws Exception {
+        Path f = write("""
+                external_labels: {cluster: eu1}
+                data_dir: %s
+                http: {listen: "0.0.0.0:9999"}
+                receive:
+                  dir: %s
+                  replica: r1
+                  wal_sync: interval
+                  block_duration: 1h30m
+                  local_retention: 1d
+                  max_request_bytes: 1000
+                  hashring: []
+                  replication_factor: 1
+                bucket: {type: filesystem, filesystem: {dir: %s}}
+                query: {timeout: 30s, max_samples: 1000, lookback_delta: 1m, replica_labels: [replica]}
+                """.formatted(tmp.resolve("x"), tmp.resolve("r"), tmp.resolve("b")));
+        ApplianceConfig c = ConfigLoader.load(f, null, null);
+        assertEquals(tmp.resolve("x"), c.dataDir());
+        assertEquals(java.util.Map.of("cluster", "eu1"), c.externalLabels());
+        assertEquals(new ApplianceConfig.Http("0.0.0.0", 9999), c.http());
+        assertEquals(new ApplianceConfig.Receive(tmp.resolve("r"), "r1", SyncPolicy.INTERVAL, Duration.ofMinutes(90),
+                Duration.ofDays(1), 1000), c.receive());
+        assertEquals(tmp.resolve("r"), c.receiveDir());
+        assertEquals(tmp.resolve("b"), c.bucketDir());
+        assertEquals(new ApplianceConfig.Query(Duration.ofSeconds(30), 1000, Duration.ofMinutes(1)), c.query());
+    }
+
+    @Test
+    void load_packagedDefaultFile_isAccepted() throws Exception {
+        // the file the deb/rpm install as /etc/cairn/appliance.yaml: everything commented out
+        Path packaged = Path.of("..", "packaging", "src", "pkg", "appliance", "appliance.yaml");
+        assertEquals(ApplianceConfig.defaults().withDataDir(tmp.resolve("d")),
+                ConfigLoader.load(packaged, tmp.resolve("d"), null));
+    }
+
+    @Test
+    void load_whatThePuppetTemplateWrites_isAccepted() throws Exception {
+        // puppet-module/templates/appliance.yaml.epp rendered with the module's defaults
+        Path d = tmp.resolve("var");
+        Path f = write("""
+                external_labels: {"cluster":"dc1"}
+                data_dir: "%1$s"
+                http:
+                  listen: "127.0.0.1:0"
+                grpc:
+                  listen: "0.0.0.0:10901"
+                agents:
+                  listen: "0.0.0.0:19291"
+                  heartbeat_timeout: 5m
+                receive:
+                  dir: "%1$s/receive"
+                bucket:
+                  type: filesystem
+                  filesystem:
+                    dir: "%1$s/bucket"
+                store:
+                  cache_dir: "%1$s/cache"
+                query:
+                  replica_labels: ["replica","receive_replica"]
+                compact:
+                  enabled: true
+                  dir: "%1$s/compact"
+                  retention_raw: 30d
+                  retention_5m: 180d
+                  retention_1h: 0d
+                ca:
+                  dir: "%1$s/pki"
+                log:
+                  level: info
+                """.formatted(d));
+        ApplianceConfig c = ConfigLoader.load(f, null, null);
+        assertEquals(java.util.Map.of("cluster", "dc1"), c.externalLabels());
+        assertEquals(d.resolve("receive"), c.receiveDir());
+        assertEquals(d.resolve("bucket"), c.bucketDir());
+    }
+
+    @Test
+    void load_unknownKeys_areEachNamedWithTheirPath() throws Exception {
+        String msg = error("""
+                receive:
+                  wal_synk: batch
+                retention: 1d
+                """);
+        assertTrue(msg.contains("receive.wal_synk: unknown key"), msg);
+        assertTrue(msg.contains("retention: unknown key"), msg);
+    }
+
+    @Test
+    void load_badValues_areAllReportedAtOnce() throws Exception {
+        String msg = error("""
+                http: {listen: "localhost:http"}
+                receive:
+                  wal_sync: sometimes
+                  block_duration: 2 hours
+                  max_request_bytes: -5
+                  hashring: [a]
+                bucket: {type: gcs}
+                external_labels: {cluster: [a, b], "bad-name": x}
+                compact: {retention: 1d}
+                """);
+        assertTrue(msg.contains("http.listen: port of \"localhost:http\" must be a number"), msg);
+        assertTrue(msg.contains("receive.wal_sync: \"sometimes\" is not one of always, batch, interval, none"), msg);
+        assertTrue(msg.contains("receive.block_duration: \"2 hours\" is not a duration"), msg);
+        assertTrue(msg.contains("receive.max_request_bytes: expected a whole number"), msg);
+        assertTrue(msg.contains("bucket.type: \"gcs\" is not supported yet"), msg);
+        assertTrue(msg.contains("external_labels.cluster: expected a non-empty string, got a list"), msg);
+        assertTrue(msg.contains("external_labels.bad-name: not a valid label name"), msg);
+        assertTrue(msg.contains("receive.hashring: spreading series over several appliances is not supported yet"), msg);
+        assertTrue(msg.contains("compact.retention: unknown key"), msg);
+    }
+
+    @Test
+    void load_dataDirUnderAFile_isRejectedBeforeStart() throws Exception {
+        Path file = Files.writeString(tmp.resolve("plainfile"), "x");
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, file.resolve("data"), null));
+        assertTrue(e.getMessage().contains("data_dir: cannot create directory " + file.resolve("data")), e.getMessage());
+    }
+
+    @Test
+    void load_badHttpFlag_namesTheFlag() {
+        ConfigException e = assertThrows(ConfigException.class,
+                () -> ConfigLoader.load(null, tmp.resolve("d"), "127.0.0.1"));
+        assertTrue(e.getMessage().contains("--http-address: \"127.0.0.1\" is not HOST:PORT"), e.getMessage());
+    }
+
+    @Test
+    void load_notYaml_saysSo() throws Exception {
+        String msg = error("receive: [unclosed\n");
+        assertTrue(msg.contains("is not valid YAML"), msg);
+    }
+
+    @Test
+    void parseDuration_prometheusSyntax() {
+        assertEquals(Duration.ofMinutes(90), ConfigLoader.parseDuration("1h30m"));
+        assertEquals(Duration.ofMillis(1500), ConfigLoader.parseDuration("1s500ms"));
+        assertEquals(Duration.ofDays(8), ConfigLoader.parseDuration("1w1d"));
+        assertEquals(null, ConfigLoader.parseDuration("30m1h"));
+        assertEquals(null, ConfigLoader.parseDuration("h"));
+    }
+}

@@ -1,0 +1,52 @@
+# @summary Writes /etc/cairn/agent.yaml and the unit's environment file.
+# @api private
+class cairn::agent::config {
+  assert_private()
+
+  # The token must not reach logs, reports or diffs: the whole file is Sensitive when it holds one.
+  $token = $cairn::agent::enrollment_token ? {
+    undef   => undef,
+    default => $cairn::agent::enrollment_token.unwrap,
+  }
+  $content = epp('cairn/agent.yaml.epp', {
+      'appliance_url'       => $cairn::agent::appliance_url,
+      'enrollment_token'    => $token,
+      'heartbeat_interval'  => $cairn::agent::heartbeat_interval,
+      'external_labels'     => $cairn::agent::external_labels,
+      'data_dir'            => $cairn::agent::data_dir,
+      'relay_enabled'       => $cairn::agent::relay_enabled,
+      'relay_listen'        => $cairn::agent::relay_listen,
+      'queue_max_size'      => $cairn::agent::queue_max_size,
+      'sidecar_enabled'     => $cairn::agent::sidecar_enabled,
+      'prometheus_url'      => $cairn::agent::prometheus_url,
+      'prometheus_data_dir' => $cairn::agent::prometheus_data_dir,
+      'grpc_listen'         => $cairn::agent::grpc_listen,
+      'http_listen'         => $cairn::agent::http_listen,
+      'log_level'           => $cairn::agent::log_level,
+  })
+
+  $file_content = $token ? {
+    undef   => $content,
+    default => Sensitive($content),
+  }
+
+  file { $cairn::agent::config_file:
+    ensure  => file,
+    owner   => 'root',
+    group   => 'cairn',
+    mode    => '0640',
+    content => $file_content,
+  }
+
+  file { $cairn::agent::env_file:
+    ensure  => file,
+    owner   => 'root',
+    group   => 'root',
+    mode    => '0644',
+    content => epp('cairn/env.epp', {
+        'service'   => 'cairn-agent',
+        'java_opts' => $cairn::agent::java_opts,
+        'opts_var'  => 'CAIRN_AGENT_OPTS',
+    }),
+  }
+}

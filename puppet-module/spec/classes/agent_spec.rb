@@ -1,0 +1,110 @@
+# frozen_string_literal: true
+
+require 'spec_helper'
+require 'yaml'
+
+describe 'cairn::agent' do
+  cairn_test_os.each do |os, os_facts|
+    context "on #{os}" do
+      let(:facts) { os_facts }
+      let(:env_file) { os_facts[:os]['family'] == 'RedHat' ? '/etc/sysconfig/cairn-agent' : '/etc/default/cairn-agent' }
+
+      # The rendered config, parsed as the agent will parse it.
+      def config_yaml
+        YAML.safe_load(catalogue.resource('File', '/etc/cairn/agent.yaml')[:content])
+      end
+
+      context 'with the module defaults' do
+        it { is_expected.to compile.with_all_deps }
+        it { is_expected.to contain_package('cairn-agent').with_ensure('installed') }
+
+        it {
+          is_expected.to contain_file('/etc/cairn/agent.yaml')
+            .with(owner: 'root', group: 'cairn', mode: '0640')
+            .that_requires('Package[cairn-agent]')
+            .that_notifies('Service[cairn-agent]')
+        }
+
+        it { is_expected.to contain_file(env_file).with_content(%r{^JAVA_OPTS=-Xms128m -Xmx512m }).that_notifies('Service[cairn-agent]') }
+        it { is_expected.to contain_service('cairn-agent').with(ensure: 'running', enable: true) }
+
+        it 'writes the documented defaults and no appliance section' do
+          expect(config_yaml).to eq(
+            'external_labels' => {},
+            'data_dir' => '/var/lib/cairn/agent',
+            'relay' => { 'enabled' => true, 'listen' => '127.0.0.1:19291',
+                         'queue' => { 'dir' => '/var/lib/cairn/agent/queue', 'max_size' => '10GiB' } },
+            'sidecar' => { 'enabled' => false, 'prometheus_url' => 'http://127.0.0.1:9090',
+                           'prometheus_data_dir' => '/var/lib/prometheus/metrics2', 'grpc_listen' => '0.0.0.0:10901' },
+            'pki' => { 'dir' => '/var/lib/cairn/agent/pki' },
+            'http' => { 'listen' => '0.0.0.0:10902' },
+            'log' => { 'level' => 'info' },
+          )
+        end
+
+        it 'shows config diffs, since there is no secret in it' do
+          expect(catalogue.resource('File', '/etc/cairn/agent.yaml').sensitive_parameters).not_to include(:content)
+        end
+      end
+
+      # The OS family changes only the environment file's path: the other cases run on one OS.
+      next unless os == 'debian-12-x86_64'
+
+      context 'with an appliance, an enrollment token and labels' do
+        let(:params) do
+          {
+            appliance_url: 'https://cairn.example.org:19291',
+            enrollment_token: sensitive('s3cr3t-"token"'),
+            external_labels: { 'dc' => 'fra1', 'team' => 'a: b' },
+            sidecar_enabled: true,
+          }
+        end
+
+        it { is_expected.to compile.with_all_deps }
+
+        it 'keeps the token out of reports: the file content is Sensitive' do
+          expect(catalogue.resource('File', '/etc/cairn/agent.yaml').sensitive_parameters).to include(:content)
+        end
+
+        it 'renders values that need quoting as the same strings' do
+          expect(config_yaml['appliance']).to eq('url' => 'https://cairn.example.org:19291',
+                                                 'enrollment_token' => 's3cr3t-"token"',
+                                                 'heartbeat_interval' => '30s')
+          expect(config_yaml['external_labels']).to eq('dc' => 'fra1', 'team' => 'a: b')
+          expect(config_yaml['sidecar']['enabled']).to be(true)
+        end
+      end
+
+      context 'without service management' do
+        let(:params) { { manage_service: false } }
+
+        it { is_expected.to compile.with_all_deps }
+        it { is_expected.not_to contain_service('cairn-agent') }
+      end
+
+      context 'with a malformed listen address' do
+        let(:params) { { relay_listen: 'localhost' } }
+
+        it { is_expected.to compile.and_raise_error(%r{relay_listen}) }
+      end
+
+      context 'with a size in the wrong unit' do
+        let(:params) { { queue_max_size: '10GB' } }
+
+        it { is_expected.to compile.and_raise_error(%r{queue_max_size}) }
+      end
+
+      context 'with a plain-HTTP appliance' do
+        let(:params) { { appliance_url: 'http://cairn.example.org:19291' } }
+
+        it { is_expected.to compile.and_raise_error(%r{appliance_url}) }
+      end
+
+      context 'with the token given as a plain string' do
+        let(:params) { { appliance_url: 'https://cairn.example.org:19291', enrollment_token: 'plain' } }
+
+        it { is_expected.to compile.and_raise_error(%r{enrollment_token}) }
+      end
+    end
+  end
+end
