@@ -378,13 +378,16 @@ class StoreApiServerTest {
     void slowStorage_pastDeadline_isDeadlineExceeded_andServerStops() throws Exception {
         AtomicReference<GeneratedQuerier> made = new AtomicReference<>();
         StoreApiServer s = start((mint, maxt) -> {
-            GeneratedQuerier g = new GeneratedQuerier(1000, 20);
+            GeneratedQuerier g = new GeneratedQuerier(1000, 50);
             made.set(g);
             return g;
         });
         extraServers.add(s);
-        try (StoreApiClient c = client(s, clientFiles, Duration.ofMillis(400));
+        try (StoreApiClient c = client(s, clientFiles, Duration.ofMillis(1000));
              Querier q = c.querier(0, Long.MAX_VALUE)) {
+            // connect and handshake first, so the deadline is spent on the Series call, not on TLS
+            dev.cairn.storeapi.pb.thanos.StoreGrpc.newBlockingStub(c.channel()).withDeadlineAfter(20, TimeUnit.SECONDS)
+                    .info(dev.cairn.storeapi.pb.thanos.InfoRequest.getDefaultInstance());
             SeriesSet set = q.select(List.of(Matcher.equal("__name__", "gen")));
             StoreApiException e = assertThrows(StoreApiException.class, () -> {
                 for (int i = 0; i < 1000; i++) {
@@ -393,6 +396,7 @@ class StoreApiServerTest {
             });
             assertEquals(Status.Code.DEADLINE_EXCEEDED, e.code(), e.getMessage());
             GeneratedQuerier g = made.get();
+            assertTrue(g != null, "the Series call never reached the server");
             assertTrue(g.closed.await(10, TimeUnit.SECONDS), "server did not stop after the deadline");
             assertTrue(g.pulled.get() < 1000, "server pulled " + g.pulled.get());
         }
