@@ -64,6 +64,7 @@ public final class Cairn implements Runnable {
         cl.addSubcommand("appliance", new ApplianceCommand());
         cl.addSubcommand("tsdb", TsdbCommand.commandLine());
         cl.addSubcommand("agent", new AgentCommand());
+        cl.addSubcommand("pki", PkiCommand.commandLine());
         return cl;
     }
 
