@@ -30,8 +30,9 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * {@code relay.queue_config.max_shards: must be at least min_shards (4), got 2}.
  *
  * <p>The one schema is {@code agent/src/main/resources/dev/cairn/agent/agent.yaml}: the packages
- * install that very file as {@code /etc/cairn/agent.yaml} and the Puppet module's
- * {@code templates/agent.yaml.epp} writes the same keys. In short:
+ * install a byte-identical copy of it ({@code packaging/src/pkg/agent/agent.yaml}, a test keeps them
+ * equal) as {@code /etc/cairn/agent.yaml}, and the Puppet module's {@code templates/agent.yaml.epp}
+ * writes the same keys. In short:
  * <pre>
  * data_dir: /var/lib/cairn/agent
  * appliance:
