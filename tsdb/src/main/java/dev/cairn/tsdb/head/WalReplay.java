@@ -42,6 +42,14 @@ final class WalReplay {
     }
 
     static Stats replay(Head head, Path walDir) throws IOException {
+        return replay(head, walDir, -1);
+    }
+
+    /**
+     * Replays the checkpoint and every segment when {@code afterSegment} is negative; else only the
+     * segments after {@code afterSegment} (what a head snapshot does not hold).
+     */
+    static Stats replay(Head head, Path walDir, int afterSegment) throws IOException {
         if (!Files.isDirectory(walDir)) {
             return new Stats(0, 0, 0, 0, 0, null);
         }
@@ -60,7 +68,8 @@ final class WalReplay {
         long bMin = Long.MAX_VALUE;
         long bMax = Long.MIN_VALUE;
         TornTail torn;
-        try (SegmentReader r = SegmentReader.openForReplay(walDir)) {
+        try (SegmentReader r = afterSegment < 0 ? SegmentReader.openForReplay(walDir)
+                : SegmentReader.open(walDir, afterSegment + 1, -1)) {
             while (r.next()) {
                 records++;
                 switch (RecordDecoder.type(r.recordReader())) {
