@@ -142,6 +142,10 @@ public final class Head implements Closeable {
     }
 
     void restoreTimes(long mint, long maxt) {
+        if (mint != Long.MAX_VALUE && mint < minValidTime) {
+            // the snapshot's chunks before the newest block were dropped when loading it
+            mint = minValidTime;
+        }
         minTime.accumulateAndGet(mint, Math::min);
         maxTime.accumulateAndGet(maxt, Math::max);
     }
