@@ -49,6 +49,17 @@ public final class RestartBench {
         System.out.printf("ready %d ms after JVM start (Head.open %d ms): %s series, snapshot=%s (%d series, failure %s),"
                         + " WAL records %d, samples %d%n", readyMs, openMs, h.numSeries(),
                 r.snapshot(), r.snapshotSeries(), r.snapshotFailure(), r.walRecords(), r.walSamples());
+        if (Boolean.parseBoolean(a.getOrDefault("--mem", "false"))) {
+            for (int i = 0; i < 4; i++) {
+                System.gc();
+                Thread.sleep(200);
+            }
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long rss = HeadBench.rssBytes();
+            System.out.printf("after GC: heap used %.0f MB (%.0f B/series), RSS %.0f MB (%.0f B/series), GC %s%n",
+                    heap / 1e6, (double) heap / h.numSeries(), rss / 1e6, (double) rss / h.numSeries(),
+                    ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
+        }
         if (Boolean.parseBoolean(a.getOrDefault("--close", "true"))) {
             long c0 = System.nanoTime();
             h.close();
