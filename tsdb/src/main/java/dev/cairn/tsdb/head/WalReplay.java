@@ -1,5 +1,6 @@
 package dev.cairn.tsdb.head;
 
+import dev.cairn.tsdb.encoding.ByteReader;
 import dev.cairn.tsdb.record.RecordDecoder;
 import dev.cairn.tsdb.record.RefSeries;
 import dev.cairn.tsdb.record.SampleBatch;
@@ -78,18 +79,22 @@ final class WalReplay {
         for (int i = 0; i < appliers.length; i++) {
             appliers[i] = new Applier(head, appliers.length > 1);
         }
+        // postings are added after the replay, in id order: series records of concurrent appenders
+        // come out of id order, and each out-of-order add copies a whole postings list
+        List<MemSeries> created = new ArrayList<>();
         TornTail torn;
         try (SegmentReader r = afterSegment < 0 ? SegmentReader.openForReplay(walDir)
                 : SegmentReader.open(walDir, afterSegment + 1, -1)) {
             while (r.next()) {
                 records++;
-                switch (RecordDecoder.type(r.recordReader())) {
+                ByteReader rec = r.recordReader();
+                switch (RecordDecoder.type(rec)) {
                     case SERIES -> {
                         series.clear();
-                        decoder.series(r.recordReader(), series);
+                        decoder.series(rec, series);
                         for (RefSeries rs : series) {
                             MemSeries s = head.series.createWithId(rs.ref(), rs.labels(), m -> {
-                                head.postings.add(m.id, m.labels);
+                                created.add(m);
                                 head.stats.seriesCreated.increment();
                             });
                             if (s.id != rs.ref()) {
@@ -99,7 +104,7 @@ final class WalReplay {
                         }
                     }
                     case SAMPLES -> {
-                        decoder.samples(r.recordReader(), batch);
+                        decoder.samples(rec, batch);
                         for (int i = 0; i < batch.size(); i++) {
                             long ref = batch.ref(i);
                             MemSeries s = head.series.byId(ref);
@@ -123,6 +128,10 @@ final class WalReplay {
         } finally {
             for (Applier a : appliers) {
                 a.finish();
+            }
+            created.sort((x, y) -> Long.compare(x.id, y.id));
+            for (MemSeries m : created) {
+                head.postings.add(m.id, m.labels);
             }
         }
         long applied = 0;

@@ -65,6 +65,6 @@ public final class RestartBench {
             h.close();
             System.out.printf("close with snapshot: %d ms%n", (System.nanoTime() - c0) / 1_000_000);
         }
-        Runtime.getRuntime().halt(0);
+        System.exit(0);
     }
 }
