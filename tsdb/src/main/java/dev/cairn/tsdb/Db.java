@@ -42,6 +42,9 @@ public final class Db implements Closeable {
     private final DbOptions options;
     private final Head head;
     private volatile List<Block> blocks;
+    /** Blocks dropped by retention, closed one retention pass later (or at close) so queries running on them finish. */
+    private List<Block> retired = new ArrayList<>();
+    private static final String DELETION_SUFFIX = ".tmp-for-deletion";
     private final Object compactLock = new Object();
     private final Thread compactor;
     private volatile boolean closed;
@@ -92,6 +95,12 @@ public final class Db implements Closeable {
             throw e;
         }
         Db db = new Db(dir, options, head, List.copyOf(blocks));
+        try {
+            db.applyRetention();
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            throw e;
+        }
         if (db.compactor != null) {
             db.compactor.start();
         }
@@ -101,7 +110,10 @@ public final class Db implements Closeable {
     private static void removeInterruptedWrites(Path dir) throws IOException {
         try (Stream<Path> s = Files.list(dir)) {
             for (Path p : (Iterable<Path>) s::iterator) {
-                if (p.getFileName().toString().endsWith(BlockWriter.TMP_SUFFIX)) {
+                String name = p.getFileName().toString();
+                if (name.endsWith(DELETION_SUFFIX)) {
+                    DurableFiles.deleteRecursively(p); // a retention deletion cut short
+                } else if (name.endsWith(BlockWriter.TMP_SUFFIX)) {
                     LOG.log(System.Logger.Level.WARNING, "Removing interrupted block write {0}", p);
                     DurableFiles.deleteRecursively(p);
                 }
@@ -170,7 +182,51 @@ public final class Db implements Closeable {
                 }
                 head.truncate(maxt);
             }
+            applyRetention();
             return written;
+        }
+    }
+
+    /**
+     * Deletes the blocks that {@link DbOptions#retention()} no longer keeps: those whose end is more
+     * than the retention before the newest block's end (Prometheus's BeyondTimeRetention). Each is
+     * first taken out of the list queries see, then renamed to {@code <ULID>.tmp-for-deletion} and
+     * deleted (a crash in between leaves a directory that {@link #open} deletes and never opens).
+     * Returns the number deleted.
+     */
+    public int applyRetention() throws IOException {
+        synchronized (compactLock) {
+            for (Block b : retired) {
+                b.close();
+            }
+            retired = new ArrayList<>();
+            long keep = options.retention().toMillis();
+            if (keep <= 0 || blocks.isEmpty()) {
+                return 0;
+            }
+            long newest = Long.MIN_VALUE;
+            for (Block b : blocks) {
+                newest = Math.max(newest, b.meta().maxTime());
+            }
+            List<Block> kept = new ArrayList<>();
+            List<Block> drop = new ArrayList<>();
+            for (Block b : blocks) {
+                (newest - b.meta().maxTime() > keep ? drop : kept).add(b);
+            }
+            if (drop.isEmpty()) {
+                return 0;
+            }
+            blocks = List.copyOf(kept);
+            for (Block b : drop) {
+                Path gone = b.dir().resolveSibling(b.dir().getFileName() + DELETION_SUFFIX);
+                DurableFiles.renameDurably(b.dir(), gone);
+                DurableFiles.deleteRecursively(gone);
+                LOG.log(System.Logger.Level.INFO, "Deleted block {0} [{1}, {2}): beyond the retention of {3}",
+                        b.meta().ulid(), b.meta().minTime(), b.meta().maxTime(), options.retention());
+                // mapped files stay readable after the delete; the block is closed a pass later
+                retired.add(b);
+            }
+            return drop.size();
         }
     }
 
@@ -209,6 +265,7 @@ public final class Db implements Closeable {
                 head.close();
             } finally {
                 blocks.forEach(Block::close);
+                retired.forEach(Block::close);
             }
         }
     }

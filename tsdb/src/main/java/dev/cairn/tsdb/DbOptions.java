@@ -17,11 +17,20 @@ import java.util.Objects;
  *                           what an acknowledged commit survives under each policy
  * @param compactionInterval how often a background thread checks whether a block can be cut;
  *                           {@link Duration#ZERO} for no thread (call {@link Db#compact()} yourself)
+ * @param retention          how long local blocks are kept, measured as Prometheus's
+ *                           {@code --storage.tsdb.retention.time}: a block goes once the newest
+ *                           block's end is more than this after its own end; {@link Duration#ZERO}
+ *                           keeps every block
  */
-public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Duration compactionInterval) {
+public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Duration compactionInterval,
+                        Duration retention) {
     public DbOptions {
         Objects.requireNonNull(wal, "wal");
         Objects.requireNonNull(compactionInterval, "compactionInterval");
+        Objects.requireNonNull(retention, "retention");
+        if (retention.isNegative()) {
+            throw new IllegalArgumentException("retention must not be negative, got " + retention);
+        }
         if (compactionInterval.isNegative()) {
             throw new IllegalArgumentException("compaction interval must not be negative, got " + compactionInterval);
         }
@@ -29,17 +38,21 @@ public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Du
         new HeadOptions(blockRange, samplesPerChunk, 4096);
     }
 
-    /** 2h blocks, 120 samples per chunk, the WAL's defaults (BATCH fsync), a check every minute. */
+    /**
+     * 2h blocks, 120 samples per chunk, the WAL's defaults (BATCH fsync), a check every minute,
+     * blocks kept forever (the receiver ships them to the bucket; retention there is the compactor's).
+     */
     public static DbOptions defaults() {
-        return new DbOptions(HeadOptions.DEFAULT_CHUNK_RANGE, 120, WalOptions.defaults(), Duration.ofMinutes(1));
+        return new DbOptions(HeadOptions.DEFAULT_CHUNK_RANGE, 120, WalOptions.defaults(), Duration.ofMinutes(1),
+                Duration.ZERO);
     }
 
     public DbOptions withBlockRange(long ms) {
-        return new DbOptions(ms, samplesPerChunk, wal, compactionInterval);
+        return new DbOptions(ms, samplesPerChunk, wal, compactionInterval, retention);
     }
 
     public DbOptions withWal(WalOptions w) {
-        return new DbOptions(blockRange, samplesPerChunk, w, compactionInterval);
+        return new DbOptions(blockRange, samplesPerChunk, w, compactionInterval, retention);
     }
 
     public DbOptions withSyncPolicy(SyncPolicy p) {
@@ -47,7 +60,11 @@ public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Du
     }
 
     public DbOptions withCompactionInterval(Duration d) {
-        return new DbOptions(blockRange, samplesPerChunk, wal, d);
+        return new DbOptions(blockRange, samplesPerChunk, wal, d, retention);
+    }
+
+    public DbOptions withRetention(Duration r) {
+        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, r);
     }
 
     HeadOptions headOptions() {

@@ -122,6 +122,39 @@ class DbTest {
     }
 
     @Test
+    void retention_blocksEndingBeyondIt_areDeletedFromListAndDisk() throws IOException {
+        List<Samples> in = regularSeries(10, 1_700_000_000_000L, 1100); // 4.6 h: blocks for 4 ranges
+        DbOptions o = options().withRetention(Duration.ofMillis(2 * RANGE));
+        Path first;
+        try (Db db = Db.open(dir, options())) {
+            ingest(db, in);
+            db.compact();
+            assertEquals(4, db.blocks().size());
+            first = db.blocks().get(0).dir();
+        }
+        // a deletion cut short by a crash leaves a renamed directory: removed on open, never opened
+        Path leftover = dir.resolve("01ARZ3NDEKTSV4RRFFQ69G5FAV.tmp-for-deletion");
+        Files.createDirectories(leftover.resolve("chunks"));
+        try (Db db = Db.open(dir, o)) {
+            // the newest block ends at range 4; only range 0 ends more than 2 ranges before (range 1 ends exactly 2 before)
+            long newest = db.blocks().get(db.blocks().size() - 1).meta().maxTime();
+            assertEquals(3, db.blocks().size(), db.blocks().toString());
+            for (var b : db.blocks()) {
+                assertTrue(newest - b.meta().maxTime() <= 2 * RANGE);
+            }
+            assertTrue(Files.notExists(first), first + " deleted");
+            assertTrue(Files.notExists(leftover));
+            long cut = db.blocks().get(0).meta().minTime();
+            List<Samples> expected = new ArrayList<>();
+            for (Samples s : in) {
+                expected.add(s.clip(cut, Long.MAX_VALUE));
+            }
+            assertEquals(expected, selectAll(db), "only data from the kept blocks and the head");
+            assertEquals(0, db.applyRetention(), "nothing more to delete");
+        }
+    }
+
+    @Test
     void reopen_blocksAndWal_sameDataNoDuplicates() throws IOException {
         List<Samples> in = regularSeries(20, 1_700_000_000_000L, 800);
         try (Db db = Db.open(dir, options())) {

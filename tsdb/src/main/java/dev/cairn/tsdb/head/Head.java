@@ -7,8 +7,14 @@ import dev.cairn.tsdb.wal.WalOptions;
 
 import java.io.Closeable;
 import java.io.IOException;
+import dev.cairn.tsdb.fs.Disk;
+import dev.cairn.tsdb.wal.Checkpoint;
+import dev.cairn.tsdb.wal.Segments;
+
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
+import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -59,6 +65,9 @@ public final class Head implements Closeable {
     /** Set once by {@link #open} after the replay, before the head is handed out. */
     private volatile Wal wal;
     private final WalOptions walOptions;
+    private volatile HeadRestore restore;
+    /** Whether {@link #close} writes a snapshot for the next start (set by {@link #open}). */
+    private boolean snapshotOnClose = true;
 
     private Head(HeadOptions options, WalOptions walOptions) {
         this.options = options;
@@ -81,12 +90,64 @@ public final class Head implements Closeable {
      */
     public static Head open(Path walDir, HeadOptions options, WalOptions walOptions, long minValidTime)
             throws IOException {
-        Head h = new Head(options, walOptions);
-        h.minValidTime = minValidTime;
-        WalReplay.Stats st = WalReplay.replay(h, walDir);
+        long start = System.nanoTime();
+        Head h = null;
+        HeadSnapshot.Loaded loaded = null;
+        HeadSnapshot.Ref ref = null;
+        String failure = null;
+        List<HeadSnapshot.Ref> snaps = HeadSnapshot.list(walDir);
+        if (!snaps.isEmpty()) {
+            ref = snaps.get(snaps.size() - 1);
+            Checkpoint.Ref cp = Files.isDirectory(walDir) ? Checkpoint.last(Disk.local(), walDir) : null;
+            int[] segs = Files.isDirectory(walDir) ? Segments.list(Disk.local(), walDir) : new int[0];
+            if (cp != null && cp.index() > ref.walSegment()) {
+                failure = "WAL checkpoint " + cp.index() + " is newer than the snapshot's segment " + ref.walSegment();
+            } else if (segs.length > 0 && segs[0] > ref.walSegment() + 1) {
+                failure = "WAL segments after " + ref.walSegment() + " up to " + segs[0] + " are missing";
+            } else {
+                h = new Head(options, walOptions);
+                h.minValidTime = minValidTime;
+                try {
+                    loaded = HeadSnapshot.load(h, ref, Runtime.getRuntime().availableProcessors());
+                } catch (IOException | RuntimeException e) {
+                    failure = e.getMessage();
+                    h = null;
+                }
+            }
+            if (failure != null) {
+                LOG.log(System.Logger.Level.WARNING, "Cannot use head snapshot {0} ({1}); replaying the whole WAL {2} instead",
+                        ref.file(), failure, walDir);
+            }
+        }
+        WalReplay.Stats st;
+        if (h == null) {
+            h = new Head(options, walOptions);
+            h.minValidTime = minValidTime;
+            st = WalReplay.replay(h, walDir);
+        } else {
+            st = WalReplay.replay(h, walDir, loaded.walSegment());
+        }
         h.wal = Wal.open(walDir, walOptions);
-        LOG.log(System.Logger.Level.INFO, "Replayed WAL {0}: {1}", walDir, st);
+        h.restore = new HeadRestore(loaded == null ? null : ref.file(), loaded == null ? 0 : loaded.series(), failure,
+                st.records(), st.samples(), (System.nanoTime() - start) / 1_000_000);
+        LOG.log(System.Logger.Level.INFO, "Opened head {0} in {1} ms: {2}{3}", walDir, h.restore.millis(),
+                loaded == null ? "" : "snapshot " + ref.file().getFileName() + " with " + loaded.series() + " series, then ",
+                "WAL " + st);
         return h;
+    }
+
+    /** How {@link #open} rebuilt this head; null for an in-memory head. */
+    public HeadRestore restore() {
+        return restore;
+    }
+
+    void restoreTimes(long mint, long maxt) {
+        if (mint != Long.MAX_VALUE && mint < minValidTime) {
+            // the snapshot's chunks before the newest block were dropped when loading it
+            mint = minValidTime;
+        }
+        minTime.accumulateAndGet(mint, Math::min);
+        maxTime.accumulateAndGet(maxt, Math::max);
     }
 
     public HeadOptions options() {
@@ -210,15 +271,45 @@ public final class Head implements Closeable {
             stats.seriesRemoved.add(ids.length);
         }
         if (wal != null) {
+            // the checkpoint drops what a snapshot still holds; a snapshot is rewritten at close
+            HeadSnapshot.deleteAll(wal.dir());
             WalTruncation.truncate(this, wal, walOptions, mint);
         }
     }
 
-    /** Closes the WAL (flushing and fsyncing it). The head's memory stays readable. */
+    /**
+     * Turns off (or on) the snapshot {@link #close} writes; off, the next start replays the WAL.
+     * No appender may run when {@link #close} is called if it is on.
+     */
+    public void snapshotOnClose(boolean on) {
+        snapshotOnClose = on;
+    }
+
+    /**
+     * Closes the WAL (flushing and fsyncing it), then writes a snapshot of the head beside it for a
+     * fast next start ({@link HeadSnapshot}); a failed snapshot is logged, not thrown: the WAL has
+     * everything. The head's memory stays readable.
+     */
     @Override
     public void close() throws IOException {
-        if (wal != null) {
-            wal.close();
+        if (wal == null) {
+            return;
         }
+        int segment = wal.segmentIndex();
+        wal.close();
+        if (snapshotOnClose && !closed) {
+            closed = true;
+            long start = System.nanoTime();
+            try {
+                Path p = HeadSnapshot.write(this, wal.dir(), segment);
+                LOG.log(System.Logger.Level.INFO, "Wrote head snapshot {0} ({1} series) in {2} ms", p, numSeries(),
+                        (System.nanoTime() - start) / 1_000_000);
+            } catch (IOException e) {
+                LOG.log(System.Logger.Level.WARNING, e.getMessage(), e);
+            }
+        }
+        closed = true;
     }
+
+    private boolean closed;
 }

@@ -2,7 +2,10 @@ package dev.cairn.tsdb.head;
 
 import dev.cairn.tsdb.chunk.XorAppender;
 import dev.cairn.tsdb.chunk.XorChunk;
+import dev.cairn.tsdb.encoding.ByteReader;
+import dev.cairn.tsdb.encoding.ByteWriter;
 import dev.cairn.tsdb.labels.Labels;
+import dev.cairn.tsdb.labels.SymbolTable;
 
 import java.util.Arrays;
 
@@ -39,8 +42,14 @@ final class MemSeries {
     final long id;
     final Labels labels;
 
-    /** Appender of the open chunk; null until the first sample. */
+    /** Appender of the open chunk; null until the first sample (or while {@link #resumeBytes} holds it). */
     private XorAppender app;
+    /**
+     * The open chunk as loaded from a head snapshot, until the next append resumes it: resuming
+     * decodes every sample of the chunk, which at a million series would cost seconds of start-up
+     * for series that may never get another sample.
+     */
+    private byte[] resumeBytes;
     private long openMinT;
     /** Newest sample's timestamp; Long.MIN_VALUE while the series has none. */
     private long maxT = Long.MIN_VALUE;
@@ -77,6 +86,10 @@ final class MemSeries {
      */
     boolean append(long t, long vBits, long chunkRange, int samplesPerChunk) {
         boolean cut = false;
+        if (resumeBytes != null) {
+            app = XorChunk.wrap(resumeBytes, 0, resumeBytes.length, "open head chunk of " + labels, 0).appender();
+            resumeBytes = null;
+        }
         if (app == null) {
             cut(t, chunkRange);
             cut = true;
@@ -138,11 +151,15 @@ final class MemSeries {
         if (closed.length > 0) {
             return closedTimes[0];
         }
-        return app == null ? Long.MAX_VALUE : openMinT;
+        return hasOpenChunk() ? openMinT : Long.MAX_VALUE;
+    }
+
+    private boolean hasOpenChunk() {
+        return app != null || resumeBytes != null;
     }
 
     boolean hasSamples() {
-        return app != null;
+        return hasOpenChunk();
     }
 
     void setPendingCommit(boolean pending) {
@@ -155,7 +172,7 @@ final class MemSeries {
 
     /** Number of chunks held, open one included. Caller holds the lock. */
     int chunkCount() {
-        return closed.length + (app == null ? 0 : 1);
+        return closed.length + (hasOpenChunk() ? 1 : 0);
     }
 
     /**
@@ -169,8 +186,9 @@ final class MemSeries {
                 out.add(closed[i], closedTimes[2 * i], closedTimes[2 * i + 1]);
             }
         }
-        if (app != null && maxT >= mint && openMinT <= maxt) {
-            out.add(app.chunk().toByteArray(), openMinT, maxT);
+        if (hasOpenChunk() && maxT >= mint && openMinT <= maxt) {
+            // resumeBytes is never written: resuming copies it
+            out.add(resumeBytes != null ? resumeBytes : app.chunk().toByteArray(), openMinT, maxT);
         }
     }
 
@@ -190,11 +208,91 @@ final class MemSeries {
             closedTimes = drop * 2 == closedTimes.length ? NO_TIMES
                     : Arrays.copyOfRange(closedTimes, 2 * drop, closedTimes.length);
         }
-        if (app != null && maxT < mint) {
+        if (hasOpenChunk() && maxT < mint) {
             app = null;
+            resumeBytes = null;
             drop++;
             // maxT and lastVBits stay: a later sample must still be newer than what was cut into a block
         }
         return drop;
+    }
+
+    /**
+     * Writes this series as one entry of a head snapshot ({@link HeadSnapshot} describes the
+     * layout). Caller holds the lock.
+     */
+    void encode(ByteWriter w) {
+        w.putUvarint(id);
+        w.putUvarint(labels.size());
+        for (int i = 0; i < labels.size(); i++) {
+            w.putUvarintString(labels.name(i));
+            w.putUvarintString(labels.value(i));
+        }
+        w.putVarint(maxT);
+        w.putBE64(lastVBits);
+        w.putVarint(nextAt);
+        w.putVarint(openMinT);
+        w.putUvarint(closed.length);
+        for (int i = 0; i < closed.length; i++) {
+            w.putVarint(closedTimes[2 * i]);
+            w.putVarint(closedTimes[2 * i + 1]);
+            w.putUvarint(closed[i].length);
+            w.putBytes(closed[i]);
+        }
+        if (resumeBytes != null) {
+            w.putUvarint(resumeBytes.length);
+            w.putBytes(resumeBytes);
+        } else if (app != null) {
+            XorChunk c = app.chunk();
+            w.putUvarint(c.length());
+            w.putBytes(c.bytes(), 0, c.length());
+        } else {
+            w.putUvarint(0);
+        }
+    }
+
+    /** Reads one entry written by {@link #encode}, interning its label strings in {@code symbols}. */
+    static MemSeries decode(ByteReader r, SymbolTable symbols) {
+        long id = r.getUvarint();
+        int n = r.getUvarintInt();
+        if (n <= 0 || n > 10_000) {
+            throw r.corrupt("series " + id + " has " + n + " labels");
+        }
+        String[] kv = new String[2 * n];
+        for (int i = 0; i < kv.length; i++) {
+            kv[i] = symbols.intern(r.getUvarintString());
+        }
+        MemSeries s = new MemSeries(id, Labels.ofSorted(kv));
+        s.maxT = r.getVarint();
+        s.lastVBits = r.getBE64();
+        s.nextAt = r.getVarint();
+        s.openMinT = r.getVarint();
+        int nc = r.getUvarintInt();
+        if (nc < 0 || nc > r.remaining()) {
+            throw r.corrupt("series " + id + " claims " + nc + " closed chunks");
+        }
+        if (nc > 0) {
+            s.closed = new byte[nc][];
+            s.closedTimes = new long[2 * nc];
+            for (int i = 0; i < nc; i++) {
+                s.closedTimes[2 * i] = r.getVarint();
+                s.closedTimes[2 * i + 1] = r.getVarint();
+                s.closed[i] = chunkBytes(r, id);
+            }
+        }
+        int openLen = r.getUvarintInt();
+        if (openLen > 0) {
+            r.position(r.position() - ByteWriter.uvarintSize(openLen));
+            s.resumeBytes = chunkBytes(r, id);
+        }
+        return s;
+    }
+
+    private static byte[] chunkBytes(ByteReader r, long id) {
+        int len = r.getUvarintInt();
+        if (len < 2 || len > r.remaining()) {
+            throw r.corrupt("series " + id + " has a chunk of " + len + " bytes with " + r.remaining() + " left");
+        }
+        return r.getBytes(len);
     }
 }

@@ -147,6 +147,54 @@ final class StripeSeries {
         }
     }
 
+    /**
+     * Inserts a series restored from a snapshot under its own id; returns false (and inserts
+     * nothing) when a series with the same labels is already present. Ids after it are handed out
+     * above it.
+     */
+    boolean insertRestored(MemSeries m, CreateListener onCreate) {
+        long h = m.labels.hash();
+        Stripe s = stripe(h);
+        synchronized (idLock) {
+            if (m.id >= nextId) {
+                nextId = m.id + 1;
+            }
+        }
+        synchronized (s) {
+            if (find(s, m.labels, h) != null || byId(m.id) != null) {
+                return false;
+            }
+            insert(s, m, h);
+            putById(m);
+            onCreate.created(m);
+            return true;
+        }
+    }
+
+    /** Raises the next id handed out to at least {@code id}. */
+    void reserveIdsBelow(long id) {
+        synchronized (idLock) {
+            if (id > nextId) {
+                nextId = id;
+            }
+        }
+    }
+
+    /** Calls {@code action} for every series in increasing id order (series created meanwhile may be missed). */
+    void forEachById(Consumer<MemSeries> action) {
+        MemSeries[][] p = pages;
+        for (MemSeries[] page : p) {
+            if (page == null) {
+                continue;
+            }
+            for (MemSeries m : page) {
+                if (m != null) {
+                    action.accept(m);
+                }
+            }
+        }
+    }
+
     private static void insert(Stripe s, MemSeries m, long h) {
         if ((s.size + 1) * 4 > s.table.length * 3) {
             rehash(s, s.table.length * 2);

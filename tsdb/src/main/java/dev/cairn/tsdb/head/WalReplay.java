@@ -1,5 +1,6 @@
 package dev.cairn.tsdb.head;
 
+import dev.cairn.tsdb.encoding.ByteReader;
 import dev.cairn.tsdb.record.RecordDecoder;
 import dev.cairn.tsdb.record.RefSeries;
 import dev.cairn.tsdb.record.SampleBatch;
@@ -13,6 +14,9 @@ import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Rebuilds a head from its WAL: the newest checkpoint, then the segments after it, in order.
@@ -42,6 +46,25 @@ final class WalReplay {
     }
 
     static Stats replay(Head head, Path walDir) throws IOException {
+        return replay(head, walDir, -1);
+    }
+
+    /**
+     * Replays the checkpoint and every segment when {@code afterSegment} is negative; else only the
+     * segments after {@code afterSegment} (what a head snapshot does not hold).
+     */
+    static Stats replay(Head head, Path walDir, int afterSegment) throws IOException {
+        return replay(head, walDir, afterSegment, Math.min(4, Runtime.getRuntime().availableProcessors()));
+    }
+
+    /**
+     * As {@link #replay(Head, Path, int)}, applying samples on {@code shards} threads (1: on the
+     * calling thread). The calling thread reads and decodes records and creates series; samples go
+     * to the shard of their series ({@code id % shards}), so each series still gets its samples in
+     * WAL order, while XOR encoding, the bulk of the work, runs in parallel (as Prometheus's
+     * loadWAL shards samples by series ref).
+     */
+    static Stats replay(Head head, Path walDir, int afterSegment, int shards) throws IOException {
         if (!Files.isDirectory(walDir)) {
             return new Stats(0, 0, 0, 0, 0, null);
         }
@@ -51,25 +74,27 @@ final class WalReplay {
         Map<Long, MemSeries> aliases = new HashMap<>();
         long records = 0;
         long seriesCount = 0;
-        long applied = 0;
-        long skipped = 0;
         long unknown = 0;
-        long minValid = head.minValidTime();
-        long chunkRange = head.options.chunkRange();
-        int perChunk = head.options.samplesPerChunk();
-        long bMin = Long.MAX_VALUE;
-        long bMax = Long.MIN_VALUE;
+        Applier[] appliers = new Applier[Math.max(1, shards)];
+        for (int i = 0; i < appliers.length; i++) {
+            appliers[i] = new Applier(head, appliers.length > 1);
+        }
+        // postings are added after the replay, in id order: series records of concurrent appenders
+        // come out of id order, and each out-of-order add copies a whole postings list
+        List<MemSeries> created = new ArrayList<>();
         TornTail torn;
-        try (SegmentReader r = SegmentReader.openForReplay(walDir)) {
+        try (SegmentReader r = afterSegment < 0 ? SegmentReader.openForReplay(walDir)
+                : SegmentReader.open(walDir, afterSegment + 1, -1)) {
             while (r.next()) {
                 records++;
-                switch (RecordDecoder.type(r.recordReader())) {
+                ByteReader rec = r.recordReader();
+                switch (RecordDecoder.type(rec)) {
                     case SERIES -> {
                         series.clear();
-                        decoder.series(r.recordReader(), series);
+                        decoder.series(rec, series);
                         for (RefSeries rs : series) {
                             MemSeries s = head.series.createWithId(rs.ref(), rs.labels(), m -> {
-                                head.postings.add(m.id, m.labels);
+                                created.add(m);
                                 head.stats.seriesCreated.increment();
                             });
                             if (s.id != rs.ref()) {
@@ -79,7 +104,7 @@ final class WalReplay {
                         }
                     }
                     case SAMPLES -> {
-                        decoder.samples(r.recordReader(), batch);
+                        decoder.samples(rec, batch);
                         for (int i = 0; i < batch.size(); i++) {
                             long ref = batch.ref(i);
                             MemSeries s = head.series.byId(ref);
@@ -90,24 +115,7 @@ final class WalReplay {
                                 unknown++;
                                 continue;
                             }
-                            long t = batch.t(i);
-                            if (t < minValid) {
-                                skipped++;
-                                continue;
-                            }
-                            long vBits = Double.doubleToRawLongBits(batch.v(i));
-                            synchronized (s) {
-                                if (s.appendable(t, vBits) != MemSeries.APPENDABLE) {
-                                    skipped++;
-                                    continue;
-                                }
-                                if (s.append(t, vBits, chunkRange, perChunk)) {
-                                    head.stats.chunksCreated.increment();
-                                }
-                            }
-                            applied++;
-                            bMin = Math.min(bMin, t);
-                            bMax = Math.max(bMax, t);
+                            appliers[(int) (s.id % appliers.length)].add(s, batch.t(i), batch.v(i));
                         }
                     }
                     default -> {
@@ -117,11 +125,198 @@ final class WalReplay {
                 }
             }
             torn = r.tornTail();
+        } finally {
+            for (Applier a : appliers) {
+                a.finish();
+            }
+            created.sort((x, y) -> Long.compare(x.id, y.id));
+            for (MemSeries m : created) {
+                head.postings.add(m.id, m.labels);
+            }
+        }
+        long applied = 0;
+        long skipped = 0;
+        long bMin = Long.MAX_VALUE;
+        long bMax = Long.MIN_VALUE;
+        for (Applier a : appliers) {
+            a.rethrow();
+            applied += a.applied;
+            skipped += a.skipped;
+            bMin = Math.min(bMin, a.bMin);
+            bMax = Math.max(bMax, a.bMax);
+            head.stats.chunksCreated.add(a.cuts);
         }
         if (applied > 0) {
             head.observeTimes(bMin, bMax);
         }
         head.stats.samplesAppended.add(applied);
         return new Stats(records, seriesCount, applied, skipped, unknown, torn);
+    }
+
+    /**
+     * Applies the samples of one shard of series, on its own thread or (unthreaded) on the caller's.
+     * Batches travel through a small queue and come back through a free list, so a replay allocates
+     * a handful of arrays however long the WAL.
+     */
+    private static final class Applier {
+        private static final int BATCH = 4096;
+        private static final Batch POISON = new Batch();
+
+        private static final class Batch {
+            final MemSeries[] series = new MemSeries[BATCH];
+            final long[] t = new long[BATCH];
+            final long[] vBits = new long[BATCH];
+            int size;
+        }
+
+        private final Head head;
+        private final long minValid;
+        private final long chunkRange;
+        private final int perChunk;
+        private final BlockingQueue<Batch> full;
+        private final BlockingQueue<Batch> free;
+        private final Thread thread;
+        private Batch current = new Batch();
+        private volatile Throwable failure;
+        long applied;
+        long skipped;
+        long cuts;
+        long bMin = Long.MAX_VALUE;
+        long bMax = Long.MIN_VALUE;
+
+        Applier(Head head, boolean threaded) {
+            this.head = head;
+            this.minValid = head.minValidTime();
+            this.chunkRange = head.options.chunkRange();
+            this.perChunk = head.options.samplesPerChunk();
+            if (threaded) {
+                full = new ArrayBlockingQueue<>(8);
+                free = new ArrayBlockingQueue<>(8);
+                for (int i = 0; i < 6; i++) {
+                    free.add(new Batch());
+                }
+                thread = new Thread(this::run, "cairn-wal-replay");
+                thread.setDaemon(true);
+                thread.start();
+            } else {
+                full = null;
+                free = null;
+                thread = null;
+            }
+        }
+
+        void add(MemSeries s, long t, double v) throws IOException {
+            Batch b = current;
+            b.series[b.size] = s;
+            b.t[b.size] = t;
+            b.vBits[b.size] = Double.doubleToRawLongBits(v);
+            if (++b.size == BATCH) {
+                hand(b);
+            }
+        }
+
+        private void hand(Batch b) throws IOException {
+            if (thread == null) {
+                apply(b);
+                return;
+            }
+            try {
+                while (!full.offer(b, 100, TimeUnit.MILLISECONDS)) {
+                    if (failure != null || !thread.isAlive()) {
+                        rethrow();
+                        throw new IOException("WAL replay shard thread ended early");
+                    }
+                }
+                current = free.take();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted during WAL replay", e);
+            }
+        }
+
+        private void run() {
+            try {
+                while (true) {
+                    Batch b = full.take();
+                    if (b == POISON) {
+                        return;
+                    }
+                    apply(b);
+                    free.put(b);
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            } catch (Throwable e) {
+                failure = e;
+            }
+        }
+
+        private void apply(Batch b) {
+            for (int i = 0; i < b.size; i++) {
+                MemSeries s = b.series[i];
+                long t = b.t[i];
+                b.series[i] = null;
+                if (t < minValid) {
+                    skipped++;
+                    continue;
+                }
+                long vBits = b.vBits[i];
+                synchronized (s) {
+                    if (s.appendable(t, vBits) != MemSeries.APPENDABLE) {
+                        skipped++;
+                        continue;
+                    }
+                    if (s.append(t, vBits, chunkRange, perChunk)) {
+                        cuts++;
+                    }
+                }
+                applied++;
+                if (t < bMin) {
+                    bMin = t;
+                }
+                if (t > bMax) {
+                    bMax = t;
+                }
+            }
+            b.size = 0;
+        }
+
+        /** Applies what is buffered and waits for the thread; the counters are then final. */
+        void finish() throws IOException {
+            if (thread == null) {
+                apply(current);
+                return;
+            }
+            try {
+                if (failure == null && current.size > 0) {
+                    while (!full.offer(current, 100, TimeUnit.MILLISECONDS)) {
+                        if (failure != null || !thread.isAlive()) {
+                            break;
+                        }
+                    }
+                }
+                while (thread.isAlive() && !full.offer(POISON, 100, TimeUnit.MILLISECONDS)) {
+                    // the thread drains the queue unless it failed
+                }
+                thread.join();
+            } catch (InterruptedException e) {
+                thread.interrupt();
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted during WAL replay", e);
+            }
+        }
+
+        void rethrow() throws IOException {
+            Throwable f = failure;
+            if (f instanceof RuntimeException re) {
+                throw re;
+            }
+            if (f instanceof Error er) {
+                throw er;
+            }
+            if (f != null) {
+                throw new IOException("WAL replay failed", f);
+            }
+        }
     }
 }

@@ -11,6 +11,9 @@
  *   <li>{@code StripeSeries} maps label hash → series (striped, open addressing) and id → series
  *       (paged array); {@link dev.cairn.tsdb.index.MemPostings} maps labels → ids for matchers;</li>
  *   <li>{@link dev.cairn.tsdb.head.HeadQuerier} reads committed samples as a snapshot;</li>
+ *   <li>{@code HeadSnapshot} writes the head to one checksummed file on clean close so the next
+ *       start loads it and replays only the WAL after it ({@link dev.cairn.tsdb.head.HeadRestore}
+ *       says which path a start took; a damaged snapshot falls back to the whole WAL);</li>
  *   <li>{@code WalReplay} rebuilds a head from its WAL, {@code WalTruncation} checkpoints it, and
  *       {@link dev.cairn.tsdb.head.HeadBlockWriter} persists a time range as a block.</li>
  * </ul>

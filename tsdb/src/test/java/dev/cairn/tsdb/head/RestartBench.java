@@ -1,0 +1,70 @@
+package dev.cairn.tsdb.head;
+
+import dev.cairn.tsdb.wal.SyncPolicy;
+import dev.cairn.tsdb.wal.WalOptions;
+
+import java.lang.management.ManagementFactory;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * Restart-time benchmark: how long a fresh JVM takes until the head in {@code --wal DIR} is open
+ * and would take appends ("ready"), measured from the JVM's start, so JVM start-up counts as it
+ * does for a real restart. Run it on a WAL written by {@code promtool tsdb bench write} (Cairn
+ * replays Prometheus's WAL records), so Cairn and Prometheus 2.42 restart from the same data.
+ *
+ * <pre>
+ * promtool tsdb bench write --out /tmp/pout --metrics 1000000 --scrapes 240 /tmp/1mseries.json
+ * cp -r /tmp/pout/storage/wal /tmp/cairn/wal
+ * CP=tsdb/target/test-classes:tsdb/target/classes:$HOME/.m2/repository/com/google/re2j/re2j/1.8/re2j-1.8.jar
+ * # after SIGKILL: no snapshot, the whole WAL is replayed; then close writes a snapshot
+ * java -Xmx16g -cp $CP dev.cairn.tsdb.head.RestartBench --wal /tmp/cairn/wal --drop-snapshot true
+ * # after a clean stop: the snapshot is loaded
+ * java -Xmx16g -cp $CP dev.cairn.tsdb.head.RestartBench --wal /tmp/cairn/wal
+ * </pre>
+ * Prometheus's side: start {@code prometheus --storage.tsdb.path=/tmp/pout/storage} and poll
+ * {@code /-/ready}, from the moment of the fork.
+ */
+public final class RestartBench {
+    private RestartBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> a = new LinkedHashMap<>();
+        for (int i = 0; i + 1 < args.length; i += 2) {
+            a.put(args[i], args[i + 1]);
+        }
+        Path wal = Path.of(a.get("--wal"));
+        if (Boolean.parseBoolean(a.getOrDefault("--drop-snapshot", "false"))) {
+            HeadSnapshot.deleteAll(wal);
+        }
+        long jvmStart = ManagementFactory.getRuntimeMXBean().getStartTime();
+        long t0 = System.nanoTime();
+        Head h = Head.open(wal, HeadOptions.defaults(), WalOptions.defaults().withSyncPolicy(SyncPolicy.BATCH),
+                Long.MIN_VALUE);
+        long openMs = (System.nanoTime() - t0) / 1_000_000;
+        long readyMs = System.currentTimeMillis() - jvmStart;
+        HeadRestore r = h.restore();
+        System.out.printf("ready %d ms after JVM start (Head.open %d ms): %s series, snapshot=%s (%d series, failure %s),"
+                        + " WAL records %d, samples %d%n", readyMs, openMs, h.numSeries(),
+                r.snapshot(), r.snapshotSeries(), r.snapshotFailure(), r.walRecords(), r.walSamples());
+        if (Boolean.parseBoolean(a.getOrDefault("--mem", "false"))) {
+            for (int i = 0; i < 4; i++) {
+                System.gc();
+                Thread.sleep(200);
+            }
+            long heap = ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+            long rss = HeadBench.rssBytes();
+            System.out.printf("after GC: heap used %.0f MB (%.0f B/series), RSS %.0f MB (%.0f B/series), GC %s%n",
+                    heap / 1e6, (double) heap / h.numSeries(), rss / 1e6, (double) rss / h.numSeries(),
+                    ManagementFactory.getGarbageCollectorMXBeans().get(0).getName());
+        }
+        if (Boolean.parseBoolean(a.getOrDefault("--close", "true"))) {
+            long c0 = System.nanoTime();
+            h.close();
+            System.out.printf("close with snapshot: %d ms%n", (System.nanoTime() - c0) / 1_000_000);
+        }
+        System.exit(0);
+    }
+}
