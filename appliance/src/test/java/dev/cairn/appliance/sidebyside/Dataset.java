@@ -163,12 +163,17 @@ final class Dataset {
         return n;
     }
 
+    /** Receives generated remote write requests, in order. */
+    interface RequestSink {
+        void accept(WriteRequest r) throws Exception;
+    }
+
     /**
      * Remote write requests covering consecutive windows of {@code windowMs}, each holding every
-     * series' samples of that window, at most {@code maxSamples} samples a request.
+     * series' samples of that window, at most about {@code maxSamples} samples a request; built one
+     * at a time so that a large dataset never sits in memory as protobuf objects.
      */
-    List<WriteRequest> requests(long windowMs, int maxSamples) {
-        List<WriteRequest> out = new ArrayList<>();
+    void requests(long windowMs, int maxSamples, RequestSink sink) throws Exception {
         int[] pos = new int[series.size()];
         for (long w = startMs; w <= endMs + intervalMs; w += windowMs) {
             long until = w + windowMs;
@@ -192,15 +197,14 @@ final class Dataset {
                     req.addTimeseries(b);
                 }
                 if (inReq >= maxSamples) {
-                    out.add(req.build());
+                    sink.accept(req.build());
                     req = WriteRequest.newBuilder();
                     inReq = 0;
                 }
             }
             if (req.getTimeseriesCount() > 0) {
-                out.add(req.build());
+                sink.accept(req.build());
             }
         }
-        return out;
     }
 }

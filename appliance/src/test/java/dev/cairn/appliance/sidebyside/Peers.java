@@ -99,20 +99,31 @@ final class Peers implements AutoCloseable {
         }
     }
 
-    /** Sends every request to both peers, in order; any non-2xx answer fails with its body. */
-    void push(List<WriteRequest> requests) throws IOException, InterruptedException {
-        RemoteWriteSender toProm = new RemoteWriteSender(URI.create(prometheusUrl + "/api/v1/write"));
-        RemoteWriteSender toCairn = new RemoteWriteSender(URI.create(cairnUrl + "/api/v1/write"));
-        for (WriteRequest r : requests) {
-            RemoteWriteSender.Response a = toProm.send(r);
-            if (a.status() / 100 != 2) {
-                throw new AssertionError("remote write to prometheus: HTTP " + a.status() + " " + a.body());
-            }
-            RemoteWriteSender.Response b = toCairn.send(r);
-            if (b.status() / 100 != 2) {
-                throw new AssertionError("remote write to cairn: HTTP " + b.status() + " " + b.body());
-            }
+    /** Nanoseconds spent in remote write calls, per peer, since start. */
+    long prometheusWriteNanos;
+    long cairnWriteNanos;
+    private RemoteWriteSender toProm;
+    private RemoteWriteSender toCairn;
+
+    /** Sends one request to both peers; a non-2xx answer fails with its body. */
+    void push(WriteRequest r) throws IOException, InterruptedException {
+        if (toProm == null) {
+            toProm = new RemoteWriteSender(URI.create(prometheusUrl + "/api/v1/write"));
+            toCairn = new RemoteWriteSender(URI.create(cairnUrl + "/api/v1/write"));
         }
+        long t0 = System.nanoTime();
+        RemoteWriteSender.Response a = toProm.send(r);
+        long t1 = System.nanoTime();
+        if (a.status() / 100 != 2) {
+            throw new AssertionError("remote write to prometheus: HTTP " + a.status() + " " + a.body());
+        }
+        RemoteWriteSender.Response b = toCairn.send(r);
+        long t2 = System.nanoTime();
+        if (b.status() / 100 != 2) {
+            throw new AssertionError("remote write to cairn: HTTP " + b.status() + " " + b.body());
+        }
+        prometheusWriteNanos += t1 - t0;
+        cairnWriteNanos += t2 - t1;
     }
 
     /** One API answer: HTTP status and body. */

@@ -33,7 +33,7 @@ class SideBySideTest {
         Dataset data = Dataset.generate(42, 2, 3, start, end - start, 15_000);
         try (Peers peers = Peers.start(tmp)) {
             long t0 = System.nanoTime();
-            peers.push(data.requests(600_000, 20_000));
+            data.requests(600_000, 20_000, peers::push);
             System.out.printf("pushed %d series, %d samples to both in %d ms%n", data.series.size(),
                     data.sampleCount(), (System.nanoTime() - t0) / 1_000_000);
 
