@@ -37,11 +37,13 @@ final class QueryBattery {
             "present_over_time", "changes", "resets"};
     static final String[] INSTANT_FNS = {"abs", "ceil", "floor", "exp", "ln", "log2", "log10", "sqrt", "round",
             "sgn", "timestamp", "sort", "sort_desc", "minute", "hour", "day_of_week", "day_of_month", "days_in_month",
-            "month", "year", "absent"};
+            "month", "year", "absent", "sin", "cos", "tan", "asin", "acos", "atan", "sinh", "cosh", "tanh", "asinh",
+            "acosh", "atanh", "deg", "rad"};
     static final String[] AGGS = {"sum", "avg", "min", "max", "count", "stddev", "stdvar", "group"};
     static final String[] GROUPINGS = {"", " by (job)", " without (instance)", " by (job, code)", " without ()"};
 
-    static List<String> all() {
+    /** The battery; {@code atSeconds} is a time inside the data for {@code @ <timestamp>} modifiers. */
+    static List<String> all(String atSeconds) {
         Set<String> q = new LinkedHashSet<>();
         for (String c : COUNTERS) {
             q.add(c);
@@ -129,6 +131,9 @@ final class QueryBattery {
             q.add("rate(http_requests_total[5m]" + off + ")");
             q.add("sum(http_requests_total" + off + ")");
         }
+        q.add("node_temperature_celsius @ " + atSeconds);
+        q.add("sum by (job) (rate(http_requests_total[10m] @ " + atSeconds + "))");
+        q.add("max_over_time(node_temperature_celsius[30m:1m] @ " + atSeconds + ")");
         q.add("node_temperature_celsius @ start()");
         q.add("node_temperature_celsius @ end()");
         q.add("rate(http_requests_total[5m] @ end())");

@@ -47,7 +47,8 @@ class SideBySideTest {
 
             List<String> calls = new ArrayList<>();
             long gap = start + data.series.get(0).ts().length / 2 * 15_000L + 300_000; // inside a target's gap
-            for (String q : QueryBattery.all()) {
+            List<String> battery = QueryBattery.all(sec(end - 5_400_000));
+            for (String q : battery) {
                 String e = Peers.enc(q);
                 for (long t : new long[]{end, start + 120_000, gap, end - 3_599_999}) {
                     calls.add("/api/v1/query?query=" + e + "&time=" + sec(t));
@@ -58,6 +59,7 @@ class SideBySideTest {
             }
             int agree = 0;
             int nonEmpty = 0;
+            int errors = 0;
             List<String> unexplained = new ArrayList<>();
             List<String> explained = new ArrayList<>();
             long q0 = System.nanoTime();
@@ -67,6 +69,9 @@ class SideBySideTest {
                 String d = AnswerDiff.diff(want, got);
                 if (d == null) {
                     agree++;
+                    if (want.status() != 200) {
+                        errors++;
+                    }
                     if (want.body().contains("\"result\":[{") || want.body().contains("\"result\":[1")) {
                         nonEmpty++;
                     }
@@ -77,12 +82,13 @@ class SideBySideTest {
                 String line = c.substring(0, c.indexOf('?')) + " " + query + c.substring(c.indexOf('&')) + "\n    " + d;
                 (EXPLAINED.containsKey(query) ? explained : unexplained).add(line);
             }
-            System.out.printf("side by side: %d queries (%d expressions), %d agree (%d with non-empty results), "
-                            + "%d differ (%d explained) in %d ms%n", calls.size(), QueryBattery.all().size(), agree,
-                    nonEmpty, calls.size() - agree, explained.size(), (System.nanoTime() - q0) / 1_000_000);
+            System.out.printf("side by side: %d queries (%d expressions), %d agree (%d with non-empty results, %d "
+                            + "the same error), %d differ (%d explained) in %d ms%n", calls.size(), battery.size(),
+                    agree, nonEmpty, errors, calls.size() - agree, explained.size(), (System.nanoTime() - q0) / 1_000_000);
             explained.forEach(l -> System.out.println("EXPLAINED " + l));
             unexplained.forEach(l -> System.out.println("DIFFERS " + l));
             assertTrue(calls.size() >= 500, "too few queries: " + calls.size());
+            assertTrue(errors >= 50, "too few error cases agreed on: " + errors);
             assertTrue(nonEmpty > calls.size() / 2, "most answers are empty (" + nonEmpty + "): the data is not there");
             assertTrue(unexplained.isEmpty(), unexplained.size() + " of " + calls.size()
                     + " queries get different answers from cairn and prometheus (all printed above), the first:\n"
