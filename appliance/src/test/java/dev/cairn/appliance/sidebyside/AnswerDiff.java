@@ -88,6 +88,24 @@ final class AnswerDiff {
         return null;
     }
 
+    /**
+     * A metadata answer (series, labels, label values) reduced to what must agree: status, and the
+     * data with series lists as sets (their order is unspecified); name lists stay lists (sorted by API).
+     */
+    static String metadata(Peers.Answer a) throws IOException {
+        JsonNode n = JSON.readTree(a.body());
+        JsonNode data = n.path("data");
+        Object d = data;
+        if (data.isArray() && data.size() > 0 && data.get(0).isObject()) {
+            java.util.TreeSet<String> set = new java.util.TreeSet<>();
+            for (JsonNode s : data) {
+                set.add(new TreeMap<>(JSON.convertValue(s, Map.class)).toString());
+            }
+            d = set;
+        }
+        return a.status() + " " + n.path("status").asText() + " " + n.path("errorType").asText() + " " + d;
+    }
+
     private static Map<String, JsonNode> byLabels(JsonNode result) {
         Map<String, JsonNode> m = new TreeMap<>();
         for (JsonNode s : result) {

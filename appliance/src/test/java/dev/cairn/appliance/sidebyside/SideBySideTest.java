@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /**
@@ -57,6 +58,24 @@ class SideBySideTest {
                 calls.add("/api/v1/query_range?query=" + e + "&start=" + sec(gap - 1_800_000) + "&end="
                         + sec(gap + 1_500_000) + "&step=37");
             }
+            // the metadata endpoints over the same data: series (as a set), label names and values (sorted lists)
+            String win = "&start=" + sec(start) + "&end=" + sec(end);
+            List<String> meta = List.of(
+                    "/api/v1/series?match[]=" + Peers.enc("{__name__=~\"http_.*\",job=\"job1\"}") + win,
+                    "/api/v1/series?match[]=" + Peers.enc("process_resident_memory_bytes") + "&match[]="
+                            + Peers.enc("node_temperature_celsius{instance=~\"host1.*\"}") + win,
+                    "/api/v1/labels" + win.replaceFirst("&", "?"),
+                    "/api/v1/labels?match[]=" + Peers.enc("http_request_duration_seconds_bucket") + win,
+                    "/api/v1/label/__name__/values" + win.replaceFirst("&", "?"),
+                    "/api/v1/label/le/values?match[]=" + Peers.enc("{job=\"job0\"}") + win,
+                    "/api/v1/label/instance/values?match[]=" + Peers.enc("{__name__=~\"node_.*\"}") + win);
+            for (String c : meta) {
+                Peers.Answer want = peers.get(peers.prometheusUrl, c);
+                Peers.Answer got = peers.get(peers.cairnUrl, c);
+                assertTrue(want.status() == 200 && want.body().length() > 60, "prometheus: " + c + " " + want.body());
+                assertEquals(AnswerDiff.metadata(want), AnswerDiff.metadata(got), c);
+            }
+
             int agree = 0;
             int nonEmpty = 0;
             int errors = 0;
