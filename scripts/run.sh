@@ -2,10 +2,10 @@
 # The main job: builds Cairn and runs the appliance on its embedded defaults (data and the filesystem
 # bucket under ./data, HTTP on 127.0.0.1:10902: remote write at /api/v1/receive and /api/v1/write,
 # the Prometheus HTTP API for Grafana, /metrics).
-# When a local `prometheus` binary exists, it also starts a Prometheus (data under ./data/prometheus,
-# UI on 127.0.0.1:9090) that scrapes itself and the appliance and remote-writes straight to the
-# appliance. In production that path goes through `cairn agent` beside each Prometheus (relay with a
-# disk buffer); the agent is not ready yet, so this demo writes directly.
+# When a local `prometheus` binary exists, it also starts `cairn agent` (relay on 127.0.0.1:19291 with
+# its disk queue under ./data/agent) and a Prometheus (data under ./data/prometheus, UI on
+# 127.0.0.1:9090) that scrapes itself, the agent and the appliance and remote-writes to the agent, which
+# forwards to the appliance — the production path of a VM, on one machine.
 # Stop with Ctrl-C: the appliance flushes its head to the WAL and both processes exit.
 set -e
 cd "$(dirname "$0")/.."
@@ -15,6 +15,7 @@ data=${CAIRN_DATA_DIR:-./data}
 mkdir -p "$data"
 
 prom_pid=
+agent_pid=
 if command -v prometheus >/dev/null 2>&1; then
   mkdir -p "$data/prometheus"
   cat > "$data/prometheus/prometheus.yml" <<'YAML'
@@ -25,19 +26,26 @@ scrape_configs:
     static_configs: [{targets: ['127.0.0.1:9090']}]
   - job_name: cairn-appliance
     static_configs: [{targets: ['127.0.0.1:10902']}]
+  - job_name: cairn-agent
+    static_configs: [{targets: ['127.0.0.1:19291']}]
 remote_write:
-  - url: http://127.0.0.1:10902/api/v1/receive
+  - url: http://127.0.0.1:19291/api/v1/write
 YAML
+  bin/cairn agent --appliance http://127.0.0.1:10902/api/v1/write --data-dir "$data/agent" \
+    --relay-address 127.0.0.1:19291 >"$data/agent.log" 2>&1 &
+  agent_pid=$!
+  echo "started cairn agent (pid $agent_pid, log $data/agent.log) relaying to the appliance"
   prometheus --config.file="$data/prometheus/prometheus.yml" --web.listen-address=127.0.0.1:9090 \
     --storage.tsdb.path="$data/prometheus/data" >"$data/prometheus/prometheus.log" 2>&1 &
   prom_pid=$!
-  echo "started prometheus (pid $prom_pid, log $data/prometheus/prometheus.log) remote-writing to the appliance"
+  echo "started prometheus (pid $prom_pid, log $data/prometheus/prometheus.log) remote-writing to the agent"
 else
   echo "no prometheus binary found: the appliance runs alone (point a remote_write at http://127.0.0.1:10902/api/v1/receive)"
 fi
 
 cleanup() {
   if [ -n "$prom_pid" ]; then kill "$prom_pid" 2>/dev/null || true; wait "$prom_pid" 2>/dev/null || true; fi
+  if [ -n "$agent_pid" ]; then kill "$agent_pid" 2>/dev/null || true; wait "$agent_pid" 2>/dev/null || true; fi
 }
 trap cleanup EXIT INT TERM
 echo "appliance: http://127.0.0.1:10902 (try /api/v1/label/__name__/values, /api/v1/query?query=up, /metrics)"
