@@ -17,19 +17,24 @@
 # @param config_file Path of the YAML configuration written from templates/agent.yaml.epp.
 # @param env_file Environment file of the unit (/etc/default or /etc/sysconfig, by OS family).
 # @param data_dir All state of the agent (queue, shipper state, certificates).
-# @param appliance_url Agents' HTTPS endpoint of the appliance; undef keeps data queued locally.
+# @param appliance_url Remote-write URL of the appliance (appliance.url; without a path, /api/v1/write).
+#   Required by the agent: while it is undef the agent refuses to start.
+# @param appliance_tls Client certificate, key and CA (PEM files) for mutual TLS to the appliance.
 # @param enrollment_token One-time token for the first enrollment; kept out of logs and reports.
-# @param external_labels Labels that identify this Prometheus in the global view.
-# @param heartbeat_interval How often the agent reports to the appliance.
-# @param relay_enabled Whether the remote-write relay runs.
-# @param relay_listen Where the relay listens for the local Prometheus.
-# @param queue_max_size Disk budget of the relay's queue.
-# @param sidecar_enabled Whether the sidecar (StoreAPI and block upload) runs.
-# @param prometheus_url The local Prometheus (remote read).
-# @param prometheus_data_dir The local Prometheus's TSDB directory (block upload).
-# @param grpc_listen StoreAPI listen address of the sidecar.
-# @param http_listen Address of /metrics and the health endpoints.
-# @param log_level Log level.
+#   Not used yet: this agent version accepts the key but does not enroll.
+# @param external_labels Labels that identify this Prometheus in the global view (not applied yet).
+# @param heartbeat_interval How often the agent reports to the appliance (not used yet).
+# @param relay_listen Where the relay listens for the local Prometheus (relay.listen_address).
+# @param relay_max_queue_bytes Disk budget of the relay's queue (relay.max_queue_bytes); over it the oldest
+#   unsent data is dropped.
+# @param relay_queue_config Prometheus's remote_write queue_config knobs (relay.queue_config); a knob left
+#   out keeps Prometheus's default.
+# @param sidecar_enabled Whether the sidecar (StoreAPI and block upload) runs (not built yet).
+# @param prometheus_url The local Prometheus (remote read; sidecar, not built yet).
+# @param prometheus_data_dir The local Prometheus's TSDB directory (block upload; sidecar, not built yet).
+# @param grpc_listen StoreAPI listen address of the sidecar (not built yet).
+# @param http_listen Address of /metrics and the health endpoints (not built yet).
+# @param log_level Log level (not used yet).
 # @param java_opts JVM options written to the environment file.
 # @param manage_service Whether Puppet manages the service state.
 # @param service_ensure `running` or `stopped`.
@@ -42,9 +47,9 @@ class cairn::agent (
   Stdlib::Absolutepath $data_dir,
   Hash[String[1], String] $external_labels,
   Cairn::Duration $heartbeat_interval,
-  Boolean $relay_enabled,
   Cairn::HostPort $relay_listen,
-  Cairn::Size $queue_max_size,
+  Cairn::Size $relay_max_queue_bytes,
+  Cairn::QueueConfig $relay_queue_config,
   Boolean $sidecar_enabled,
   Stdlib::HTTPUrl $prometheus_url,
   Stdlib::Absolutepath $prometheus_data_dir,
@@ -57,6 +62,7 @@ class cairn::agent (
   Boolean $service_enable,
   Optional[Stdlib::HTTPSUrl] $appliance_url = undef,
   Optional[Sensitive[String[1]]] $enrollment_token = undef,
+  Optional[Cairn::TlsFiles] $appliance_tls = undef,
 ) {
   contain cairn::agent::install
   contain cairn::agent::config

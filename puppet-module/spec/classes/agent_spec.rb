@@ -30,10 +30,9 @@ describe 'cairn::agent' do
 
         it 'writes the documented defaults and no appliance section' do
           expect(config_yaml).to eq(
-            'external_labels' => {},
             'data_dir' => '/var/lib/cairn/agent',
-            'relay' => { 'enabled' => true, 'listen' => '127.0.0.1:19291',
-                         'queue' => { 'dir' => '/var/lib/cairn/agent/queue', 'max_size' => '10GiB' } },
+            'external_labels' => {},
+            'relay' => { 'listen_address' => '127.0.0.1:19291', 'max_queue_bytes' => '1GiB' },
             'sidecar' => { 'enabled' => false, 'prometheus_url' => 'http://127.0.0.1:9090',
                            'prometheus_data_dir' => '/var/lib/prometheus/metrics2', 'grpc_listen' => '0.0.0.0:10901' },
             'pki' => { 'dir' => '/var/lib/cairn/agent/pki' },
@@ -75,6 +74,34 @@ describe 'cairn::agent' do
         end
       end
 
+      context 'with mutual TLS and queue_config knobs' do
+        let(:params) do
+          {
+            appliance_url: 'https://cairn.example.org:19291/api/v1/write',
+            appliance_tls: { 'cert_file' => '/etc/cairn/pki/a.crt', 'key_file' => '/etc/cairn/pki/a.key',
+                             'ca_file' => '/etc/cairn/pki/ca.crt' },
+            relay_max_queue_bytes: '20GiB',
+            relay_queue_config: { 'max_shards' => 50, 'min_backoff' => '100ms' },
+          }
+        end
+
+        it 'writes them under the agent\'s keys, numbers as numbers' do
+          expect(config_yaml['appliance']).to eq('url' => 'https://cairn.example.org:19291/api/v1/write',
+                                                 'tls' => { 'cert_file' => '/etc/cairn/pki/a.crt',
+                                                            'key_file' => '/etc/cairn/pki/a.key',
+                                                            'ca_file' => '/etc/cairn/pki/ca.crt' },
+                                                 'heartbeat_interval' => '30s')
+          expect(config_yaml['relay']).to eq('listen_address' => '127.0.0.1:19291', 'max_queue_bytes' => '20GiB',
+                                             'queue_config' => { 'max_shards' => 50, 'min_backoff' => '100ms' })
+        end
+      end
+
+      context 'with a misspelt queue_config knob' do
+        let(:params) { { relay_queue_config: { 'max_shard' => 50 } } }
+
+        it { is_expected.to compile.and_raise_error(%r{relay_queue_config}) }
+      end
+
       context 'without service management' do
         let(:params) { { manage_service: false } }
 
@@ -89,9 +116,9 @@ describe 'cairn::agent' do
       end
 
       context 'with a size in the wrong unit' do
-        let(:params) { { queue_max_size: '10GB' } }
+        let(:params) { { relay_max_queue_bytes: '10GB' } }
 
-        it { is_expected.to compile.and_raise_error(%r{queue_max_size}) }
+        it { is_expected.to compile.and_raise_error(%r{relay_max_queue_bytes}) }
       end
 
       context 'with a plain-HTTP appliance' do

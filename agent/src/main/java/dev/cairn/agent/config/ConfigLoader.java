@@ -29,13 +29,20 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  * problem is reported at once with its YAML path, e.g.
  * {@code relay.queue_config.max_shards: must be at least min_shards (4), got 2}.
  *
- * <p>The file looks like:
+ * <p>The one schema is {@code agent/src/main/resources/dev/cairn/agent/agent.yaml}: the packages
+ * install a byte-identical copy of it ({@code packaging/src/pkg/agent/agent.yaml}, a test keeps them
+ * equal) as {@code /etc/cairn/agent.yaml}, and the Puppet module's {@code templates/agent.yaml.epp}
+ * writes the same keys. In short:
  * <pre>
  * data_dir: /var/lib/cairn/agent
  * appliance:
  *   url: https://appliance.example:19291/api/v1/write
  *   insecure: false                 # plain http to a non-loopback host only with this
  *   tls: {cert_file: ..., key_file: ..., ca_file: ...}
+ *   enrollment_token: ""            # reserved: enrollment is not built yet
+ *   enrollment_token_file: ""       # reserved
+ *   heartbeat_interval: 30s         # reserved
+ * external_labels: {}               # reserved: checked, not applied yet
  * relay:
  *   listen_address: 127.0.0.1:19291
  *   max_queue_bytes: 1GiB
@@ -48,11 +55,19 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     min_backoff: 30ms
  *     max_backoff: 5s
  *     remote_timeout: 30s
+ * sidecar: {enabled, prometheus_url, prometheus_data_dir, grpc_listen, upload, shipper_state}  # reserved
+ * pki: {dir, renew_before}          # reserved
+ * http: {listen}                    # reserved
+ * log: {level}                      # reserved
  * </pre>
+ * "Reserved" keys belong to features that are not built yet. They are accepted, so that one file
+ * (and one Puppet template) serves this version and the next, and their values are type-checked
+ * now, so that a file that loads today still loads when they take effect; but they change nothing.
  */
 public final class ConfigLoader {
-    private static final Pattern DURATION = Pattern.compile("((\\d+)(ms|s|m|h))+");
-    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h)");
+    private static final Pattern DURATION = Pattern.compile("((\\d+)(ms|s|m|h|d))+");
+    private static final Pattern DURATION_PART = Pattern.compile("(\\d+)(ms|s|m|h|d)");
+    private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
     private static final Pattern BYTES = Pattern.compile("(\\d+)\\s*(B|KB|KiB|MB|MiB|GB|GiB|TB|TiB)?");
 
     private final List<String> problems = new ArrayList<>();
@@ -124,7 +139,15 @@ public final class ConfigLoader {
         if (m == null) {
             return d;
         }
-        keys(m, "", Set.of("data_dir", "appliance", "relay"));
+        keys(m, "", Set.of("data_dir", "appliance", "relay", "external_labels", "sidecar", "pki", "http", "log"));
+        if (m.containsKey("external_labels")) {
+            labels(m.get("external_labels"), "external_labels");
+        }
+        reserved(m, "sidecar", Map.of("enabled", Kind.BOOL, "prometheus_url", Kind.URL, "prometheus_data_dir",
+                Kind.PATH, "grpc_listen", Kind.HOST_PORT, "upload", Kind.UPLOAD, "shipper_state", Kind.PATH));
+        reserved(m, "pki", Map.of("dir", Kind.PATH, "renew_before", Kind.DURATION));
+        reserved(m, "http", Map.of("listen", Kind.HOST_PORT));
+        reserved(m, "log", Map.of("level", Kind.LOG_LEVEL));
         Path dataDir = m.containsKey("data_dir") ? path(m.get("data_dir"), "data_dir") : d.dataDir();
         ApplianceConfig a = m.containsKey("appliance") ? appliance(m.get("appliance"), d.appliance()) : d.appliance();
         RelayConfig r = m.containsKey("relay") ? relay(m.get("relay"), d.relay()) : d.relay();
@@ -136,7 +159,12 @@ public final class ConfigLoader {
         if (m == null) {
             return d;
         }
-        keys(m, "appliance", Set.of("url", "insecure", "tls"));
+        keys(m, "appliance", Set.of("url", "insecure", "tls", "enrollment_token", "enrollment_token_file",
+                "heartbeat_interval"));
+        // enrollment and heartbeat are not built yet: checked, then ignored
+        check(m, "enrollment_token", "appliance", Kind.STRING);
+        check(m, "enrollment_token_file", "appliance", Kind.OPTIONAL_PATH);
+        check(m, "heartbeat_interval", "appliance", Kind.DURATION);
         URI url = d.url();
         if (m.containsKey("url")) {
             url = url(m.get("url"), "appliance.url");
@@ -214,6 +242,78 @@ public final class ConfigLoader {
             return d;
         }
         return new QueueConfig(capacity, minShards, maxShards, perSend, deadline, minB, maxB, timeout);
+    }
+
+    // ---- reserved sections: features not built yet; their keys are checked but change nothing ----
+
+    /** What a reserved key must hold. */
+    private enum Kind { BOOL, STRING, PATH, OPTIONAL_PATH, URL, HOST_PORT, DURATION, LOG_LEVEL, UPLOAD }
+
+    private void reserved(Map<String, Object> parent, String section, Map<String, Kind> known) {
+        if (!parent.containsKey(section)) {
+            return;
+        }
+        Map<String, Object> m = map(parent.get(section), section);
+        if (m == null) {
+            return;
+        }
+        keys(m, section, known.keySet());
+        known.forEach((key, kind) -> check(m, key, section, kind));
+    }
+
+    private void check(Map<String, Object> m, String key, String section, Kind kind) {
+        if (!m.containsKey(key)) {
+            return;
+        }
+        Object v = m.get(key);
+        String at = section + "." + key;
+        switch (kind) {
+            case BOOL -> bool(v, at);
+            case STRING -> {
+                if (!(v instanceof String)) {
+                    problems.add(at + ": expected a string, got " + describe(v));
+                }
+            }
+            case PATH -> path(v, at);
+            case OPTIONAL_PATH -> {
+                if (!"".equals(v)) {
+                    path(v, at);
+                }
+            }
+            case URL -> {
+                if (!(v instanceof String s) || !(s.startsWith("http://") || s.startsWith("https://"))) {
+                    problems.add(at + ": expected an http:// or https:// URL, got " + describe(v));
+                }
+            }
+            case HOST_PORT -> hostPort(v, at, problems);
+            case DURATION -> duration(m, key, section, Duration.ZERO);
+            case LOG_LEVEL -> oneOf(v, at, List.of("debug", "info", "warn", "error"));
+            case UPLOAD -> oneOf(v, at, List.of("appliance", "none"));
+        }
+    }
+
+    private void oneOf(Object v, String at, List<String> allowed) {
+        if (!allowed.contains(v)) {
+            problems.add(at + ": expected one of " + String.join(", ", allowed) + ", got " + describe(v));
+        }
+    }
+
+    /** Prometheus label names to string values, as in Prometheus's {@code global.external_labels}. */
+    private void labels(Object node, String at) {
+        Map<String, Object> m = map(node, at);
+        if (m == null) {
+            return;
+        }
+        m.forEach((name, value) -> {
+            if (!LABEL_NAME.matcher(name).matches() || name.startsWith("__")) {
+                problems.add(at + "." + name + ": not a label name; use letters, digits and _, not starting with a "
+                        + "digit or __");
+            }
+            if (!(value instanceof String)) {
+                problems.add(at + "." + name + ": expected a string value (quote numbers and booleans), got "
+                        + describe(value));
+            }
+        });
     }
 
     // ---- scalar readers; each records a problem and returns a harmless value on error ----
@@ -326,14 +426,14 @@ public final class ConfigLoader {
         Object v = m.get(key);
         Duration d = v instanceof String s ? parseDuration(s) : null;
         if (d == null || d.isZero()) {
-            problems.add(at + "." + key + ": expected a positive duration like 30ms, 5s, 1m or 1h30m, got "
+            problems.add(at + "." + key + ": expected a positive duration like 30ms, 5s, 1m, 1h30m or 1d, got "
                     + describe(v));
             return dflt;
         }
         return d;
     }
 
-    /** Prometheus's duration syntax restricted to ms, s, m, h: {@code 1m30s}; null if it is not one. */
+    /** Prometheus's duration syntax restricted to ms, s, m, h, d: {@code 1m30s}; null if it is not one. */
     public static Duration parseDuration(String s) {
         if (!DURATION.matcher(s).matches()) {
             return null;
@@ -346,7 +446,8 @@ public final class ConfigLoader {
                 case "ms" -> Duration.ofMillis(n);
                 case "s" -> Duration.ofSeconds(n);
                 case "m" -> Duration.ofMinutes(n);
-                default -> Duration.ofHours(n);
+                case "h" -> Duration.ofHours(n);
+                default -> Duration.ofDays(n);
             });
         }
         return d;
