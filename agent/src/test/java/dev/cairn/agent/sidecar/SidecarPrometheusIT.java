@@ -9,7 +9,20 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.cairn.storeapi.pb.thanos.InfoResponse;
 import dev.cairn.storeapi.pb.thanos.Label;
+import dev.cairn.storeapi.pki.CertificateAuthority;
+import dev.cairn.storeapi.pki.KeyAlgorithm;
+import dev.cairn.storeapi.pki.LeafSpec;
+import dev.cairn.storeapi.pki.Pem;
+import dev.cairn.storeapi.pki.Usage;
 import dev.cairn.storeapi.store.StoreApiClient;
+import dev.cairn.storeapi.store.StoreApiException;
+import dev.cairn.storeapi.tls.TlsFiles;
+import io.grpc.Status;
+import java.security.KeyPair;
+import java.security.cert.X509Certificate;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.Set;
 import dev.cairn.tsdb.bucket.FilesystemBucket;
 import dev.cairn.tsdb.chunk.ChunkIterator;
 import dev.cairn.tsdb.labels.Labels;
@@ -148,6 +161,43 @@ class SidecarPrometheusIT {
             assertTrue(info.getMinTime() <= first, "Info min time " + info.getMinTime() + " is after the sample at " + first);
             assertEquals(Long.MAX_VALUE, info.getMaxTime());
         }
+    }
+
+    @Test
+    void series_overMutualTls_needsAClientCertificateOfTheCa() throws Exception {
+        Instant now = Instant.now();
+        CertificateAuthority ca = CertificateAuthority.create("sidecar test CA", KeyAlgorithm.EC_P256,
+                now.minus(1, ChronoUnit.DAYS), now.plus(10, ChronoUnit.DAYS));
+        Path caPem = dir.resolve("ca.pem");
+        Pem.writeCertificates(caPem, ca.certificate());
+        TlsFiles server = issue(ca, "sidecar", Usage.SERVER, caPem, now);
+        TlsFiles client = issue(ca, "querier", Usage.CLIENT, caPem, now);
+        Sidecar.Options o = options(labelled);
+        Sidecar.Options tls = new Sidecar.Options(o.prometheus(), o.dataDir(), o.listen(), server, o.timeout());
+        try (Sidecar sidecar = Sidecar.start(tls)) {
+            try (StoreApiClient c = StoreApiClient.connect("127.0.0.1", sidecar.port(), client, TIMEOUT);
+                 Querier q = c.querier(0, Long.MAX_VALUE)) {
+                assertTrue(q.select(List.of(Matcher.equal("__name__", "up"))).next(), "no up over mTLS");
+            }
+            try (StoreApiClient c = StoreApiClient.connect("127.0.0.1", sidecar.port(), new TlsFiles(null, null, caPem),
+                    TIMEOUT); Querier q = c.querier(0, Long.MAX_VALUE)) {
+                StoreApiException e = assertThrows(StoreApiException.class,
+                        () -> q.select(List.of(Matcher.equal("__name__", "up"))).next());
+                assertEquals(Status.Code.UNAVAILABLE, e.code(), e.getMessage());
+            }
+        }
+    }
+
+    private static TlsFiles issue(CertificateAuthority ca, String name, Usage usage, Path caPem, Instant now)
+            throws Exception {
+        KeyPair keys = KeyAlgorithm.EC_P256.generate();
+        X509Certificate cert = ca.issue(keys.getPublic(), new LeafSpec(name, List.of("localhost"), List.of("127.0.0.1"),
+                Set.of(usage), now.minus(1, ChronoUnit.HOURS), now.plus(1, ChronoUnit.DAYS)));
+        Path certFile = dir.resolve(name + ".crt");
+        Path keyFile = dir.resolve(name + ".key");
+        Pem.writeCertificates(certFile, cert);
+        Pem.writePrivateKey(keyFile, keys.getPrivate());
+        return new TlsFiles(certFile, keyFile, caPem);
     }
 
     @Test
