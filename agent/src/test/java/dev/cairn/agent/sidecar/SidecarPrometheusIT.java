@@ -262,6 +262,27 @@ class SidecarPrometheusIT {
         }
     }
 
+    @Test
+    void runner_shipsOnItsOwnTimer_untilClosed() throws Exception {
+        Path blocks = makeBlocks(dir.resolve("timed-blocks"));
+        FilesystemBucket bucket = FilesystemBucket.open(dir.resolve("timed-bucket"));
+        List<String> want;
+        try (Stream<Path> s = Files.list(blocks)) {
+            want = s.filter(p -> Files.isRegularFile(p.resolve("meta.json")))
+                    .map(p -> p.getFileName() + "/meta.json").sorted().toList();
+        }
+        try (ShipperRunner runner = ShipperRunner.start(new PrometheusApi(labelled.uri(""), TIMEOUT), blocks,
+                dir.resolve("timed-shipper.json"), bucket, Duration.ofMillis(200))) {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (!want.stream().allMatch(bucket::exists) && System.nanoTime() < deadline) {
+                Thread.sleep(100);
+            }
+        }
+        for (String n : want) {
+            assertTrue(bucket.exists(n), n + " not shipped within 20 s");
+        }
+    }
+
     /** 3 h of two gauges at 1-minute steps, turned into 2h-aligned blocks by promtool. */
     private static Path makeBlocks(Path out) throws IOException, InterruptedException {
         Path promtool = Path.of("/usr/bin/promtool");
