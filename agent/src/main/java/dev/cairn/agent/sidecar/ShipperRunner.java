@@ -1,0 +1,110 @@
+package dev.cairn.agent.sidecar;
+
+import dev.cairn.tsdb.bucket.Bucket;
+import dev.cairn.tsdb.block.ThanosMeta;
+import dev.cairn.tsdb.ship.Shipper;
+import dev.cairn.tsdb.ship.Upload;
+import java.io.Closeable;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * Uploads the local Prometheus's finished blocks to a bucket, periodically, with {@link Shipper}: each
+ * block once, meta.json last, with the Thanos section (the Prometheus's external labels, source
+ * {@code sidecar}) so that compactors and store gateways group it as Thanos's would.
+ *
+ * <p>Refuses to start when Prometheus compacts locally ({@code --storage.tsdb.min-block-duration}
+ * differs from {@code --storage.tsdb.max-block-duration}): compacted blocks would repeat data already
+ * shipped, and skipping them (as the shipper does for level &gt; 1) would lose what they merged only
+ * if a 2h block was deleted before its upload. Thanos's sidecar makes the same demand.
+ *
+ * <p>Uploads go straight to the configured bucket. Shipping through the appliance (which would hold
+ * the bucket credentials instead of every agent) is a later step.
+ */
+public final class ShipperRunner implements Closeable {
+    private final Shipper shipper;
+    private final ScheduledExecutorService timer;
+
+    private ShipperRunner(Shipper shipper, ScheduledExecutorService timer) {
+        this.shipper = shipper;
+        this.timer = timer;
+    }
+
+    /**
+     * Checks the Prometheus's flags and external labels, then syncs every {@code interval} (the first
+     * right away). A failed sync is reported on stderr and retried at the next tick.
+     *
+     * @param stateFile where the shipper records what it uploaded (the agent's data dir: the Prometheus
+     *                  data dir may not be writable by the agent)
+     */
+    public static ShipperRunner start(PrometheusApi api, Path dataDir, Path stateFile, Bucket bucket,
+                                      Duration interval) throws SidecarException, IOException, InterruptedException {
+        Shipper shipper = create(api, dataDir, stateFile, bucket);
+        ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "cairn-shipper");
+            t.setDaemon(true);
+            return t;
+        });
+        ShipperRunner runner = new ShipperRunner(shipper, timer);
+        timer.scheduleWithFixedDelay(runner::syncLogged, 0, interval.toMillis(), TimeUnit.MILLISECONDS);
+        return runner;
+    }
+
+    /** The checks of {@link #start} and the shipper, without the timer (tests, one-shot runs). */
+    public static Shipper create(PrometheusApi api, Path dataDir, Path stateFile, Bucket bucket)
+            throws SidecarException, IOException, InterruptedException {
+        checkBlockDurations(api.base().toString(), api.flags());
+        Map<String, String> external = Sidecar.requireExternalLabels(api);
+        return new Shipper(dataDir, stateFile, bucket,
+                new Shipper.Options(Upload.Options.of(external, ThanosMeta.SOURCE_SIDECAR), false));
+    }
+
+    /** Refuses local compaction: min and max block durations must be equal (both 2h is the usual setting). */
+    static void checkBlockDurations(String where, Map<String, String> flags) throws SidecarException {
+        String min = flags.get("storage.tsdb.min-block-duration");
+        String max = flags.get("storage.tsdb.max-block-duration");
+        if (min == null || max == null) {
+            throw new SidecarException("the Prometheus at " + where + " does not list storage.tsdb.min-block-duration "
+                    + "and storage.tsdb.max-block-duration in /api/v1/status/flags; the shipper needs a Prometheus "
+                    + "server (not agent mode) with its own TSDB");
+        }
+        long minMs = PromDuration.parseMillis(min, "storage.tsdb.min-block-duration");
+        long maxMs = PromDuration.parseMillis(max, "storage.tsdb.max-block-duration");
+        if (minMs != maxMs) {
+            throw new SidecarException("the Prometheus at " + where + " compacts blocks locally "
+                    + "(storage.tsdb.min-block-duration=" + min + ", storage.tsdb.max-block-duration=" + max
+                    + "), so shipped blocks would be rewritten and uploaded again. Start Prometheus with "
+                    + "--storage.tsdb.min-block-duration=2h --storage.tsdb.max-block-duration=2h "
+                    + "(equal values turn local compaction off), or disable the upload.");
+        }
+    }
+
+    private void syncLogged() {
+        try {
+            Shipper.SyncResult r = shipper.sync();
+            if (!r.uploaded().isEmpty()) {
+                System.out.println("cairn agent: shipped blocks " + r.uploaded());
+            }
+            if (r.stateProblem() != null) {
+                System.err.println("cairn agent: shipper state ignored: " + r.stateProblem());
+            }
+        } catch (IOException | RuntimeException e) {
+            System.err.println("cairn agent: block upload failed, retrying at the next sync: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public void close() {
+        timer.shutdownNow();
+        try {
+            timer.awaitTermination(30, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+}
