@@ -65,6 +65,7 @@ public final class Cairn implements Runnable {
         cl.addSubcommand("tsdb", TsdbCommand.commandLine());
         cl.addSubcommand("agent", new AgentCommand());
         cl.addSubcommand("pki", PkiCommand.commandLine());
+        cl.addSubcommand("sizing", new SizingCommand());
         return cl;
     }
 

@@ -82,6 +82,11 @@ final class PrometheusProcess implements AutoCloseable {
         return dataDir;
     }
 
+    /** Its base URL, {@code http://127.0.0.1:<port>}. */
+    String url() {
+        return "http://127.0.0.1:" + port;
+    }
+
     private void awaitReady(Duration timeout) throws InterruptedException, IOException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (System.nanoTime() < deadline) {
