@@ -2,6 +2,10 @@ package dev.cairn.appliance;
 
 import dev.cairn.appliance.api.BuildInfo;
 import dev.cairn.appliance.api.PrometheusApi;
+import dev.cairn.appliance.compact.BucketCompactor;
+import dev.cairn.appliance.compact.CompactorConfig;
+import dev.cairn.appliance.compact.CompactorRunner;
+import dev.cairn.appliance.compact.FreeSpace;
 import dev.cairn.appliance.config.ApplianceConfig;
 import dev.cairn.appliance.config.ConfigException;
 import dev.cairn.appliance.config.ConfigLoader;
@@ -13,12 +17,15 @@ import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.DbOptions;
+import dev.cairn.tsdb.bucket.Bucket;
 import dev.cairn.tsdb.bucket.FilesystemBucket;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -45,11 +52,14 @@ public final class ApplianceMain implements AutoCloseable {
     private final HttpServer http;
     private final BlockShipping shipping;
     private final Thread shipLoop;
+    private final CompactorRunner compactor;
     private volatile boolean ready;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping) {
+    private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
+                          CompactorRunner compactor) {
         this.config = config;
+        this.compactor = compactor;
         this.db = db;
         this.receiver = receiver;
         this.http = http;
@@ -84,7 +94,13 @@ public final class ApplianceMain implements AutoCloseable {
         if (!c.receive().replica().isEmpty()) {
             external.put("receive_replica", c.receive().replica());
         }
-        BlockShipping shipping = new BlockShipping(c.receiveDir(), FilesystemBucket.open(c.bucketDir()), external);
+        Bucket bucket = FilesystemBucket.open(c.bucketDir());
+        BlockShipping shipping = new BlockShipping(c.receiveDir(), bucket, external);
+        // Built now, started once the HTTP server listens: a halt shows on /metrics and stops nothing else.
+        CompactorRunner compactor = c.compact().enabled()
+                ? new CompactorRunner(BucketCompactor.create(bucket, compactorConfig(c), Clock.systemUTC(),
+                        FreeSpace.FILE_STORE))
+                : null;
         Engine engine = new Engine(EngineOptions.defaults()
                 .withTimeout(c.query().timeout().toMillis())
                 .withMaxSamples(c.query().maxSamples())
@@ -102,18 +118,25 @@ public final class ApplianceMain implements AutoCloseable {
             out.single("jvm_threads_live", "gauge", "Live threads.",
                     ManagementFactory.getThreadMXBean().getThreadCount());
         };
+        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process));
+        if (compactor != null) {
+            metrics.add(out -> out.raw(compactor.status().metricsText()));
+        }
         HttpServer http;
         try {
-            http = new HttpServer(c.http().host(), c.http().port(), receiver, api, List.of(receiver, shipping, process),
+            http = new HttpServer(c.http().host(), c.http().port(), receiver, api, metrics,
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
         } catch (IOException | RuntimeException e) {
             db.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping);
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor);
         self[0] = m;
         m.shipLoop.start();
+        if (compactor != null) {
+            compactor.start();
+        }
         m.ready = true;
         LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}",
                 c.dataDir().toAbsolutePath(), c.http().host(), http.port());
@@ -145,6 +168,13 @@ public final class ApplianceMain implements AutoCloseable {
         ready = false;
         try {
             http.close();
+            if (compactor != null) {
+                try {
+                    compactor.close(); // lets a run under way finish and releases the bucket lock
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             receiver.close();
             shipLoop.interrupt();
             try {
@@ -156,6 +186,25 @@ public final class ApplianceMain implements AutoCloseable {
         } finally {
             stopped.countDown();
         }
+    }
+
+    /** The compactor's settings from the {@code compact} section; the rest are Thanos's defaults. */
+    static CompactorConfig compactorConfig(ApplianceConfig c) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        ApplianceConfig.Compact k = c.compact();
+        return CompactorConfig.defaults(c.compactDir(), host + ":" + c.dataDir().toAbsolutePath())
+                .withInterval(k.interval())
+                .withRetention(k.retentionRaw(), k.retention5m(), k.retention1h());
+    }
+
+    /** The compactor's status, for tests and the UI; null when {@code compact.enabled} is false. */
+    public CompactorRunner compactor() {
+        return compactor;
     }
 
     private static Map<String, String> flags(ApplianceConfig c) {
@@ -174,6 +223,12 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("query.timeout", c.query().timeout().toString());
         f.put("query.max_samples", Long.toString(c.query().maxSamples()));
         f.put("query.lookback_delta", c.query().lookbackDelta().toString());
+        f.put("compact.enabled", Boolean.toString(c.compact().enabled()));
+        f.put("compact.dir", c.compactDir().toString());
+        f.put("compact.interval", c.compact().interval().toString());
+        f.put("compact.retention_raw", c.compact().retentionRaw().toString());
+        f.put("compact.retention_5m", c.compact().retention5m().toString());
+        f.put("compact.retention_1h", c.compact().retention1h().toString());
         return f;
     }
 

@@ -16,7 +16,7 @@ import java.util.Objects;
  *
  * <p>The YAML layout is the one the packages and the Puppet module write
  * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (grpc, agents,
- * store, compact, ca, log) are accepted with their documented keys and not used yet.
+ * store, ca, log) are accepted with their documented keys and not used yet.
  *
  * @param dataDir        state directory: {@code receive/} (WAL, head, blocks not yet shipped) and, by
  *                       default, {@code bucket/}
@@ -25,9 +25,10 @@ import java.util.Objects;
  * @param receive        the remote write receiver
  * @param bucket         where blocks go
  * @param query          PromQL limits
+ * @param compact        the bucket compactor
  */
 public record ApplianceConfig(Path dataDir, Http http, Map<String, String> externalLabels, Receive receive,
-                              Bucket bucket, Query query) {
+                              Bucket bucket, Query query, Compact compact) {
     public ApplianceConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
@@ -35,6 +36,7 @@ public record ApplianceConfig(Path dataDir, Http http, Map<String, String> exter
         Objects.requireNonNull(receive, "receive");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(compact, "compact");
     }
 
     /** Data under ./data, HTTP on 127.0.0.1:10902, 2h blocks, BATCH fsync, filesystem bucket. */
@@ -42,7 +44,8 @@ public record ApplianceConfig(Path dataDir, Http http, Map<String, String> exter
         return new ApplianceConfig(Path.of("data"), new Http("127.0.0.1", 10902), Map.of(),
                 new Receive(null, "", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20),
                 new Bucket("filesystem", null),
-                new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5)));
+                new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5)),
+                new Compact(true, null, Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(180), Duration.ZERO));
     }
 
     /** Where the receiver keeps its TSDB: configured, or {@code <data_dir>/receive}. */
@@ -55,12 +58,25 @@ public record ApplianceConfig(Path dataDir, Http http, Map<String, String> exter
         return bucket.directory() != null ? bucket.directory() : dataDir.resolve("bucket");
     }
 
+    /** The compactor's scratch directory: configured, or {@code <data_dir>/compact}. */
+    public Path compactDir() {
+        return compact.dir() != null ? compact.dir() : dataDir.resolve("compact");
+    }
+
     public ApplianceConfig withDataDir(Path d) {
-        return new ApplianceConfig(d, http, externalLabels, receive, bucket, query);
+        return new ApplianceConfig(d, http, externalLabels, receive, bucket, query, compact);
     }
 
     public ApplianceConfig withHttp(Http h) {
-        return new ApplianceConfig(dataDir, h, externalLabels, receive, bucket, query);
+        return new ApplianceConfig(dataDir, h, externalLabels, receive, bucket, query, compact);
+    }
+
+    public ApplianceConfig withBucket(Bucket b) {
+        return new ApplianceConfig(dataDir, http, externalLabels, receive, b, query, compact);
+    }
+
+    public ApplianceConfig withCompact(Compact c) {
+        return new ApplianceConfig(dataDir, http, externalLabels, receive, bucket, query, c);
     }
 
     /**
@@ -103,6 +119,26 @@ public record ApplianceConfig(Path dataDir, Http http, Map<String, String> exter
     public record Bucket(String type, Path directory) {
         public Bucket {
             Objects.requireNonNull(type, "type");
+        }
+    }
+
+    /**
+     * The bucket compactor ({@code compact} section). Retention {@link Duration#ZERO} keeps data for ever.
+     *
+     * @param enabled      false: this appliance does not compact (another one sharing the bucket does)
+     * @param dir          scratch directory; null for {@code <data_dir>/compact}
+     * @param interval     time between the end of one run and the start of the next
+     * @param retentionRaw how long raw blocks are kept
+     * @param retention5m  how long 5m-downsampled blocks are kept
+     * @param retention1h  how long 1h-downsampled blocks are kept
+     */
+    public record Compact(boolean enabled, Path dir, Duration interval, Duration retentionRaw, Duration retention5m,
+                          Duration retention1h) {
+        public Compact {
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(retentionRaw, "retentionRaw");
+            Objects.requireNonNull(retention5m, "retention5m");
+            Objects.requireNonNull(retention1h, "retention1h");
         }
     }
 

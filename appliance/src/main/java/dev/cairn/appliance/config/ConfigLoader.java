@@ -84,13 +84,12 @@ public final class ConfigLoader {
             "grpc", Set.of("listen"),
             "agents", Set.of("listen", "heartbeat_timeout"),
             "store", Set.of("cache_dir", "cache_max_size"),
-            "compact", Set.of("enabled", "dir", "interval", "retention_raw", "retention_5m", "retention_1h"),
             "ca", Set.of("dir", "agent_cert_validity", "token_validity"),
             "log", Set.of("level"));
 
     private ApplianceConfig root(Object node, ApplianceConfig d) {
         Set<String> known = new java.util.HashSet<>(Set.of("external_labels", "data_dir", "http", "receive", "bucket",
-                "query"));
+                "query", "compact"));
         known.addAll(LATER.keySet());
         Map<String, Object> m = map("", node, known);
         if (m == null) {
@@ -120,7 +119,38 @@ public final class ConfigLoader {
         ApplianceConfig.Receive receive = m.containsKey("receive") ? receive(m.get("receive"), d.receive()) : d.receive();
         ApplianceConfig.Bucket bucket = m.containsKey("bucket") ? bucket(m.get("bucket"), d.bucket()) : d.bucket();
         ApplianceConfig.Query query = m.containsKey("query") ? query(m.get("query"), d.query()) : d.query();
-        return new ApplianceConfig(dataDir, http, external, receive, bucket, query);
+        ApplianceConfig.Compact compact = m.containsKey("compact") && m.get("compact") != null
+                ? compact(m.get("compact"), d.compact()) : d.compact();
+        return new ApplianceConfig(dataDir, http, external, receive, bucket, query, compact);
+    }
+
+    private ApplianceConfig.Compact compact(Object node, ApplianceConfig.Compact d) {
+        Map<String, Object> m = map("compact", node, Set.of("enabled", "dir", "interval", "retention_raw",
+                "retention_5m", "retention_1h"));
+        if (m == null) {
+            return d;
+        }
+        boolean enabled = d.enabled();
+        if (m.containsKey("enabled")) {
+            if (m.get("enabled") instanceof Boolean b) {
+                enabled = b;
+            } else {
+                errors.add("compact.enabled: expected true or false, got " + describe(m.get("enabled")));
+            }
+        }
+        Path dir = m.containsKey("dir") ? path("compact.dir", m.get("dir"), d.dir()) : d.dir();
+        Duration interval = m.containsKey("interval")
+                ? duration("compact.interval", m.get("interval"), d.interval()) : d.interval();
+        if (interval.isZero()) {
+            errors.add("compact.interval: must be more than 0");
+        }
+        Duration raw = m.containsKey("retention_raw")
+                ? duration("compact.retention_raw", m.get("retention_raw"), d.retentionRaw()) : d.retentionRaw();
+        Duration five = m.containsKey("retention_5m")
+                ? duration("compact.retention_5m", m.get("retention_5m"), d.retention5m()) : d.retention5m();
+        Duration hour = m.containsKey("retention_1h")
+                ? duration("compact.retention_1h", m.get("retention_1h"), d.retention1h()) : d.retention1h();
+        return new ApplianceConfig.Compact(enabled, dir, interval, raw, five, hour);
     }
 
     private Map<String, String> labels(String path, Object node, Map<String, String> dflt) {
@@ -243,6 +273,9 @@ public final class ConfigLoader {
         checkWritable("data_dir", c.dataDir());
         checkWritable("receive.dir", c.receiveDir());
         checkWritable("bucket.filesystem.dir", c.bucketDir());
+        if (c.compact().enabled()) {
+            checkWritable("compact.dir", c.compactDir());
+        }
     }
 
     private void checkWritable(String path, Path dir) {

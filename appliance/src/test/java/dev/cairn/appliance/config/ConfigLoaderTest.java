@@ -122,6 +122,22 @@ class ConfigLoaderTest {
         assertEquals(java.util.Map.of("cluster", "dc1"), c.externalLabels());
         assertEquals(d.resolve("receive"), c.receiveDir());
         assertEquals(d.resolve("bucket"), c.bucketDir());
+        assertEquals(new ApplianceConfig.Compact(true, d.resolve("compact"), Duration.ofMinutes(5), Duration.ofDays(30),
+                Duration.ofDays(180), Duration.ZERO), c.compact());
+    }
+
+    @Test
+    void load_compactSection_setsEveryKeyAndRejectsBadOnes() throws Exception {
+        ApplianceConfig c = ConfigLoader.load(write("""
+                compact: {enabled: false, dir: %s, interval: 90s, retention_raw: 7d, retention_5m: 0d, retention_1h: 1y}
+                """.formatted(tmp.resolve("c"))), tmp.resolve("d"), null);
+        assertEquals(new ApplianceConfig.Compact(false, tmp.resolve("c"), Duration.ofSeconds(90), Duration.ofDays(7),
+                Duration.ZERO, Duration.ofDays(365)), c.compact());
+        assertEquals(tmp.resolve("c"), c.compactDir());
+        String msg = error("compact: {enabled: yes please, interval: 0s, retention_raw: forever}\n");
+        assertTrue(msg.contains("compact.enabled: expected true or false"), msg);
+        assertTrue(msg.contains("compact.interval: must be more than 0"), msg);
+        assertTrue(msg.contains("compact.retention_raw: \"forever\" is not a duration"), msg);
     }
 
     @Test
