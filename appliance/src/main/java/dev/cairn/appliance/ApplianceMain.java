@@ -2,6 +2,13 @@ package dev.cairn.appliance;
 
 import dev.cairn.appliance.api.BuildInfo;
 import dev.cairn.appliance.api.PrometheusApi;
+import dev.cairn.appliance.query.Warnings;
+import dev.cairn.storeapi.pb.thanos.StoreType;
+import dev.cairn.storeapi.store.InfoApiService;
+import dev.cairn.storeapi.store.StoreApiServer;
+import dev.cairn.storeapi.store.StoreApiService;
+import dev.cairn.storeapi.store.TimeRange;
+import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.appliance.compact.BucketCompactor;
 import dev.cairn.appliance.compact.CompactorConfig;
 import dev.cairn.appliance.compact.CompactorRunner;
@@ -19,9 +26,11 @@ import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.DbOptions;
 import dev.cairn.tsdb.bucket.Bucket;
 import dev.cairn.tsdb.bucket.FilesystemBucket;
+import dev.cairn.tsdb.bucket.S3Bucket;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
@@ -53,12 +62,18 @@ public final class ApplianceMain implements AutoCloseable {
     private final BlockShipping shipping;
     private final Thread shipLoop;
     private final CompactorRunner compactor;
+    private final Bucket bucket;
+    private final QueryLayer query;
+    private final StoreApiServer grpc;
     private volatile boolean ready;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
-                          CompactorRunner compactor) {
+                          CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc) {
         this.config = config;
+        this.bucket = bucket;
+        this.query = query;
+        this.grpc = grpc;
         this.compactor = compactor;
         this.db = db;
         this.receiver = receiver;
@@ -88,13 +103,19 @@ public final class ApplianceMain implements AutoCloseable {
                 .withSyncPolicy(c.receive().walSync());
         Files.createDirectories(c.receiveDir());
         BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
-        Db db = Db.open(c.receiveDir(), dbo);
+        Bucket bucket = c.bucket().isS3() ? S3Bucket.open(c.bucket().s3()) : FilesystemBucket.open(c.bucketDir());
+        Db db;
+        try {
+            db = Db.open(c.receiveDir(), dbo);
+        } catch (IOException | RuntimeException e) {
+            bucket.close();
+            throw e;
+        }
         Receiver receiver = new Receiver(db);
         Map<String, String> external = new LinkedHashMap<>(c.externalLabels());
         if (!c.receive().replica().isEmpty()) {
             external.put("receive_replica", c.receive().replica());
         }
-        Bucket bucket = FilesystemBucket.open(c.bucketDir());
         BlockShipping shipping = new BlockShipping(c.receiveDir(), bucket, external);
         // Built now, started once the HTTP server listens: a halt shows on /metrics and stops nothing else.
         CompactorRunner compactor = c.compact().enabled()
@@ -105,7 +126,15 @@ public final class ApplianceMain implements AutoCloseable {
                 .withTimeout(c.query().timeout().toMillis())
                 .withMaxSamples(c.query().maxSamples())
                 .withLookbackDelta(c.query().lookbackDelta().toMillis()));
-        PrometheusApi api = new PrometheusApi(db::querier, engine,
+        QueryLayer query;
+        try {
+            query = QueryLayer.open(c, db);
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            bucket.close();
+            throw e;
+        }
+        PrometheusApi api = new PrometheusApi(query::queriers, engine,
                 new BuildInfo(version(), flags(c), startMs, c.receive().localRetention().toString()),
                 System::currentTimeMillis);
         ApplianceMain[] self = new ApplianceMain[1];
@@ -123,28 +152,57 @@ public final class ApplianceMain implements AutoCloseable {
             metrics.add(out -> out.raw(compactor.status().metricsText()));
         }
         HttpServer http;
+        StoreApiServer grpc;
+        try {
+            Labels storeLabels = Labels.of(c.externalLabels());
+            // The merged view (local data and endpoints, deduplicated), so that appliances and Thanos
+            // queriers can stack on this one. Warnings of failed endpoints are not carried over gRPC.
+            grpc = StoreApiServer.start(new InetSocketAddress(c.grpc().host(), c.grpc().port()), null,
+                    new StoreApiService((mint, maxt) -> query.queriers(new Warnings()).querier(mint, maxt), storeLabels,
+                            () -> TimeRange.ALL, StoreType.QUERY),
+                    new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY));
+        } catch (IOException | RuntimeException e) {
+            query.close();
+            db.close();
+            bucket.close();
+            throw e;
+        }
         try {
             http = new HttpServer(c.http().host(), c.http().port(), receiver, api, metrics,
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
         } catch (IOException | RuntimeException e) {
+            grpc.close();
+            query.close();
             db.close();
+            bucket.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor);
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc);
         self[0] = m;
         m.shipLoop.start();
         if (compactor != null) {
             compactor.start();
         }
         m.ready = true;
-        LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}",
-                c.dataDir().toAbsolutePath(), c.http().host(), http.port());
+        LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}, StoreAPI on"
+                + " {3}:{4,number,#}", c.dataDir().toAbsolutePath(), c.http().host(), http.port(), c.grpc().host(),
+                grpc.port());
         return m;
     }
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** Ships the blocks the Db has cut now rather than at the next tick (tests). */
+    void shipNow() {
+        shipping.sync();
+    }
+
+    /** The StoreAPI gRPC port bound. */
+    public int grpcPort() {
+        return grpc.port();
     }
 
     public ApplianceConfig config() {
@@ -168,6 +226,7 @@ public final class ApplianceMain implements AutoCloseable {
         ready = false;
         try {
             http.close();
+            grpc.close();
             if (compactor != null) {
                 try {
                     compactor.close(); // lets a run under way finish and releases the bucket lock
@@ -182,7 +241,9 @@ public final class ApplianceMain implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            query.close();
             db.close();
+            bucket.close();
         } finally {
             stopped.countDown();
         }
@@ -219,10 +280,20 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("receive.local_retention", c.receive().localRetention().toString());
         f.put("receive.max_request_bytes", Integer.toString(c.receive().maxRequestBytes()));
         f.put("bucket.type", c.bucket().type());
-        f.put("bucket.filesystem.dir", c.bucketDir().toString());
+        if (c.bucket().isS3()) {
+            f.put("bucket.s3.endpoint", String.valueOf(c.bucket().s3().endpoint()));
+            f.put("bucket.s3.bucket", c.bucket().s3().bucket());
+            f.put("bucket.s3.region", c.bucket().s3().region());
+            f.put("bucket.s3.path_style", Boolean.toString(c.bucket().s3().pathStyle()));
+        } else {
+            f.put("bucket.filesystem.dir", c.bucketDir().toString());
+        }
         f.put("query.timeout", c.query().timeout().toString());
         f.put("query.max_samples", Long.toString(c.query().maxSamples()));
         f.put("query.lookback_delta", c.query().lookbackDelta().toString());
+        f.put("query.replica_labels", c.query().replicaLabels().toString());
+        f.put("query.endpoints", c.query().endpoints().toString());
+        f.put("grpc.listen", c.grpc().toString());
         f.put("compact.enabled", Boolean.toString(c.compact().enabled()));
         f.put("compact.dir", c.compactDir().toString());
         f.put("compact.interval", c.compact().interval().toString());
@@ -238,7 +309,8 @@ public final class ApplianceMain implements AutoCloseable {
     }
 
     /**
-     * Runs the appliance until SIGTERM/SIGINT: {@code [--config FILE] [--data-dir DIR] [--http-address HOST:PORT]}.
+     * Runs the appliance until SIGTERM/SIGINT: {@code [--config FILE] [--data-dir DIR] [--http-address HOST:PORT]
+     * [--grpc-address HOST:PORT]}.
      * The {@code cairn appliance} command does the same with picocli; this entry point lets tests start
      * the appliance as a child JVM from the module's own classpath.
      */
@@ -246,6 +318,7 @@ public final class ApplianceMain implements AutoCloseable {
         Path config = null;
         Path dataDir = null;
         String http = null;
+        String grpc = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -256,6 +329,7 @@ public final class ApplianceMain implements AutoCloseable {
                 case "--config" -> config = Path.of(args[++i]);
                 case "--data-dir" -> dataDir = Path.of(args[++i]);
                 case "--http-address" -> http = args[++i];
+                case "--grpc-address" -> grpc = args[++i];
                 default -> {
                     System.err.println("cairn appliance: unknown flag " + a);
                     System.exit(2);
@@ -264,7 +338,7 @@ public final class ApplianceMain implements AutoCloseable {
         }
         ApplianceConfig c;
         try {
-            c = ConfigLoader.load(config, dataDir, http);
+            c = ConfigLoader.load(config, dataDir, http, grpc);
         } catch (ConfigException e) {
             System.err.println("cairn appliance: " + e.getMessage());
             System.exit(1);
