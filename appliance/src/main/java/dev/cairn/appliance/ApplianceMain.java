@@ -42,12 +42,19 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The appliance process, wired top to bottom with constructors: the receiver's {@link Db} under
- * {@code <data_dir>/receive}, the {@link Receiver} writing into it, the PromQL {@link Engine} and the
- * {@link PrometheusApi} reading from it, {@link BlockShipping} sending the blocks the Db cuts to the
- * bucket every 30 s, and one {@link HttpServer} for all of them.
+ * {@code <data_dir>/receive}, the {@link Receiver} writing into it, {@link BlockShipping} sending the
+ * blocks the Db cuts every 30 s to the bucket (filesystem or S3, {@code bucket.type}), the bucket
+ * compactor ({@link CompactorRunner}, on by default) on the same bucket, the query layer
+ * ({@link QueryLayer}: the local Db and the configured StoreAPI endpoints, deduplicated by replica
+ * labels) read by the PromQL {@link Engine} and the {@link PrometheusApi}, the StoreAPI gRPC server
+ * serving that same merged view (so appliances stack), and one {@link HttpServer} for the rest.
  *
- * <p>Stop order (SIGTERM runs {@link #close()} from a shutdown hook): not ready; stop listening and
- * let requests in flight finish; refuse later writes; close the Db, which flushes and fsyncs the WAL.
+ * <p>A compactor halt stops only the compactor: it shows as {@code cairn_compactor_halted 1} on /metrics
+ * while ingestion and queries go on.
+ *
+ * <p>Stop order (SIGTERM runs {@link #close()} from a shutdown hook): not ready; stop listening (HTTP,
+ * then gRPC) and let requests in flight finish; stop the compactor (it releases the bucket lock); refuse
+ * later writes; close the query layer, then the Db, which flushes and fsyncs the WAL, then the bucket.
  * A SIGKILL loses nothing that was acknowledged: a 204 is sent only after the WAL write returned under
  * the configured sync policy, and the next start replays the WAL.
  */
