@@ -2,6 +2,17 @@ package dev.cairn.appliance;
 
 import dev.cairn.appliance.api.BuildInfo;
 import dev.cairn.appliance.api.PrometheusApi;
+import dev.cairn.appliance.query.Warnings;
+import dev.cairn.storeapi.pb.thanos.StoreType;
+import dev.cairn.storeapi.store.InfoApiService;
+import dev.cairn.storeapi.store.StoreApiServer;
+import dev.cairn.storeapi.store.StoreApiService;
+import dev.cairn.storeapi.store.TimeRange;
+import dev.cairn.tsdb.labels.Labels;
+import dev.cairn.appliance.compact.BucketCompactor;
+import dev.cairn.appliance.compact.CompactorConfig;
+import dev.cairn.appliance.compact.CompactorRunner;
+import dev.cairn.appliance.compact.FreeSpace;
 import dev.cairn.appliance.config.ApplianceConfig;
 import dev.cairn.appliance.config.ConfigException;
 import dev.cairn.appliance.config.ConfigLoader;
@@ -13,12 +24,17 @@ import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.DbOptions;
+import dev.cairn.tsdb.bucket.Bucket;
 import dev.cairn.tsdb.bucket.FilesystemBucket;
+import dev.cairn.tsdb.bucket.S3Bucket;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -26,12 +42,19 @@ import java.util.concurrent.CountDownLatch;
 
 /**
  * The appliance process, wired top to bottom with constructors: the receiver's {@link Db} under
- * {@code <data_dir>/receive}, the {@link Receiver} writing into it, the PromQL {@link Engine} and the
- * {@link PrometheusApi} reading from it, {@link BlockShipping} sending the blocks the Db cuts to the
- * bucket every 30 s, and one {@link HttpServer} for all of them.
+ * {@code <data_dir>/receive}, the {@link Receiver} writing into it, {@link BlockShipping} sending the
+ * blocks the Db cuts every 30 s to the bucket (filesystem or S3, {@code bucket.type}), the bucket
+ * compactor ({@link CompactorRunner}, on by default) on the same bucket, the query layer
+ * ({@link QueryLayer}: the local Db and the configured StoreAPI endpoints, deduplicated by replica
+ * labels) read by the PromQL {@link Engine} and the {@link PrometheusApi}, the StoreAPI gRPC server
+ * serving that same merged view (so appliances stack), and one {@link HttpServer} for the rest.
  *
- * <p>Stop order (SIGTERM runs {@link #close()} from a shutdown hook): not ready; stop listening and
- * let requests in flight finish; refuse later writes; close the Db, which flushes and fsyncs the WAL.
+ * <p>A compactor halt stops only the compactor: it shows as {@code cairn_compactor_halted 1} on /metrics
+ * while ingestion and queries go on.
+ *
+ * <p>Stop order (SIGTERM runs {@link #close()} from a shutdown hook): not ready; stop listening (HTTP,
+ * then gRPC) and let requests in flight finish; stop the compactor (it releases the bucket lock); refuse
+ * later writes; close the query layer, then the Db, which flushes and fsyncs the WAL, then the bucket.
  * A SIGKILL loses nothing that was acknowledged: a 204 is sent only after the WAL write returned under
  * the configured sync policy, and the next start replays the WAL.
  */
@@ -45,11 +68,20 @@ public final class ApplianceMain implements AutoCloseable {
     private final HttpServer http;
     private final BlockShipping shipping;
     private final Thread shipLoop;
+    private final CompactorRunner compactor;
+    private final Bucket bucket;
+    private final QueryLayer query;
+    private final StoreApiServer grpc;
     private volatile boolean ready;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping) {
+    private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
+                          CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc) {
         this.config = config;
+        this.bucket = bucket;
+        this.query = query;
+        this.grpc = grpc;
+        this.compactor = compactor;
         this.db = db;
         this.receiver = receiver;
         this.http = http;
@@ -78,18 +110,38 @@ public final class ApplianceMain implements AutoCloseable {
                 .withSyncPolicy(c.receive().walSync());
         Files.createDirectories(c.receiveDir());
         BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
-        Db db = Db.open(c.receiveDir(), dbo);
+        Bucket bucket = c.bucket().isS3() ? S3Bucket.open(c.bucket().s3()) : FilesystemBucket.open(c.bucketDir());
+        Db db;
+        try {
+            db = Db.open(c.receiveDir(), dbo);
+        } catch (IOException | RuntimeException e) {
+            bucket.close();
+            throw e;
+        }
         Receiver receiver = new Receiver(db);
         Map<String, String> external = new LinkedHashMap<>(c.externalLabels());
         if (!c.receive().replica().isEmpty()) {
             external.put("receive_replica", c.receive().replica());
         }
-        BlockShipping shipping = new BlockShipping(c.receiveDir(), FilesystemBucket.open(c.bucketDir()), external);
+        BlockShipping shipping = new BlockShipping(c.receiveDir(), bucket, external);
+        // Built now, started once the HTTP server listens: a halt shows on /metrics and stops nothing else.
+        CompactorRunner compactor = c.compact().enabled()
+                ? new CompactorRunner(BucketCompactor.create(bucket, compactorConfig(c), Clock.systemUTC(),
+                        FreeSpace.FILE_STORE))
+                : null;
         Engine engine = new Engine(EngineOptions.defaults()
                 .withTimeout(c.query().timeout().toMillis())
                 .withMaxSamples(c.query().maxSamples())
                 .withLookbackDelta(c.query().lookbackDelta().toMillis()));
-        PrometheusApi api = new PrometheusApi(db::querier, engine,
+        QueryLayer query;
+        try {
+            query = QueryLayer.open(c, db);
+        } catch (IOException | RuntimeException e) {
+            db.close();
+            bucket.close();
+            throw e;
+        }
+        PrometheusApi api = new PrometheusApi(query::queriers, engine,
                 new BuildInfo(version(), flags(c), startMs, c.receive().localRetention().toString()),
                 System::currentTimeMillis);
         ApplianceMain[] self = new ApplianceMain[1];
@@ -102,26 +154,62 @@ public final class ApplianceMain implements AutoCloseable {
             out.single("jvm_threads_live", "gauge", "Live threads.",
                     ManagementFactory.getThreadMXBean().getThreadCount());
         };
+        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process));
+        if (compactor != null) {
+            metrics.add(out -> out.raw(compactor.status().metricsText()));
+        }
         HttpServer http;
+        StoreApiServer grpc;
         try {
-            http = new HttpServer(c.http().host(), c.http().port(), receiver, api, List.of(receiver, shipping, process),
+            Labels storeLabels = Labels.of(c.externalLabels());
+            // The merged view (local data and endpoints, deduplicated), so that appliances and Thanos
+            // queriers can stack on this one. Warnings of failed endpoints are not carried over gRPC.
+            grpc = StoreApiServer.start(new InetSocketAddress(c.grpc().host(), c.grpc().port()), null,
+                    new StoreApiService((mint, maxt) -> query.queriers(new Warnings()).querier(mint, maxt), storeLabels,
+                            () -> TimeRange.ALL, StoreType.QUERY),
+                    new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY));
+        } catch (IOException | RuntimeException e) {
+            query.close();
+            db.close();
+            bucket.close();
+            throw e;
+        }
+        try {
+            http = new HttpServer(c.http().host(), c.http().port(), receiver, api, metrics,
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
         } catch (IOException | RuntimeException e) {
+            grpc.close();
+            query.close();
             db.close();
+            bucket.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping);
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc);
         self[0] = m;
         m.shipLoop.start();
+        if (compactor != null) {
+            compactor.start();
+        }
         m.ready = true;
-        LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}",
-                c.dataDir().toAbsolutePath(), c.http().host(), http.port());
+        LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}, StoreAPI on"
+                + " {3}:{4,number,#}", c.dataDir().toAbsolutePath(), c.http().host(), http.port(), c.grpc().host(),
+                grpc.port());
         return m;
     }
 
     public int httpPort() {
         return http.port();
+    }
+
+    /** Ships the blocks the Db has cut now rather than at the next tick (tests). */
+    void shipNow() {
+        shipping.sync();
+    }
+
+    /** The StoreAPI gRPC port bound. */
+    public int grpcPort() {
+        return grpc.port();
     }
 
     public ApplianceConfig config() {
@@ -145,6 +233,14 @@ public final class ApplianceMain implements AutoCloseable {
         ready = false;
         try {
             http.close();
+            grpc.close();
+            if (compactor != null) {
+                try {
+                    compactor.close(); // lets a run under way finish and releases the bucket lock
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             receiver.close();
             shipLoop.interrupt();
             try {
@@ -152,10 +248,31 @@ public final class ApplianceMain implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            query.close();
             db.close();
+            bucket.close();
         } finally {
             stopped.countDown();
         }
+    }
+
+    /** The compactor's settings from the {@code compact} section; the rest are Thanos's defaults. */
+    static CompactorConfig compactorConfig(ApplianceConfig c) {
+        String host;
+        try {
+            host = java.net.InetAddress.getLocalHost().getHostName();
+        } catch (IOException e) {
+            host = "unknown-host";
+        }
+        ApplianceConfig.Compact k = c.compact();
+        return CompactorConfig.defaults(c.compactDir(), host + ":" + c.dataDir().toAbsolutePath())
+                .withInterval(k.interval())
+                .withRetention(k.retentionRaw(), k.retention5m(), k.retention1h());
+    }
+
+    /** The compactor's status, for tests and the UI; null when {@code compact.enabled} is false. */
+    public CompactorRunner compactor() {
+        return compactor;
     }
 
     private static Map<String, String> flags(ApplianceConfig c) {
@@ -170,10 +287,26 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("receive.local_retention", c.receive().localRetention().toString());
         f.put("receive.max_request_bytes", Integer.toString(c.receive().maxRequestBytes()));
         f.put("bucket.type", c.bucket().type());
-        f.put("bucket.filesystem.dir", c.bucketDir().toString());
+        if (c.bucket().isS3()) {
+            f.put("bucket.s3.endpoint", String.valueOf(c.bucket().s3().endpoint()));
+            f.put("bucket.s3.bucket", c.bucket().s3().bucket());
+            f.put("bucket.s3.region", c.bucket().s3().region());
+            f.put("bucket.s3.path_style", Boolean.toString(c.bucket().s3().pathStyle()));
+        } else {
+            f.put("bucket.filesystem.dir", c.bucketDir().toString());
+        }
         f.put("query.timeout", c.query().timeout().toString());
         f.put("query.max_samples", Long.toString(c.query().maxSamples()));
         f.put("query.lookback_delta", c.query().lookbackDelta().toString());
+        f.put("query.replica_labels", c.query().replicaLabels().toString());
+        f.put("query.endpoints", c.query().endpoints().toString());
+        f.put("grpc.listen", c.grpc().toString());
+        f.put("compact.enabled", Boolean.toString(c.compact().enabled()));
+        f.put("compact.dir", c.compactDir().toString());
+        f.put("compact.interval", c.compact().interval().toString());
+        f.put("compact.retention_raw", c.compact().retentionRaw().toString());
+        f.put("compact.retention_5m", c.compact().retention5m().toString());
+        f.put("compact.retention_1h", c.compact().retention1h().toString());
         return f;
     }
 
@@ -183,7 +316,8 @@ public final class ApplianceMain implements AutoCloseable {
     }
 
     /**
-     * Runs the appliance until SIGTERM/SIGINT: {@code [--config FILE] [--data-dir DIR] [--http-address HOST:PORT]}.
+     * Runs the appliance until SIGTERM/SIGINT: {@code [--config FILE] [--data-dir DIR] [--http-address HOST:PORT]
+     * [--grpc-address HOST:PORT]}.
      * The {@code cairn appliance} command does the same with picocli; this entry point lets tests start
      * the appliance as a child JVM from the module's own classpath.
      */
@@ -191,6 +325,7 @@ public final class ApplianceMain implements AutoCloseable {
         Path config = null;
         Path dataDir = null;
         String http = null;
+        String grpc = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -201,6 +336,7 @@ public final class ApplianceMain implements AutoCloseable {
                 case "--config" -> config = Path.of(args[++i]);
                 case "--data-dir" -> dataDir = Path.of(args[++i]);
                 case "--http-address" -> http = args[++i];
+                case "--grpc-address" -> grpc = args[++i];
                 default -> {
                     System.err.println("cairn appliance: unknown flag " + a);
                     System.exit(2);
@@ -209,7 +345,7 @@ public final class ApplianceMain implements AutoCloseable {
         }
         ApplianceConfig c;
         try {
-            c = ConfigLoader.load(config, dataDir, http);
+            c = ConfigLoader.load(config, dataDir, http, grpc);
         } catch (ConfigException e) {
             System.err.println("cairn appliance: " + e.getMessage());
             System.exit(1);

@@ -16,6 +16,7 @@ import dev.cairn.appliance.promql.parser.Parser;
 import dev.cairn.appliance.promql.parser.Printer;
 import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.labels.Matcher;
+import dev.cairn.appliance.query.Warnings;
 import dev.cairn.tsdb.storage.Querier;
 import dev.cairn.tsdb.storage.SeriesSet;
 
@@ -36,7 +37,7 @@ public final class PrometheusApi {
     public static final String PREFIX = "/api/v1/";
     private static final Pattern LABEL_NAME = Pattern.compile("[a-zA-Z_][a-zA-Z0-9_]*");
 
-    private final QuerierFactory storage;
+    private final RequestStorage storages;
     private final Engine engine;
     private final BuildInfo build;
     private final LongSupplier clock;
@@ -46,7 +47,15 @@ public final class PrometheusApi {
      * @param clock wall clock in ms: the default evaluation time of instant queries
      */
     public PrometheusApi(QuerierFactory storage, Engine engine, BuildInfo build, LongSupplier clock) {
-        this.storage = storage;
+        this((RequestStorage) warnings -> storage, engine, build, clock);
+    }
+
+    /**
+     * An API whose storage is opened per request, so that warnings of a partial answer (an endpoint that
+     * failed) go into that request's {@code "warnings"}, as Prometheus and Thanos return them.
+     */
+    public PrometheusApi(RequestStorage storages, Engine engine, BuildInfo build, LongSupplier clock) {
+        this.storages = storages;
         this.engine = engine;
         this.build = build;
         this.clock = clock;
@@ -59,19 +68,25 @@ public final class PrometheusApi {
     public ApiResponse handle(String method, String path, Map<String, List<String>> params) {
         String endpoint = path.substring(PREFIX.length());
         Params p = new Params(params);
+        Warnings warnings = new Warnings();
+        QuerierFactory storage = storages.open(warnings);
+        return answer(method, path, endpoint, p, storage).withWarnings(warnings.list());
+    }
+
+    private ApiResponse answer(String method, String path, String endpoint, Params p, QuerierFactory storage) {
         try {
             boolean get = method.equals("GET");
             boolean getOrPost = get || method.equals("POST");
             if (endpoint.startsWith("label/") && endpoint.endsWith("/values") && get) {
                 String name = endpoint.substring("label/".length(), endpoint.length() - "/values".length());
-                return labelValues(name, p);
+                return labelValues(storage, name, p);
             }
             return switch (endpoint) {
-                case "query" -> getOrPost ? query(p) : notAllowed(method, path);
-                case "query_range" -> getOrPost ? queryRange(p) : notAllowed(method, path);
+                case "query" -> getOrPost ? query(storage, p) : notAllowed(method, path);
+                case "query_range" -> getOrPost ? queryRange(storage, p) : notAllowed(method, path);
                 case "format_query" -> getOrPost ? formatQuery(p) : notAllowed(method, path);
-                case "series" -> getOrPost ? series(p) : notAllowed(method, path);
-                case "labels" -> getOrPost ? labels(p) : notAllowed(method, path);
+                case "series" -> getOrPost ? series(storage, p) : notAllowed(method, path);
+                case "labels" -> getOrPost ? labels(storage, p) : notAllowed(method, path);
                 case "metadata" -> get ? ApiResponse.success("{}") : notAllowed(method, path);
                 case "query_exemplars" -> getOrPost ? ApiResponse.success("[]") : notAllowed(method, path);
                 case "status/buildinfo" -> get ? ApiResponse.success(build.buildInfoJson()) : notAllowed(method, path);
@@ -103,7 +118,7 @@ public final class PrometheusApi {
 
     // ---- metadata
 
-    private ApiResponse series(Params p) throws ApiError {
+    private ApiResponse series(QuerierFactory storage, Params p) throws ApiError {
         List<String> matches = p.all("match[]");
         if (matches.isEmpty()) {
             throw ApiError.badData("no match[] parameter provided");
@@ -133,7 +148,7 @@ public final class PrometheusApi {
         return ApiResponse.success(sb.append(']').toString());
     }
 
-    private ApiResponse labels(Params p) throws ApiError {
+    private ApiResponse labels(QuerierFactory storage, Params p) throws ApiError {
         long start = p.time("start", Params.MIN_TIME);
         long end = p.time("end", Params.MAX_TIME);
         List<List<Matcher>> sets = matcherSets(p.all("match[]"));
@@ -149,7 +164,7 @@ public final class PrometheusApi {
         return ApiResponse.success(stringArray(names));
     }
 
-    private ApiResponse labelValues(String rawName, Params p) throws ApiError {
+    private ApiResponse labelValues(QuerierFactory storage, String rawName, Params p) throws ApiError {
         String name = java.net.URLDecoder.decode(rawName.replace("+", "%2B"), java.nio.charset.StandardCharsets.UTF_8);
         if (!LABEL_NAME.matcher(name).matches()) {
             throw ApiError.badData("invalid label name: " + Labels.quoted(name));
@@ -192,14 +207,14 @@ public final class PrometheusApi {
 
     // ---- PromQL
 
-    private ApiResponse query(Params p) throws ApiError {
+    private ApiResponse query(QuerierFactory storage, Params p) throws ApiError {
         long t = p.time("time", clock.getAsLong());
         String q = p.get("query");
         QueryResult r = engine.instantQuery(storage, q == null ? "" : q, t);
         return ApiResponse.success(resultJson(r));
     }
 
-    private ApiResponse queryRange(Params p) throws ApiError {
+    private ApiResponse queryRange(QuerierFactory storage, Params p) throws ApiError {
         long start = required(p, "start");
         long end = required(p, "end");
         if (end < start) {

@@ -1,10 +1,12 @@
 package dev.cairn.appliance.config;
 
+import dev.cairn.tsdb.bucket.S3Config;
 import dev.cairn.tsdb.wal.SyncPolicy;
 
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collections;
+import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.Objects;
@@ -15,8 +17,8 @@ import java.util.Objects;
  * and the command-line flags on them and validates everything before anything starts.
  *
  * <p>The YAML layout is the one the packages and the Puppet module write
- * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (grpc, agents,
- * store, compact, ca, log) are accepted with their documented keys and not used yet.
+ * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (agents,
+ * store, ca, log) are accepted with their documented keys and not used yet.
  *
  * @param dataDir        state directory: {@code receive/} (WAL, head, blocks not yet shipped) and, by
  *                       default, {@code bucket/}
@@ -24,25 +26,33 @@ import java.util.Objects;
  * @param externalLabels labels of this appliance (e.g. {@code cluster}) on every block it ships
  * @param receive        the remote write receiver
  * @param bucket         where blocks go
- * @param query          PromQL limits
+ * @param grpc           the StoreAPI gRPC listener (the appliance's merged view, for Thanos or another appliance)
+ * @param query          PromQL limits, replica labels and the StoreAPI endpoints queried beside the local data
+ * @param compact        the bucket compactor
  */
-public record ApplianceConfig(Path dataDir, Http http, Map<String, String> externalLabels, Receive receive,
-                              Bucket bucket, Query query) {
+public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
+                              Bucket bucket, Query query, Compact compact) {
     public ApplianceConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(grpc, "grpc");
         externalLabels = Collections.unmodifiableMap(new TreeMap<>(externalLabels));
         Objects.requireNonNull(receive, "receive");
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(query, "query");
+        Objects.requireNonNull(compact, "compact");
     }
+
+    /** Labels that tell HA replicas apart: Prometheus HA pairs, Cairn's agents and receivers. */
+    public static final List<String> DEFAULT_REPLICA_LABELS = List.of("replica", "prometheus_replica", "receive_replica");
 
     /** Data under ./data, HTTP on 127.0.0.1:10902, 2h blocks, BATCH fsync, filesystem bucket. */
     public static ApplianceConfig defaults() {
-        return new ApplianceConfig(Path.of("data"), new Http("127.0.0.1", 10902), Map.of(),
+        return new ApplianceConfig(Path.of("data"), new Http("127.0.0.1", 10902), new Http("127.0.0.1", 10901), Map.of(),
                 new Receive(null, "", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20),
-                new Bucket("filesystem", null),
-                new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5)));
+                new Bucket("filesystem", null, null),
+                new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5), DEFAULT_REPLICA_LABELS, List.of()),
+                new Compact(true, null, Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(180), Duration.ZERO));
     }
 
     /** Where the receiver keeps its TSDB: configured, or {@code <data_dir>/receive}. */
@@ -55,12 +65,33 @@ public record ApplianceConfig(Path dataDir, Http http, Map<String, String> exter
         return bucket.directory() != null ? bucket.directory() : dataDir.resolve("bucket");
     }
 
+    /** The compactor's scratch directory: configured, or {@code <data_dir>/compact}. */
+    public Path compactDir() {
+        return compact.dir() != null ? compact.dir() : dataDir.resolve("compact");
+    }
+
     public ApplianceConfig withDataDir(Path d) {
-        return new ApplianceConfig(d, http, externalLabels, receive, bucket, query);
+        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact);
     }
 
     public ApplianceConfig withHttp(Http h) {
-        return new ApplianceConfig(dataDir, h, externalLabels, receive, bucket, query);
+        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact);
+    }
+
+    public ApplianceConfig withGrpc(Http g) {
+        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact);
+    }
+
+    public ApplianceConfig withQuery(Query q) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact);
+    }
+
+    public ApplianceConfig withBucket(Bucket b) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact);
+    }
+
+    public ApplianceConfig withCompact(Compact c) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c);
     }
 
     /**
@@ -99,10 +130,38 @@ public record ApplianceConfig(Path dataDir, Http http, Map<String, String> exter
     /**
      * @param type      {@code filesystem} (the embedded default) or {@code s3}
      * @param directory the filesystem bucket's root ({@code bucket.filesystem.dir}); null for {@code <data_dir>/bucket}
+     * @param s3        the S3 bucket ({@code bucket.s3}); set exactly when {@code type} is {@code s3}
      */
-    public record Bucket(String type, Path directory) {
+    public record Bucket(String type, Path directory, S3Config s3) {
         public Bucket {
             Objects.requireNonNull(type, "type");
+            if (type.equals("s3") != (s3 != null)) {
+                throw new IllegalArgumentException("bucket.s3 settings go with bucket.type s3 (type " + type + ")");
+            }
+        }
+
+        public boolean isS3() {
+            return s3 != null;
+        }
+    }
+
+    /**
+     * The bucket compactor ({@code compact} section). Retention {@link Duration#ZERO} keeps data for ever.
+     *
+     * @param enabled      false: this appliance does not compact (another one sharing the bucket does)
+     * @param dir          scratch directory; null for {@code <data_dir>/compact}
+     * @param interval     time between the end of one run and the start of the next
+     * @param retentionRaw how long raw blocks are kept
+     * @param retention5m  how long 5m-downsampled blocks are kept
+     * @param retention1h  how long 1h-downsampled blocks are kept
+     */
+    public record Compact(boolean enabled, Path dir, Duration interval, Duration retentionRaw, Duration retention5m,
+                          Duration retention1h) {
+        public Compact {
+            Objects.requireNonNull(interval, "interval");
+            Objects.requireNonNull(retentionRaw, "retentionRaw");
+            Objects.requireNonNull(retention5m, "retention5m");
+            Objects.requireNonNull(retention1h, "retention1h");
         }
     }
 
@@ -110,11 +169,52 @@ public record ApplianceConfig(Path dataDir, Http http, Map<String, String> exter
      * @param timeout       longest evaluation of one query
      * @param maxSamples    most samples one query may hold at once
      * @param lookbackDelta how far back an instant selector looks
+     * @param replicaLabels labels that tell HA replicas apart; series differing only in them are merged
+     * @param endpoints     StoreAPI endpoints (Thanos sidecars, stores, other appliances) queried beside the
+     *                      local data
      */
-    public record Query(Duration timeout, long maxSamples, Duration lookbackDelta) {
+    public record Query(Duration timeout, long maxSamples, Duration lookbackDelta, List<String> replicaLabels,
+                        List<StoreEndpoint> endpoints) {
         public Query {
             Objects.requireNonNull(timeout, "timeout");
             Objects.requireNonNull(lookbackDelta, "lookbackDelta");
+            replicaLabels = List.copyOf(replicaLabels);
+            endpoints = List.copyOf(endpoints);
+        }
+
+        public Query withEndpoints(List<StoreEndpoint> e) {
+            return new Query(timeout, maxSamples, lookbackDelta, replicaLabels, e);
+        }
+    }
+
+    /**
+     * A static StoreAPI endpoint ({@code query.endpoints[]}).
+     *
+     * @param host host name or address
+     * @param port gRPC port
+     * @param tls  null for plaintext; else mutual TLS with these files
+     */
+    public record StoreEndpoint(String host, int port, Tls tls) {
+        public StoreEndpoint {
+            Objects.requireNonNull(host, "host");
+        }
+
+        @Override
+        public String toString() {
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + port + (tls == null ? "" : " (TLS)");
+        }
+    }
+
+    /**
+     * PEM files of one side of a TLS connection.
+     *
+     * @param certFile own certificate (null to present none)
+     * @param keyFile  its private key (null with certFile)
+     * @param caFile   CA the peer's certificate must chain to
+     */
+    public record Tls(Path certFile, Path keyFile, Path caFile) {
+        public Tls {
+            Objects.requireNonNull(caFile, "caFile");
         }
     }
 }

@@ -1,11 +1,15 @@
 package dev.cairn.appliance.config;
 
+import dev.cairn.tsdb.bucket.S3Config;
+import dev.cairn.tsdb.bucket.S3Credentials;
 import dev.cairn.tsdb.wal.SyncPolicy;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -43,6 +47,12 @@ public final class ConfigLoader {
      * @throws ConfigException listing every problem found, each with its YAML path or flag
      */
     public static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag) throws ConfigException {
+        return load(file, dataDirFlag, httpAddressFlag, null);
+    }
+
+    /** As {@link #load(Path, Path, String)}, with {@code --grpc-address HOST:PORT} (null when not given). */
+    public static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag, String grpcAddressFlag)
+            throws ConfigException {
         ConfigLoader l = new ConfigLoader();
         ApplianceConfig c = ApplianceConfig.defaults();
         if (file != null) {
@@ -71,6 +81,12 @@ public final class ConfigLoader {
                 c = c.withHttp(h);
             }
         }
+        if (grpcAddressFlag != null) {
+            ApplianceConfig.Http g = l.address("--grpc-address", grpcAddressFlag);
+            if (g != null) {
+                c = c.withGrpc(g);
+            }
+        }
         l.checkDirectories(c);
         if (!l.errors.isEmpty()) {
             String where = file == null ? "the configuration" : "config file " + file;
@@ -81,16 +97,14 @@ public final class ConfigLoader {
 
     /** Sections of parts not built yet: their documented keys are accepted (and not used yet). */
     private static final Map<String, Set<String>> LATER = Map.of(
-            "grpc", Set.of("listen"),
             "agents", Set.of("listen", "heartbeat_timeout"),
             "store", Set.of("cache_dir", "cache_max_size"),
-            "compact", Set.of("enabled", "dir", "interval", "retention_raw", "retention_5m", "retention_1h"),
             "ca", Set.of("dir", "agent_cert_validity", "token_validity"),
             "log", Set.of("level"));
 
     private ApplianceConfig root(Object node, ApplianceConfig d) {
         Set<String> known = new java.util.HashSet<>(Set.of("external_labels", "data_dir", "http", "receive", "bucket",
-                "query"));
+                "query", "compact", "grpc"));
         known.addAll(LATER.keySet());
         Map<String, Object> m = map("", node, known);
         if (m == null) {
@@ -112,6 +126,17 @@ public final class ConfigLoader {
                 }
             }
         }
+        ApplianceConfig.Http grpc = d.grpc();
+        if (m.containsKey("grpc") && m.get("grpc") != null) {
+            Map<String, Object> g = map("grpc", m.get("grpc"), Set.of("listen"));
+            if (g != null && g.containsKey("listen")) {
+                String a = string("grpc.listen", g.get("listen"), null);
+                if (a != null) {
+                    ApplianceConfig.Http parsed = address("grpc.listen", a);
+                    grpc = parsed != null ? parsed : grpc;
+                }
+            }
+        }
         for (Map.Entry<String, Set<String>> later : LATER.entrySet()) {
             if (m.containsKey(later.getKey()) && m.get(later.getKey()) != null) {
                 map(later.getKey(), m.get(later.getKey()), later.getValue());
@@ -120,7 +145,38 @@ public final class ConfigLoader {
         ApplianceConfig.Receive receive = m.containsKey("receive") ? receive(m.get("receive"), d.receive()) : d.receive();
         ApplianceConfig.Bucket bucket = m.containsKey("bucket") ? bucket(m.get("bucket"), d.bucket()) : d.bucket();
         ApplianceConfig.Query query = m.containsKey("query") ? query(m.get("query"), d.query()) : d.query();
-        return new ApplianceConfig(dataDir, http, external, receive, bucket, query);
+        ApplianceConfig.Compact compact = m.containsKey("compact") && m.get("compact") != null
+                ? compact(m.get("compact"), d.compact()) : d.compact();
+        return new ApplianceConfig(dataDir, http, grpc, external, receive, bucket, query, compact);
+    }
+
+    private ApplianceConfig.Compact compact(Object node, ApplianceConfig.Compact d) {
+        Map<String, Object> m = map("compact", node, Set.of("enabled", "dir", "interval", "retention_raw",
+                "retention_5m", "retention_1h"));
+        if (m == null) {
+            return d;
+        }
+        boolean enabled = d.enabled();
+        if (m.containsKey("enabled")) {
+            if (m.get("enabled") instanceof Boolean b) {
+                enabled = b;
+            } else {
+                errors.add("compact.enabled: expected true or false, got " + describe(m.get("enabled")));
+            }
+        }
+        Path dir = m.containsKey("dir") ? path("compact.dir", m.get("dir"), d.dir()) : d.dir();
+        Duration interval = m.containsKey("interval")
+                ? duration("compact.interval", m.get("interval"), d.interval()) : d.interval();
+        if (interval.isZero()) {
+            errors.add("compact.interval: must be more than 0");
+        }
+        Duration raw = m.containsKey("retention_raw")
+                ? duration("compact.retention_raw", m.get("retention_raw"), d.retentionRaw()) : d.retentionRaw();
+        Duration five = m.containsKey("retention_5m")
+                ? duration("compact.retention_5m", m.get("retention_5m"), d.retention5m()) : d.retention5m();
+        Duration hour = m.containsKey("retention_1h")
+                ? duration("compact.retention_1h", m.get("retention_1h"), d.retention1h()) : d.retention1h();
+        return new ApplianceConfig.Compact(enabled, dir, interval, raw, five, hour);
     }
 
     private Map<String, String> labels(String path, Object node, Map<String, String> dflt) {
@@ -142,7 +198,8 @@ public final class ConfigLoader {
     }
 
     private ApplianceConfig.Query query(Object node, ApplianceConfig.Query d) {
-        Map<String, Object> m = map("query", node, Set.of("replica_labels", "timeout", "max_samples", "lookback_delta"));
+        Map<String, Object> m = map("query", node, Set.of("replica_labels", "timeout", "max_samples", "lookback_delta",
+                "endpoints"));
         if (m == null) {
             return d;
         }
@@ -164,7 +221,68 @@ public final class ConfigLoader {
         if (lookback.isZero()) {
             errors.add("query.lookback_delta: must be more than 0");
         }
-        return new ApplianceConfig.Query(timeout, maxSamples, lookback);
+        List<String> replicaLabels = d.replicaLabels();
+        if (m.containsKey("replica_labels")) {
+            replicaLabels = new ArrayList<>();
+            if (!(m.get("replica_labels") instanceof List<?> l)) {
+                errors.add("query.replica_labels: expected a list of label names, got " + describe(m.get("replica_labels")));
+            } else {
+                for (int i = 0; i < l.size(); i++) {
+                    if (l.get(i) instanceof String n && Pattern.matches("[a-zA-Z_][a-zA-Z0-9_]*", n)) {
+                        replicaLabels.add(n);
+                    } else {
+                        errors.add("query.replica_labels[" + i + "]: not a valid label name: " + describe(l.get(i)));
+                    }
+                }
+            }
+        }
+        List<ApplianceConfig.StoreEndpoint> endpoints = d.endpoints();
+        if (m.get("endpoints") != null) {
+            endpoints = new ArrayList<>();
+            if (!(m.get("endpoints") instanceof List<?> l)) {
+                errors.add("query.endpoints: expected a list of HOST:PORT or {address, tls}, got "
+                        + describe(m.get("endpoints")));
+            } else {
+                for (int i = 0; i < l.size(); i++) {
+                    ApplianceConfig.StoreEndpoint e = endpoint("query.endpoints[" + i + "]", l.get(i));
+                    if (e != null) {
+                        endpoints.add(e);
+                    }
+                }
+            }
+        }
+        return new ApplianceConfig.Query(timeout, maxSamples, lookback, replicaLabels, endpoints);
+    }
+
+    /** {@code HOST:PORT} (plaintext) or {@code {address: HOST:PORT, tls: {ca_file, cert_file, key_file}}}. */
+    private ApplianceConfig.StoreEndpoint endpoint(String path, Object node) {
+        if (node instanceof String a) {
+            ApplianceConfig.Http h = address(path, a);
+            return h == null ? null : new ApplianceConfig.StoreEndpoint(h.host(), h.port(), null);
+        }
+        Map<String, Object> m = map(path, node, Set.of("address", "tls"));
+        if (m == null) {
+            return null;
+        }
+        String a = string(path + ".address", m.get("address"), null);
+        ApplianceConfig.Http h = a == null ? null : address(path + ".address", a);
+        ApplianceConfig.Tls tls = null;
+        if (m.get("tls") != null) {
+            Map<String, Object> t = map(path + ".tls", m.get("tls"), Set.of("ca_file", "cert_file", "key_file"));
+            if (t != null) {
+                Path ca = t.containsKey("ca_file") ? path(path + ".tls.ca_file", t.get("ca_file"), null) : null;
+                Path cert = t.containsKey("cert_file") ? path(path + ".tls.cert_file", t.get("cert_file"), null) : null;
+                Path key = t.containsKey("key_file") ? path(path + ".tls.key_file", t.get("key_file"), null) : null;
+                if (ca == null) {
+                    errors.add(path + ".tls.ca_file: required: the CA the endpoint's certificate must chain to");
+                } else if ((cert == null) != (key == null)) {
+                    errors.add(path + ".tls: cert_file and key_file go together (both, or neither)");
+                } else {
+                    tls = new ApplianceConfig.Tls(cert, key, ca);
+                }
+            }
+        }
+        return h == null ? null : new ApplianceConfig.StoreEndpoint(h.host(), h.port(), tls);
     }
 
     private ApplianceConfig.Receive receive(Object node, ApplianceConfig.Receive d) {
@@ -219,11 +337,18 @@ public final class ConfigLoader {
             return d;
         }
         String type = m.containsKey("type") ? string("bucket.type", m.get("type"), d.type()) : d.type();
-        if (!type.equals("filesystem")) {
-            errors.add("bucket.type: \"" + type + "\" is not supported yet; use filesystem");
+        if (!type.equals("filesystem") && !type.equals("s3")) {
+            errors.add("bucket.type: \"" + type + "\" is not one of filesystem, s3");
+            type = d.type();
         }
-        if (m.get("s3") != null) {
-            map("bucket.s3", m.get("s3"), Set.of("endpoint", "bucket", "region", "access_key", "secret_key", "path_style"));
+        S3Config s3 = null;
+        if (type.equals("s3")) {
+            s3 = s3(m.get("s3"));
+            if (s3 == null) {
+                type = "filesystem"; // the errors say why; keep the record consistent
+            }
+        } else if (m.get("s3") != null) {
+            map("bucket.s3", m.get("s3"), S3_KEYS); // accepted for switching types by hand, checked for typos
         }
         Path dir = d.directory();
         if (m.get("filesystem") != null) {
@@ -232,7 +357,75 @@ public final class ConfigLoader {
                 dir = path("bucket.filesystem.dir", fs.get("dir"), dir);
             }
         }
-        return new ApplianceConfig.Bucket(type, dir);
+        return new ApplianceConfig.Bucket(type, dir, s3);
+    }
+
+    private static final Set<String> S3_KEYS = Set.of("endpoint", "bucket", "region", "access_key", "secret_key",
+            "path_style");
+
+    /**
+     * {@code bucket.s3}: {@code bucket} is required; {@code endpoint} empty means AWS; {@code region} defaults to
+     * us-east-1; {@code path_style} to true with an endpoint (on-premise stores rarely have wildcard DNS); empty
+     * keys mean the AWS SDK's default chain (environment, profile, instance role).
+     */
+    private S3Config s3(Object node) {
+        if (node == null) {
+            errors.add("bucket.s3: required with bucket.type s3 (at least bucket.s3.bucket)");
+            return null;
+        }
+        Map<String, Object> m = map("bucket.s3", node, S3_KEYS);
+        if (m == null) {
+            return null;
+        }
+        String bucket = m.containsKey("bucket") ? string("bucket.s3.bucket", m.get("bucket"), "") : "";
+        String endpoint = m.containsKey("endpoint") ? string("bucket.s3.endpoint", m.get("endpoint"), "") : "";
+        String region = m.containsKey("region") ? string("bucket.s3.region", m.get("region"), "us-east-1") : "us-east-1";
+        String access = m.containsKey("access_key") ? string("bucket.s3.access_key", m.get("access_key"), "") : "";
+        String secret = m.containsKey("secret_key") ? string("bucket.s3.secret_key", m.get("secret_key"), "") : "";
+        if (bucket.isEmpty()) {
+            errors.add("bucket.s3.bucket: required: the name of an existing bucket");
+        }
+        if (region.isEmpty()) {
+            errors.add("bucket.s3.region: must not be empty (S3-compatible stores mostly accept us-east-1)");
+        }
+        if (access.isEmpty() != secret.isEmpty()) {
+            errors.add("bucket.s3.access_key and bucket.s3.secret_key go together (both, or neither for the"
+                    + " AWS default credential chain)");
+        }
+        URI uri = null;
+        if (!endpoint.isEmpty()) {
+            try {
+                uri = new URI(endpoint);
+                if (uri.getScheme() == null || !(uri.getScheme().equals("http") || uri.getScheme().equals("https"))
+                        || uri.getHost() == null) {
+                    throw new URISyntaxException(endpoint, "expected http:// or https:// and a host");
+                }
+            } catch (URISyntaxException e) {
+                errors.add("bucket.s3.endpoint: \"" + endpoint + "\" is not a URL like https://minio.example:9000");
+                uri = null;
+            }
+        }
+        boolean pathStyle = uri != null;
+        if (m.containsKey("path_style")) {
+            if (m.get("path_style") instanceof Boolean b) {
+                pathStyle = b;
+            } else {
+                errors.add("bucket.s3.path_style: expected true or false, got " + describe(m.get("path_style")));
+            }
+        }
+        if (bucket.isEmpty() || region.isEmpty() || access.isEmpty() != secret.isEmpty()) {
+            return null;
+        }
+        S3Credentials credentials = access.isEmpty() ? new S3Credentials.DefaultChain()
+                : S3Credentials.of(access, secret);
+        try {
+            return new S3Config(bucket, uri, region, pathStyle, credentials, S3Config.DEFAULT_PART_SIZE,
+                    S3Config.DEFAULT_PART_SIZE, 5, Duration.ofSeconds(10), Duration.ofSeconds(60),
+                    Duration.ofMinutes(5), Duration.ofMinutes(15));
+        } catch (IllegalArgumentException e) {
+            errors.add("bucket." + e.getMessage());
+            return null;
+        }
     }
 
     /** Creates the directories the appliance writes and checks it can write them, now rather than at the first block. */
@@ -242,7 +435,12 @@ public final class ConfigLoader {
         }
         checkWritable("data_dir", c.dataDir());
         checkWritable("receive.dir", c.receiveDir());
-        checkWritable("bucket.filesystem.dir", c.bucketDir());
+        if (!c.bucket().isS3()) {
+            checkWritable("bucket.filesystem.dir", c.bucketDir());
+        }
+        if (c.compact().enabled()) {
+            checkWritable("compact.dir", c.compactDir());
+        }
     }
 
     private void checkWritable(String path, Path dir) {

@@ -68,6 +68,18 @@ public final class MetricsText {
         return family(name, type, help).sample(name, value);
     }
 
+    /**
+     * Families already in the text format (each with its own HELP and TYPE, ending in a newline), from a
+     * component that renders its own, such as the compactor's status.
+     */
+    public MetricsText raw(String families) {
+        sb.append(families);
+        if (!families.isEmpty() && families.charAt(families.length() - 1) != '\n') {
+            sb.append('\n');
+        }
+        return this;
+    }
+
     @Override
     public String toString() {
         return sb.toString();

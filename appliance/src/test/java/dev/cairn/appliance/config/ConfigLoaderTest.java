@@ -72,7 +72,8 @@ class ConfigLoaderTest {
                 Duration.ofDays(1), 1000), c.receive());
         assertEquals(tmp.resolve("r"), c.receiveDir());
         assertEquals(tmp.resolve("b"), c.bucketDir());
-        assertEquals(new ApplianceConfig.Query(Duration.ofSeconds(30), 1000, Duration.ofMinutes(1)), c.query());
+        assertEquals(new ApplianceConfig.Query(Duration.ofSeconds(30), 1000, Duration.ofMinutes(1),
+                java.util.List.of("replica"), java.util.List.of()), c.query());
     }
 
     @Test
@@ -122,6 +123,67 @@ class ConfigLoaderTest {
         assertEquals(java.util.Map.of("cluster", "dc1"), c.externalLabels());
         assertEquals(d.resolve("receive"), c.receiveDir());
         assertEquals(d.resolve("bucket"), c.bucketDir());
+        assertEquals(new ApplianceConfig.Compact(true, d.resolve("compact"), Duration.ofMinutes(5), Duration.ofDays(30),
+                Duration.ofDays(180), Duration.ZERO), c.compact());
+    }
+
+    @Test
+    void load_grpcAndQueryEndpoints_areReadWithTheirTls() throws Exception {
+        ApplianceConfig c = ConfigLoader.load(write("""
+                grpc: {listen: "127.0.0.1:0"}
+                query:
+                  replica_labels: [replica]
+                  endpoints:
+                    - 10.0.0.5:10901
+                    - {address: "store.example:10911", tls: {ca_file: /etc/ca.pem, cert_file: /etc/c.pem, key_file: /etc/k.pem}}
+                """), tmp.resolve("d"), null);
+        assertEquals(new ApplianceConfig.Http("127.0.0.1", 0), c.grpc());
+        assertEquals(java.util.List.of("replica"), c.query().replicaLabels());
+        assertEquals(java.util.List.of(new ApplianceConfig.StoreEndpoint("10.0.0.5", 10901, null),
+                new ApplianceConfig.StoreEndpoint("store.example", 10911, new ApplianceConfig.Tls(Path.of("/etc/c.pem"),
+                        Path.of("/etc/k.pem"), Path.of("/etc/ca.pem")))), c.query().endpoints());
+        assertEquals(java.util.List.of("replica", "prometheus_replica", "receive_replica"),
+                ConfigLoader.load(null, tmp.resolve("d"), null).query().replicaLabels());
+        String msg = error("""
+                query: {endpoints: [nohost, {address: "a:1", tls: {cert_file: /c.pem}}], replica_labels: ["bad-name"]}
+                """);
+        assertTrue(msg.contains("query.endpoints[0]: \"nohost\" is not HOST:PORT"), msg);
+        assertTrue(msg.contains("query.endpoints[1].tls.ca_file: required"), msg);
+        assertTrue(msg.contains("query.replica_labels[0]: not a valid label name"), msg);
+    }
+
+    @Test
+    void load_s3Bucket_needsItsNameAndBothKeysOrNeither() throws Exception {
+        ApplianceConfig c = ConfigLoader.load(write("""
+                bucket: {type: s3, s3: {endpoint: "https://s3.example.org", bucket: metrics}}
+                """), tmp.resolve("d"), null);
+        assertTrue(c.bucket().isS3());
+        assertEquals(java.net.URI.create("https://s3.example.org"), c.bucket().s3().endpoint());
+        assertEquals("us-east-1", c.bucket().s3().region());
+        assertTrue(c.bucket().s3().pathStyle(), "path style by default with an endpoint");
+        assertEquals(new dev.cairn.tsdb.bucket.S3Credentials.DefaultChain(), c.bucket().s3().credentials());
+        String msg = error("""
+                bucket: {type: s3, s3: {endpoint: "s3.example.org", access_key: cairn, path_style: "yes"}}
+                """);
+        assertTrue(msg.contains("bucket.s3.bucket: required"), msg);
+        assertTrue(msg.contains("bucket.s3.access_key and bucket.s3.secret_key go together"), msg);
+        assertTrue(msg.contains("bucket.s3.endpoint: \"s3.example.org\" is not a URL"), msg);
+        assertTrue(msg.contains("bucket.s3.path_style: expected true or false"), msg);
+        assertTrue(error("bucket: {type: gcs}\n").contains("bucket.type: \"gcs\" is not one of filesystem, s3"));
+    }
+
+    @Test
+    void load_compactSection_setsEveryKeyAndRejectsBadOnes() throws Exception {
+        ApplianceConfig c = ConfigLoader.load(write("""
+                compact: {enabled: false, dir: %s, interval: 90s, retention_raw: 7d, retention_5m: 0d, retention_1h: 1y}
+                """.formatted(tmp.resolve("c"))), tmp.resolve("d"), null);
+        assertEquals(new ApplianceConfig.Compact(false, tmp.resolve("c"), Duration.ofSeconds(90), Duration.ofDays(7),
+                Duration.ZERO, Duration.ofDays(365)), c.compact());
+        assertEquals(tmp.resolve("c"), c.compactDir());
+        String msg = error("compact: {enabled: yes please, interval: 0s, retention_raw: forever}\n");
+        assertTrue(msg.contains("compact.enabled: expected true or false"), msg);
+        assertTrue(msg.contains("compact.interval: must be more than 0"), msg);
+        assertTrue(msg.contains("compact.retention_raw: \"forever\" is not a duration"), msg);
     }
 
     @Test
@@ -152,7 +214,7 @@ class ConfigLoaderTest {
         assertTrue(msg.contains("receive.wal_sync: \"sometimes\" is not one of always, batch, interval, none"), msg);
         assertTrue(msg.contains("receive.block_duration: \"2 hours\" is not a duration"), msg);
         assertTrue(msg.contains("receive.max_request_bytes: expected a whole number"), msg);
-        assertTrue(msg.contains("bucket.type: \"gcs\" is not supported yet"), msg);
+        assertTrue(msg.contains("bucket.type: \"gcs\" is not one of filesystem, s3"), msg);
         assertTrue(msg.contains("external_labels.cluster: expected a non-empty string, got a list"), msg);
         assertTrue(msg.contains("external_labels.bad-name: not a valid label name"), msg);
         assertTrue(msg.contains("receive.hashring: spreading series over several appliances is not supported yet"), msg);

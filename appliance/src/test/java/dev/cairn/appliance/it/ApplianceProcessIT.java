@@ -44,7 +44,8 @@ class ApplianceProcessIT {
     @Test
     void sigkillUnderRemoteWriteLoad_keepsEveryAcknowledgedSample() throws Exception {
         int port = Http.freePort();
-        String[] args = {"--data-dir", tmp.resolve("data").toString(), "--http-address", "127.0.0.1:" + port};
+        String[] args = {"--data-dir", tmp.resolve("data").toString(), "--http-address", "127.0.0.1:" + port,
+            "--grpc-address", "127.0.0.1:0"};
         Map<Integer, Integer> ackedRequests = new ConcurrentHashMap<>(); // sender -> requests answered 204 (a prefix)
         List<String> unexpected = java.util.Collections.synchronizedList(new ArrayList<>());
         try (ApplianceProcess app = new ApplianceProcess(tmp, "first", true, args)) {

@@ -39,7 +39,7 @@ class ApplianceVsPrometheusIT {
     @Test
     void remoteWriteFromRealPrometheus_answersTheSameAsPrometheus() throws Exception {
         long testStart = System.currentTimeMillis() / 1000 - 5;
-        try (ApplianceMain app = ApplianceMain.start(ConfigLoader.load(null, tmp.resolve("appliance"), "127.0.0.1:0"))) {
+        try (ApplianceMain app = ApplianceMain.start(ConfigLoader.load(null, tmp.resolve("appliance"), "127.0.0.1:0", "127.0.0.1:0"))) {
             int promPort = Http.freePort();
             String yaml = """
                     global:

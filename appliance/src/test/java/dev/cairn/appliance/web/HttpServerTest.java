@@ -31,7 +31,7 @@ class HttpServerTest {
 
     @BeforeEach
     void start() throws Exception {
-        app = ApplianceMain.start(ConfigLoader.load(null, tmp.resolve("data"), "127.0.0.1:0"));
+        app = ApplianceMain.start(ConfigLoader.load(null, tmp.resolve("data"), "127.0.0.1:0", "127.0.0.1:0"));
         base = "http://127.0.0.1:" + app.httpPort();
     }
 

@@ -1,0 +1,106 @@
+package dev.cairn.appliance;
+
+import dev.cairn.appliance.config.ApplianceConfig;
+import dev.cairn.appliance.promql.QuerierFactory;
+import dev.cairn.appliance.query.Endpoint;
+import dev.cairn.appliance.query.EndpointInfo;
+import dev.cairn.appliance.query.EndpointSet;
+import dev.cairn.appliance.query.QueryOptions;
+import dev.cairn.appliance.query.Queryable;
+import dev.cairn.appliance.query.TlsSettings;
+import dev.cairn.appliance.query.Warnings;
+import dev.cairn.tsdb.Db;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadFactory;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * What the appliance's queries read: the local {@link Db} and the configured StoreAPI endpoints
+ * ({@code query.endpoints}) in one {@link EndpointSet}, fanned out and deduplicated by the replica labels
+ * ({@link Queryable}). The endpoints' health is checked once before the appliance is ready (so the first
+ * query already uses every endpoint that answers) and then every {@value #HEALTH_INTERVAL_MS} ms.
+ */
+final class QueryLayer implements AutoCloseable {
+    static final long HEALTH_INTERVAL_MS = 10_000;
+    private static final long INFO_TIMEOUT_MS = 5_000;
+    private static final int FAN_OUT_THREADS = 16;
+
+    private final ExecutorService pool;
+    private final ScheduledExecutorService health;
+    private final EndpointSet endpoints;
+    private final List<StoreApiEndpoint> remotes;
+    private final Queryable queryable;
+    private final QueryOptions options;
+
+    private QueryLayer(ExecutorService pool, ScheduledExecutorService health, EndpointSet endpoints,
+                       List<StoreApiEndpoint> remotes, QueryOptions options) {
+        this.pool = pool;
+        this.health = health;
+        this.endpoints = endpoints;
+        this.remotes = remotes;
+        this.options = options;
+        this.queryable = new Queryable(endpoints, pool);
+    }
+
+    static QueryLayer open(ApplianceConfig c, Db db) throws IOException {
+        ExecutorService pool = Executors.newFixedThreadPool(FAN_OUT_THREADS, daemon("cairn-query-fanout"));
+        ScheduledExecutorService health = Executors.newSingleThreadScheduledExecutor(daemon("cairn-endpoint-health"));
+        EndpointSet set = new EndpointSet(pool, INFO_TIMEOUT_MS, System::currentTimeMillis);
+        // the local data: no external labels on its series (blocks get them when shipped), any time
+        set.addStatic(Endpoint.of("local", db::querier, EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
+        List<StoreApiEndpoint> remotes = new ArrayList<>();
+        QueryOptions options = QueryOptions.defaults().withEndpointTimeout(c.query().timeout().toMillis())
+                .withReplicaLabels(c.query().replicaLabels());
+        QueryLayer layer = new QueryLayer(pool, health, set, remotes, options);
+        try {
+            for (ApplianceConfig.StoreEndpoint e : c.query().endpoints()) {
+                StoreApiEndpoint remote = StoreApiEndpoint.connect(e, c.query().timeout());
+                remotes.add(remote);
+                set.addStatic(remote, e.tls() == null ? TlsSettings.PLAINTEXT
+                        : new TlsSettings(true, e.tls().caFile().toString(),
+                                e.tls().certFile() == null ? null : e.tls().certFile().toString(),
+                                e.tls().keyFile() == null ? null : e.tls().keyFile().toString(), null, false));
+            }
+            set.refresh();
+            set.start(health, HEALTH_INTERVAL_MS);
+        } catch (IOException | RuntimeException e) {
+            layer.close();
+            throw e;
+        }
+        return layer;
+    }
+
+    /** Queriers for one request; endpoints that fail add to {@code warnings} (partial response). */
+    QuerierFactory queriers(Warnings warnings) {
+        return queryable.factory(options, warnings);
+    }
+
+    EndpointSet endpoints() {
+        return endpoints;
+    }
+
+    @Override
+    public void close() {
+        endpoints.close();
+        health.shutdownNow();
+        pool.shutdownNow();
+        for (StoreApiEndpoint r : remotes) {
+            r.close();
+        }
+    }
+
+    private static ThreadFactory daemon(String prefix) {
+        AtomicInteger n = new AtomicInteger();
+        return r -> {
+            Thread t = new Thread(r, prefix + "-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        };
+    }
+}
