@@ -20,12 +20,16 @@ final class ApplianceCommand implements Callable<Integer> {
     @Option(names = "--data-dir", paramLabel = "DIR", description = "Overrides data_dir.")
     Path dataDir;
 
-    @Option(names = "--http-address", paramLabel = "HOST:PORT", description = "Overrides http.address.")
+    @Option(names = "--http-address", paramLabel = "HOST:PORT", description = "Overrides http.listen.")
     String httpAddress;
+
+    @Option(names = "--grpc-address", paramLabel = "HOST:PORT",
+            description = "Overrides grpc.listen (the StoreAPI; default 127.0.0.1:10901).")
+    String grpcAddress;
 
     @Override
     public Integer call() throws Exception {
-        ApplianceConfig c = ConfigLoader.load(config, dataDir, httpAddress);
+        ApplianceConfig c = ConfigLoader.load(config, dataDir, httpAddress, grpcAddress);
         ApplianceMain.run(c);
         return 0;
     }

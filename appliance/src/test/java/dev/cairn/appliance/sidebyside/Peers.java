@@ -62,7 +62,7 @@ final class Peers implements AutoCloseable {
         ApplianceMain app = null;
         try {
             awaitReady("http://127.0.0.1:" + port, p, log);
-            app = ApplianceMain.start(ConfigLoader.load(null, dir.resolve("cairn-data"), "127.0.0.1:0"));
+            app = ApplianceMain.start(ConfigLoader.load(null, dir.resolve("cairn-data"), "127.0.0.1:0", "127.0.0.1:0"));
             return new Peers(p, log, "http://127.0.0.1:" + port, app);
         } catch (Exception | Error e) {
             p.destroyForcibly();
