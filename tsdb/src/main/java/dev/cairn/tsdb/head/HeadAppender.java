@@ -249,25 +249,22 @@ public final class HeadAppender {
         if (!hasSeries && !hasSamples) {
             return;
         }
-        byte[] seriesBytes = null;
+        // the records go to the WAL straight from the reused writers: no copy per commit
         if (hasSeries) {
             seriesRecord.reset();
             encoder.seriesHeader(seriesRecord);
             for (int i = 0; i < createdCount; i++) {
                 encoder.seriesEntry(created[i].id, created[i].labels, seriesRecord);
             }
-            seriesBytes = seriesRecord.toByteArray();
         }
-        byte[] samplesBytes = null;
         if (hasSamples) {
             samplesRecord.reset();
             encoder.samples(samples, samplesRecord);
-            samplesBytes = samplesRecord.toByteArray();
         }
-        if (seriesBytes != null && samplesBytes != null) {
-            wal.log(seriesBytes, samplesBytes);
+        if (hasSeries && hasSamples) {
+            wal.log(seriesRecord, samplesRecord);
         } else {
-            wal.log(seriesBytes != null ? seriesBytes : samplesBytes);
+            wal.log(hasSeries ? seriesRecord : samplesRecord);
         }
     }
 
