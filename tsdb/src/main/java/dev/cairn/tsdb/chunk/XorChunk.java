@@ -44,7 +44,17 @@ public final class XorChunk implements Chunk {
 
     /** An empty chunk to append to. */
     public XorChunk() {
-        this(new BitWriter(new byte[INITIAL_CAPACITY], HEADER_SIZE, 0), false, "in-memory XOR chunk", 0);
+        this(INITIAL_CAPACITY);
+    }
+
+    /**
+     * An empty chunk to append to with room for {@code initialCapacity} bytes (header included)
+     * before its array grows: a caller that knows how large its chunks come out saves the copies of
+     * growing from the default.
+     */
+    public XorChunk(int initialCapacity) {
+        this(new BitWriter(new byte[Math.max(HEADER_SIZE + 8, initialCapacity)], HEADER_SIZE, 0), false,
+                "in-memory XOR chunk", 0);
     }
 
     /** Wraps chunk data (count header included), sharing the array when {@code off == 0}, copying otherwise. */

@@ -87,15 +87,19 @@ public final class HeadAppender {
         if (labels.isEmpty()) {
             return AppendResult.EMPTY_LABELSET;
         }
+        // a valid reference names the series without comparing labels (ids are never reused), so a
+        // scrape loop that passes references pays no label comparison per sample
+        MemSeries byRef = ref > 0 ? head.series.byId(ref) : null;
         MemSeries s;
         int check;
-        if (lastSeries != null && (labels == lastLabels || labels.equals(lastSeries.labels))) {
+        if (lastSeries != null && (byRef != null ? byRef == lastSeries
+                : labels == lastLabels || labels.equals(lastSeries.labels))) {
             s = lastSeries;
             check = t > lastT ? MemSeries.APPENDABLE
                     : t == lastT ? (vBits == lastVBits ? MemSeries.EXACT_DUPLICATE : MemSeries.DUPLICATE)
                     : MemSeries.OUT_OF_ORDER;
         } else {
-            s = ref > 0 ? head.series.byId(ref) : null;
+            s = byRef;
             if (s == null) {
                 s = head.series.get(labels);
             }
@@ -249,25 +253,22 @@ public final class HeadAppender {
         if (!hasSeries && !hasSamples) {
             return;
         }
-        byte[] seriesBytes = null;
+        // the records go to the WAL straight from the reused writers: no copy per commit
         if (hasSeries) {
             seriesRecord.reset();
             encoder.seriesHeader(seriesRecord);
             for (int i = 0; i < createdCount; i++) {
                 encoder.seriesEntry(created[i].id, created[i].labels, seriesRecord);
             }
-            seriesBytes = seriesRecord.toByteArray();
         }
-        byte[] samplesBytes = null;
         if (hasSamples) {
             samplesRecord.reset();
             encoder.samples(samples, samplesRecord);
-            samplesBytes = samplesRecord.toByteArray();
         }
-        if (seriesBytes != null && samplesBytes != null) {
-            wal.log(seriesBytes, samplesBytes);
+        if (hasSeries && hasSamples) {
+            wal.log(seriesRecord, samplesRecord);
         } else {
-            wal.log(seriesBytes != null ? seriesBytes : samplesBytes);
+            wal.log(hasSeries ? seriesRecord : samplesRecord);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.cairn.tsdb.wal;
 
+import dev.cairn.tsdb.encoding.ByteWriter;
 import dev.cairn.tsdb.fs.AppendFile;
 import dev.cairn.tsdb.fs.Disk;
 
@@ -170,13 +171,31 @@ public final class Wal implements Closeable {
      *         records and this call's records are not acknowledged (they may or may not be on disk)
      */
     public void log(byte[]... records) throws IOException {
+        log(records, null);
+    }
+
+    /**
+     * As {@link #log(byte[]...)}, taking each record as the valid bytes of a {@link ByteWriter}, so a
+     * caller that encodes into reused writers logs without copying each record into a new array.
+     */
+    public void log(ByteWriter... records) throws IOException {
+        log(null, records);
+    }
+
+    private void log(byte[][] arrays, ByteWriter[] writers) throws IOException {
         long pos;
         writeLock.lock();
         try {
             checkUsable();
             try {
-                for (byte[] r : records) {
-                    writeRecord(r);
+                if (arrays != null) {
+                    for (byte[] r : arrays) {
+                        writeRecord(r, r.length);
+                    }
+                } else {
+                    for (ByteWriter w : writers) {
+                        writeRecord(w.array(), w.length());
+                    }
                 }
                 if (alloc > flushed) {
                     flushPage(false);
@@ -315,7 +334,7 @@ public final class Wal implements Closeable {
         return Frame.PAGE_SIZE - alloc < Frame.HEADER_SIZE;
     }
 
-    private void writeRecord(byte[] rec) throws IOException {
+    private void writeRecord(byte[] rec, int recLength) throws IOException {
         if (pageFull()) {
             flushPage(true);
         }
@@ -323,14 +342,14 @@ public final class Wal implements Closeable {
         long left = (Frame.PAGE_SIZE - alloc - Frame.HEADER_SIZE)
                 + (long) (Frame.PAGE_SIZE - Frame.HEADER_SIZE) * (pagesPerSegment - donePages - 1);
         boolean segmentEmpty = donePages == 0 && alloc == 0;
-        if (rec.length > left && !segmentEmpty) {
+        if (recLength > left && !segmentEmpty) {
             rollover();
         }
         int off = 0;
         boolean first = true;
         do {
-            int n = Math.min(rec.length - off, Frame.PAGE_SIZE - alloc - Frame.HEADER_SIZE);
-            boolean last = off + n == rec.length;
+            int n = Math.min(recLength - off, Frame.PAGE_SIZE - alloc - Frame.HEADER_SIZE);
+            boolean last = off + n == recLength;
             int kind = first ? (last ? Frame.FULL : Frame.FIRST) : (last ? Frame.LAST : Frame.MIDDLE);
             crc.reset();
             crc.update(rec, off, n);
@@ -350,7 +369,7 @@ public final class Wal implements Closeable {
             if (pageFull()) {
                 flushPage(true);
             }
-        } while (off < rec.length);
+        } while (off < recLength);
     }
 
     /** Hands the page's unwritten bytes to the OS; with {@code complete}, pads the page with zeros first. */
