@@ -3,6 +3,7 @@ package dev.cairn.agent.sidecar;
 import dev.cairn.storeapi.pb.thanos.StoreType;
 import dev.cairn.storeapi.pki.PkiException;
 import dev.cairn.storeapi.remoteread.RemoteReadClient;
+import dev.cairn.storeapi.remoteread.RemoteReadQuerier;
 import dev.cairn.storeapi.store.GrpcTls;
 import dev.cairn.storeapi.store.InfoApiService;
 import dev.cairn.storeapi.store.StoreApiServer;

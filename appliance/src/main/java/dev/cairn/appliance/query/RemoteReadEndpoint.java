@@ -2,6 +2,7 @@ package dev.cairn.appliance.query;
 
 import dev.cairn.appliance.promql.QuerierFactory;
 import dev.cairn.storeapi.remoteread.RemoteReadClient;
+import dev.cairn.storeapi.remoteread.RemoteReadQuerier;
 import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.labels.Matcher;
 

@@ -12,13 +12,14 @@ import java.util.List;
  * are skipped (a store may send whole chunks reaching past the range) and so are samples at or
  * before the last one given (chunks from different sources may overlap).
  */
-final class ChunkedSeries implements Series {
+public final class ChunkedSeries implements Series {
     private final Labels labels;
     private final List<XorChunk> chunks;
     private final long mint;
     private final long maxt;
 
-    ChunkedSeries(Labels labels, List<XorChunk> chunks, long mint, long maxt) {
+    /** @param chunks in start-time order; the list is kept (not copied) and may still be appended to */
+    public ChunkedSeries(Labels labels, List<XorChunk> chunks, long mint, long maxt) {
         this.labels = labels;
         this.chunks = chunks;
         this.mint = mint;
@@ -28,6 +29,11 @@ final class ChunkedSeries implements Series {
     @Override
     public Labels labels() {
         return labels;
+    }
+
+    /** The chunks, live: a reader joining a series split over several frames appends to it. */
+    public List<XorChunk> chunks() {
+        return chunks;
     }
 
     @Override

@@ -1,10 +1,9 @@
-package dev.cairn.agent.sidecar;
+package dev.cairn.storeapi.remoteread;
 
-import dev.cairn.storeapi.pb.prometheus.ChunkedSeries;
 import dev.cairn.storeapi.pb.prometheus.LabelMatcher;
 import dev.cairn.storeapi.pb.prometheus.Query;
 import dev.cairn.storeapi.pb.prometheus.ReadRequest;
-import dev.cairn.storeapi.remoteread.RemoteReadClient;
+import dev.cairn.storeapi.store.ChunkedSeries;
 import dev.cairn.tsdb.chunk.XorChunk;
 import dev.cairn.tsdb.index.Utf8Order;
 import dev.cairn.tsdb.labels.Labels;
@@ -20,22 +19,24 @@ import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 
 /**
- * A {@link Querier} over the local Prometheus's remote read, asking for STREAMED_XOR_CHUNKS: Prometheus
- * sends its own XOR chunks, which are handed on without decoding. Prometheus adds its external labels
- * to what it returns (the StoreAPI service adds them again, which changes nothing).
+ * A {@link Querier} over a Prometheus's remote read, asking for STREAMED_XOR_CHUNKS: Prometheus sends
+ * its own XOR chunks, which are handed on without decoding. Used by the agent's sidecar (the local
+ * Prometheus behind a StoreAPI) and by the appliance's query layer (a Prometheus as a query endpoint).
+ * Prometheus adds its external labels to what it returns and applies matchers on them itself.
  *
  * <p>Limit: the answer to one select is held in memory (chunks, not samples) before the series set is
  * handed out, because series split over frames must be joined and sorted; the StoreAPI service then
  * streams it. Remote read has no label API, so label names and values come from a full read of the
  * matching series. One per request, not thread-safe.
  */
-final class RemoteReadQuerier implements Querier {
+public final class RemoteReadQuerier implements Querier {
     private final RemoteReadClient client;
     private final String where;
     private final long mint;
     private final long maxt;
 
-    RemoteReadQuerier(RemoteReadClient client, String where, long mint, long maxt) {
+    /** @param where names the Prometheus in error messages (its URL or endpoint name) */
+    public RemoteReadQuerier(RemoteReadClient client, String where, long mint, long maxt) {
         this.client = client;
         this.where = where;
         this.mint = mint;
@@ -44,7 +45,7 @@ final class RemoteReadQuerier implements Querier {
 
     @Override
     public SeriesSet select(List<Matcher> matchers) {
-        List<ReadSeries> all = read(matchers);
+        List<ChunkedSeries> all = read(matchers);
         return new SeriesSet() {
             private int i = -1;
 
@@ -63,7 +64,7 @@ final class RemoteReadQuerier implements Querier {
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
         TreeSet<String> out = new TreeSet<>(Utf8Order.STRINGS);
-        for (ReadSeries s : read(matchers)) {
+        for (ChunkedSeries s : read(matchers)) {
             if (s.labels().has(name)) {
                 out.add(s.labels().get(name));
             }
@@ -74,7 +75,7 @@ final class RemoteReadQuerier implements Querier {
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
         TreeSet<String> out = new TreeSet<>(Utf8Order.STRINGS);
-        for (ReadSeries s : read(matchers)) {
+        for (ChunkedSeries s : read(matchers)) {
             s.labels().forEach((n, v) -> out.add(n));
         }
         return new ArrayList<>(out);
@@ -85,7 +86,7 @@ final class RemoteReadQuerier implements Querier {
         // nothing is held between calls
     }
 
-    private List<ReadSeries> read(List<Matcher> matchers) {
+    private List<ChunkedSeries> read(List<Matcher> matchers) {
         Query.Builder q = Query.newBuilder().setStartTimestampMs(mint).setEndTimestampMs(maxt);
         for (Matcher m : matchers) {
             q.addMatchers(toProto(m));
@@ -96,7 +97,7 @@ final class RemoteReadQuerier implements Querier {
             q.addMatchers(LabelMatcher.newBuilder().setType(LabelMatcher.Type.RE).setName(Labels.METRIC_NAME)
                     .setValue(".+"));
         }
-        List<ReadSeries> out = new ArrayList<>();
+        List<ChunkedSeries> out = new ArrayList<>();
         try {
             client.readChunked(ReadRequest.newBuilder().addQueries(q).build(), (index, s) -> add(out, s));
         } catch (IOException e) {
@@ -110,14 +111,14 @@ final class RemoteReadQuerier implements Querier {
         return out;
     }
 
-    private void add(List<ReadSeries> out, ChunkedSeries s) {
+    private void add(List<ChunkedSeries> out, dev.cairn.storeapi.pb.prometheus.ChunkedSeries s) {
         Labels labels = RemoteReadClient.labels(s);
-        ReadSeries last = out.isEmpty() ? null : out.get(out.size() - 1);
-        ReadSeries target;
+        ChunkedSeries last = out.isEmpty() ? null : out.get(out.size() - 1);
+        ChunkedSeries target;
         if (last != null && last.labels().equals(labels)) {
             target = last; // a series split over frames comes in consecutive parts
         } else {
-            target = new ReadSeries(labels, new ArrayList<>(s.getChunksCount()), mint, maxt);
+            target = new ChunkedSeries(labels, new ArrayList<>(s.getChunksCount()), mint, maxt);
             out.add(target);
         }
         for (int i = 0; i < s.getChunksCount(); i++) {
