@@ -9,7 +9,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * A {@link Disk} over the local one that fails on command, as a full or dying disk does: appends
  * after a byte budget write only the part that fits and then throw "No space left on device";
- * fsyncs throw once armed, or take a set time. Counts fsyncs. Thread-safe.
+ * fsyncs throw once armed, or take a set time; appends can be made to trickle in 4 KiB pieces.
+ * Counts fsyncs. Thread-safe.
  */
 public final class FaultInjectingDisk implements Disk {
     private final Disk real = Disk.local();
@@ -19,6 +20,7 @@ public final class FaultInjectingDisk implements Disk {
     private final AtomicLong fsyncs = new AtomicLong();
     private final AtomicLong syncedBytes = new AtomicLong();
     private volatile long fsyncDelayNanos;
+    private volatile long pieceDelayNanos;
 
     /** From now on, only {@code bytes} more bytes can be appended (across all files). */
     public void failAppendsAfter(long bytes) {
@@ -33,6 +35,14 @@ public final class FaultInjectingDisk implements Disk {
     /** Every fsync takes at least this long, as on a slow disk. */
     public void slowFsyncs(long nanos) {
         fsyncDelayNanos = nanos;
+    }
+
+    /**
+     * Appends write 4 KiB at a time with this pause between pieces, as a slow device or a kernel
+     * doing short writes would, so that a kill often lands inside one record's bytes.
+     */
+    public void slowAppends(long nanosPerPiece) {
+        pieceDelayNanos = nanosPerPiece;
     }
 
     public long bytesAppended() {
@@ -64,7 +74,15 @@ public final class FaultInjectingDisk implements Disk {
                     }
                     throw new IOException("No space left on device (injected) writing " + file);
                 }
-                f.append(b, off, len);
+                long pause = pieceDelayNanos;
+                if (pause <= 0) {
+                    f.append(b, off, len);
+                } else {
+                    for (int done = 0; done < len; done += 4096) {
+                        f.append(b, off + done, Math.min(4096, len - done));
+                        java.util.concurrent.locks.LockSupport.parkNanos(pause);
+                    }
+                }
                 appended.addAndGet(len);
             }
 

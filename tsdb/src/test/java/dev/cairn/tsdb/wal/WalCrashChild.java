@@ -1,14 +1,10 @@
 package dev.cairn.tsdb.wal;
 
-import dev.cairn.tsdb.fs.AppendFile;
-import dev.cairn.tsdb.fs.Disk;
+import dev.cairn.tsdb.fs.FaultInjectingDisk;
 
-import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.LockSupport;
 
 /**
  * The process {@link WalCrashTest} kills: opens the WAL (repairing what the last kill tore),
@@ -40,7 +36,9 @@ public final class WalCrashChild {
         PrintStream out = new PrintStream(new java.io.FileOutputStream(java.io.FileDescriptor.out), false, "US-ASCII");
         WalOptions options = WalOptions.defaults().withSegmentSize(SEGMENT_SIZE).withSyncPolicy(policy);
         if (policy == SyncPolicy.NONE) {
-            options = options.withDisk(new SlowDisk());
+            FaultInjectingDisk slow = new FaultInjectingDisk();
+            slow.slowAppends(50_000); // a kill often lands inside one record's bytes
+            options = options.withDisk(slow);
         }
         Wal wal = Wal.open(dir, options);
         long max = -1;
@@ -76,73 +74,6 @@ public final class WalCrashChild {
         }
         for (Thread t : ts) {
             t.join();
-        }
-    }
-
-    /**
-     * Writes in 4 KiB pieces with a pause between them, as a slow device or a kernel doing short
-     * writes would, so that a kill often lands inside one record's bytes.
-     */
-    private static final class SlowDisk implements Disk {
-        private final Disk real = Disk.local();
-
-        @Override
-        public AppendFile openAppend(Path file) throws IOException {
-            AppendFile f = real.openAppend(file);
-            return new AppendFile() {
-                @Override
-                public void append(byte[] b, int off, int len) throws IOException {
-                    for (int done = 0; done < len; done += 4096) {
-                        f.append(b, off + done, Math.min(4096, len - done));
-                        LockSupport.parkNanos(50_000);
-                    }
-                }
-
-                @Override
-                public void fsync() throws IOException {
-                    f.fsync();
-                }
-
-                @Override
-                public void truncate(long size) throws IOException {
-                    f.truncate(size);
-                }
-
-                @Override
-                public long size() throws IOException {
-                    return f.size();
-                }
-
-                @Override
-                public void close() throws IOException {
-                    f.close();
-                }
-            };
-        }
-
-        @Override
-        public void createDirectories(Path dir) throws IOException {
-            real.createDirectories(dir);
-        }
-
-        @Override
-        public void rename(Path from, Path to) throws IOException {
-            real.rename(from, to);
-        }
-
-        @Override
-        public void delete(Path path) throws IOException {
-            real.delete(path);
-        }
-
-        @Override
-        public void syncDir(Path dir) throws IOException {
-            real.syncDir(dir);
-        }
-
-        @Override
-        public List<String> list(Path dir) throws IOException {
-            return real.list(dir);
         }
     }
 }
