@@ -21,6 +21,7 @@ public final class RelayMetrics {
     final LongAdder bytesDroppedBudget = new LongAdder();
     final LongAdder sendNanos = new LongAdder();
     final AtomicLong queueBytes = new AtomicLong();
+    final AtomicLong queueMaxBytes = new AtomicLong();
     final AtomicLong oldestUnsentMillis = new AtomicLong();
     final AtomicLong shards = new AtomicLong();
     final AtomicLong shardsDesired = new AtomicLong();
@@ -82,6 +83,8 @@ public final class RelayMetrics {
         counter(sb, "cairn_relay_queue_bytes_dropped_total", "Bytes of queue segments deleted over the disk budget.",
                 bytesDroppedBudget.sum());
         gauge(sb, "cairn_relay_queue_bytes", "Bytes of the disk queue's segments.", queueBytes.get());
+        gauge(sb, "cairn_relay_queue_max_bytes", "The disk queue's budget (relay.max_queue_bytes); over it the oldest"
+                + " data is dropped.", queueMaxBytes.get());
         gauge(sb, "cairn_relay_pending_samples", "Samples read from disk and waiting in shards or in flight.",
                 pendingSamples.get());
         long oldest = oldestUnsentMillis.get();

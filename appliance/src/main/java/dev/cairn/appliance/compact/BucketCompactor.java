@@ -138,17 +138,20 @@ public final class BucketCompactor {
                 BucketLock.Holder other = lock.tryAcquire();
                 if (other != null) {
                     status.lockLost.incrementAndGet();
-                    status.lockHolder(other.holder());
+                    status.lockHolder(other.holder(), false);
                     LOG.log(System.Logger.Level.INFO, "compactor: bucket " + bucket.name() + " is compacted by "
                             + other.holder() + " (lock heartbeat " + other.heartbeat() + "); skipping this run");
                     return;
                 }
-                status.lockHolder(config.lockHolder());
+                status.lockHolder(config.lockHolder(), true);
+            } else {
+                status.lockHolder(config.lockHolder(), true);
             }
             run();
             status.succeeded(clock.instant());
         } catch (LockLost e) {
             status.lockLost.incrementAndGet();
+            status.lockHolder("", false);
             LOG.log(System.Logger.Level.WARNING, "compactor: " + e.getMessage() + " now; stopping this run");
         } catch (CompactorHaltedException e) {
             throw halt(e);

@@ -14,6 +14,7 @@ public final class CompactorStatus {
     private volatile String haltReason = "";
     private volatile Instant lastSuccess;
     private volatile String lockHolder = "";
+    private volatile boolean leader;
     final AtomicLong runs = new AtomicLong();
     final AtomicLong compactions = new AtomicLong();
     final AtomicLong downsamples = new AtomicLong();
@@ -64,8 +65,10 @@ public final class CompactorStatus {
         lastSuccess = at;
     }
 
-    void lockHolder(String holder) {
+    /** Who held the bucket lock at the last attempt, and whether that was this compactor. */
+    void lockHolder(String holder, boolean ours) {
         lockHolder = holder == null ? "" : holder;
+        leader = ours;
     }
 
     /**
@@ -79,6 +82,8 @@ public final class CompactorStatus {
                 s.halted() ? 1 : 0);
         gauge(sb, "cairn_compactor_last_success_timestamp_seconds", "end of the last run that finished, Unix seconds",
                 s.lastSuccess() == null ? 0 : s.lastSuccess().getEpochSecond());
+        // the alert "no successful run for an hour" applies only to the appliance that holds the bucket lock
+        gauge(sb, "cairn_compactor_leader", "1 when this compactor held the bucket lock at its last run", leader ? 1 : 0);
         counter(sb, "cairn_compactor_runs_total", "runs started", s.runs());
         counter(sb, "cairn_compactor_compactions_total", "blocks written by compaction", s.compactions());
         counter(sb, "cairn_compactor_downsamples_total", "blocks written by downsampling", s.downsamples());

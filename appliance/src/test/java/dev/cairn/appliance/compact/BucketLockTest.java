@@ -56,5 +56,20 @@ class BucketLockTest {
         assertEquals("other", s.lockHolder());
         assertFalse(s.halted());
         assertNull(s.lastSuccess(), "a skipped run is no success");
+        assertTrue(c.status().metricsText().contains("\ncairn_compactor_leader 0\n"), c.status().metricsText());
+    }
+
+    @Test
+    void runOnce_lockTaken_exportsLeader() throws Exception {
+        Bucket bucket = FilesystemBucket.open(tmp.resolve("bucket"));
+        CompactorTestSupport.MutableClock clock = new CompactorTestSupport.MutableClock(Instant.parse("2026-01-01T00:00:00Z"));
+        BucketCompactor c = BucketCompactor.create(bucket, CompactorConfig.defaults(tmp.resolve("compact"), "me"), clock,
+                FreeSpace.FILE_STORE);
+        assertTrue(c.status().metricsText().contains("\ncairn_compactor_leader 0\n"), "not the leader before a run");
+
+        c.runOnce();
+
+        assertEquals("me", c.status().snapshot().lockHolder());
+        assertTrue(c.status().metricsText().contains("\ncairn_compactor_leader 1\n"), c.status().metricsText());
     }
 }
