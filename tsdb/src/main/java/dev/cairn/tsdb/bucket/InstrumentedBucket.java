@@ -83,93 +83,57 @@ public final class InstrumentedBucket implements Bucket {
 
     @Override
     public void iter(String dir, boolean recursive, NameVisitor visitor) throws IOException {
-        start(Operation.ITER);
-        try {
+        counted(Operation.ITER, () -> {
             delegate.iter(dir, recursive, visitor);
-        } catch (IOException | RuntimeException e) {
-            fail(Operation.ITER, e);
-            throw e;
-        }
+            return null;
+        });
     }
 
     @Override
     public InputStream get(String name) throws IOException {
-        start(Operation.GET);
-        try {
-            return new Counted(delegate.get(name), Operation.GET);
-        } catch (IOException | RuntimeException e) {
-            fail(Operation.GET, e);
-            throw e;
-        }
+        return counted(Operation.GET, () -> new Counted(delegate.get(name), Operation.GET));
     }
 
     @Override
     public InputStream getRange(String name, long offset, long length) throws IOException {
-        start(Operation.GET_RANGE);
-        try {
-            return new Counted(delegate.getRange(name, offset, length), Operation.GET_RANGE);
-        } catch (IOException | RuntimeException e) {
-            fail(Operation.GET_RANGE, e);
-            throw e;
-        }
+        return counted(Operation.GET_RANGE, () -> new Counted(delegate.getRange(name, offset, length), Operation.GET_RANGE));
     }
 
     @Override
     public boolean exists(String name) throws IOException {
-        start(Operation.EXISTS);
-        try {
-            return delegate.exists(name);
-        } catch (IOException | RuntimeException e) {
-            fail(Operation.EXISTS, e);
-            throw e;
-        }
+        return counted(Operation.EXISTS, () -> delegate.exists(name));
     }
 
     @Override
     public ObjectAttributes attributes(String name) throws IOException {
-        start(Operation.ATTRIBUTES);
-        try {
-            return delegate.attributes(name);
-        } catch (IOException | RuntimeException e) {
-            fail(Operation.ATTRIBUTES, e);
-            throw e;
-        }
+        return counted(Operation.ATTRIBUTES, () -> delegate.attributes(name));
     }
 
     @Override
     public void upload(String name, InputStream in, long length) throws IOException {
-        start(Operation.UPLOAD);
-        try {
+        counted(Operation.UPLOAD, () -> {
             delegate.upload(name, in, length);
             bytesUploaded.add(length);
-        } catch (IOException | RuntimeException e) {
-            fail(Operation.UPLOAD, e);
-            throw e;
-        }
+            return null;
+        });
     }
 
     @Override
     public void upload(String name, Path file) throws IOException {
-        start(Operation.UPLOAD);
-        try {
+        counted(Operation.UPLOAD, () -> {
             long size = java.nio.file.Files.size(file);
             delegate.upload(name, file);
             bytesUploaded.add(size);
-        } catch (IOException | RuntimeException e) {
-            fail(Operation.UPLOAD, e);
-            throw e;
-        }
+            return null;
+        });
     }
 
     @Override
     public void delete(String name) throws IOException {
-        start(Operation.DELETE);
-        try {
+        counted(Operation.DELETE, () -> {
             delegate.delete(name);
-        } catch (IOException | RuntimeException e) {
-            fail(Operation.DELETE, e);
-            throw e;
-        }
+            return null;
+        });
     }
 
     @Override
@@ -177,13 +141,21 @@ public final class InstrumentedBucket implements Bucket {
         delegate.close();
     }
 
-    private void start(Operation op) {
-        operations.get(op).increment();
+    /** One bucket call, the way every operation is counted. */
+    private interface Call<T> {
+        T run() throws IOException;
     }
 
-    private void fail(Operation op, Exception e) {
-        if (!(e instanceof ObjectNotFoundException)) {
-            failures.get(op).increment();
+    /** Counts the call as an operation, and as a failure when it throws anything but "not found". */
+    private <T> T counted(Operation op, Call<T> call) throws IOException {
+        operations.get(op).increment();
+        try {
+            return call.run();
+        } catch (IOException | RuntimeException e) {
+            if (!(e instanceof ObjectNotFoundException)) {
+                failures.get(op).increment();
+            }
+            throw e;
         }
     }
 
