@@ -44,7 +44,7 @@ class PuppetModuleTest {
     void puppetLint_manifestsTypesExamples_clean() {
         ExternalTool.require("puppet-lint", "puppet-lint");
         ExternalTool.Result r = ExternalTool.run(module(), TIMEOUT, "puppet-lint", "--fail-on-warnings", "--relative",
-                "manifests", "types", "examples");
+                "manifests", "types", "functions", "examples");
         assertEquals(0, r.exitCode(), r.toString());
         assertEquals("", r.output().strip(), r.toString());
     }
