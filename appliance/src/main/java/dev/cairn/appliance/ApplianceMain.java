@@ -20,15 +20,12 @@ import dev.cairn.appliance.promql.Engine;
 import dev.cairn.appliance.promql.EngineOptions;
 import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
-import dev.cairn.appliance.web.BucketMetrics;
-import dev.cairn.appliance.web.DiskSpaceMetrics;
 import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.DbOptions;
 import dev.cairn.tsdb.bucket.Bucket;
 import dev.cairn.tsdb.bucket.FilesystemBucket;
-import dev.cairn.tsdb.bucket.InstrumentedBucket;
 import dev.cairn.tsdb.bucket.S3Bucket;
 
 import java.io.IOException;
@@ -113,9 +110,7 @@ public final class ApplianceMain implements AutoCloseable {
                 .withSyncPolicy(c.receive().walSync());
         Files.createDirectories(c.receiveDir());
         BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
-        // one counted bucket for every user of it (shipping, compactor, store): cairn_bucket_* on /metrics
-        InstrumentedBucket bucket = InstrumentedBucket.wrap(
-                c.bucket().isS3() ? S3Bucket.open(c.bucket().s3()) : FilesystemBucket.open(c.bucketDir()));
+        Bucket bucket = c.bucket().isS3() ? S3Bucket.open(c.bucket().s3()) : FilesystemBucket.open(c.bucketDir());
         Db db;
         try {
             db = Db.open(c.receiveDir(), dbo);
@@ -159,12 +154,7 @@ public final class ApplianceMain implements AutoCloseable {
             out.single("jvm_threads_live", "gauge", "Live threads.",
                     ManagementFactory.getThreadMXBean().getThreadCount());
         };
-        List<Path> disks = new ArrayList<>(List.of(c.dataDir(), c.receiveDir()));
-        if (!c.bucket().isS3()) {
-            disks.add(c.bucketDir());
-        }
-        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process, new BucketMetrics(bucket),
-                new DiskSpaceMetrics(disks)));
+        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process));
         if (compactor != null) {
             metrics.add(out -> out.raw(compactor.status().metricsText()));
         }

@@ -49,7 +49,6 @@ public final class DiskQueue implements RemoteWriteSink, Closeable {
 
     /** Opens (creating) the queue in {@code dir}; segment size follows from the disk budget. */
     public static DiskQueue open(Path dir, long maxQueueBytes, RelayMetrics metrics) throws IOException {
-        metrics.queueMaxBytes.set(maxQueueBytes);
         Disk disk = Disk.local();
         WalOptions opts = WalOptions.defaults().withDisk(disk).withSyncPolicy(SyncPolicy.BATCH)
                 .withSegmentSize(segmentSize(maxQueueBytes));
