@@ -20,6 +20,7 @@ import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.UnknownHostException;
+import java.nio.file.Files;
 import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
@@ -72,6 +73,7 @@ public final class Agent implements AutoCloseable {
 
     private void startParts() throws IOException, SidecarException, InterruptedException {
         long started = System.currentTimeMillis();
+        Files.createDirectories(config.dataDir()); // the relay's queue and the shipper's state live here
         ApplianceClient appliance = new ApplianceClient(config.appliance().url(), config.appliance().tls(),
                 Duration.ofSeconds(30));
         if (config.mode().relay()) {
