@@ -9,16 +9,12 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
+import dev.cairn.storeapi.tls.PeerIdentity;
 import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
-import java.security.cert.Certificate;
-import java.security.cert.X509Certificate;
 import java.util.HashMap;
 import java.util.Locale;
 import java.util.Map;
-import javax.naming.InvalidNameException;
-import javax.naming.ldap.LdapName;
-import javax.naming.ldap.Rdn;
 import javax.net.ssl.SSLPeerUnverifiedException;
 
 /** Netty requests to {@link WebRequest}s and {@link WebResponse}s back, for {@link Router} and {@link UploadSpooler}. */
@@ -44,17 +40,8 @@ final class Requests {
             return null;
         }
         try {
-            Certificate[] chain = ssl.engine().getSession().getPeerCertificates();
-            if (chain.length == 0 || !(chain[0] instanceof X509Certificate leaf)) {
-                return null;
-            }
-            for (Rdn rdn : new LdapName(leaf.getSubjectX500Principal().getName()).getRdns()) {
-                if (rdn.getType().equalsIgnoreCase("CN")) {
-                    return String.valueOf(rdn.getValue());
-                }
-            }
-            return null;
-        } catch (SSLPeerUnverifiedException | InvalidNameException e) {
+            return PeerIdentity.commonName(ssl.engine().getSession());
+        } catch (SSLPeerUnverifiedException e) {
             return null;
         }
     }
