@@ -50,7 +50,9 @@ import java.util.concurrent.CountDownLatch;
  * compactor ({@link CompactorRunner}, on by default) on the same bucket, the query layer
  * ({@link QueryLayer}: the local Db and the configured StoreAPI endpoints, deduplicated by replica
  * labels) read by the PromQL {@link Engine} and the {@link PrometheusApi}, the StoreAPI gRPC server
- * serving that same merged view (so appliances stack), and one {@link HttpServer} for the rest.
+ * serving that same merged view (so appliances stack), the agents' registry ({@link AgentStores}: heartbeats;
+ * sidecar agents join the query fan-out; block uploads through the appliance, routes in {@link AgentRoutes}),
+ * and one {@link HttpServer} for the rest.
  *
  * <p>A compactor halt stops only the compactor: it shows as {@code cairn_compactor_halted 1} on /metrics
  * while ingestion and queries go on.

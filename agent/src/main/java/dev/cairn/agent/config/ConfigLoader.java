@@ -41,7 +41,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   tls: {cert_file: ..., key_file: ..., ca_file: ...}
  *   enrollment_token: ""            # reserved: enrollment is not built yet
  *   enrollment_token_file: ""       # reserved
- *   heartbeat_interval: 30s         # reserved
+ *   heartbeat_interval: 15s         # old name of report.interval, read when that is absent
+ * mode: relay                       # relay | sidecar | relay+sidecar
  * external_labels: {}               # reserved: checked, not applied yet
  * relay:
  *   listen_address: 127.0.0.1:19291
@@ -55,7 +56,17 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     min_backoff: 30ms
  *     max_backoff: 5s
  *     remote_timeout: 30s
- * sidecar: {enabled, prometheus_url, prometheus_data_dir, grpc_listen, upload, shipper_state}  # reserved
+ * report: {interval: 15s, agent_id: ""}
+ * sidecar:                          # SidecarSections reads it (and mode, report)
+ *   prometheus_url: http://127.0.0.1:9090
+ *   prometheus_data_dir: /var/lib/prometheus/metrics2
+ *   grpc_listen: 0.0.0.0:10901
+ *   advertise_address: ""
+ *   upload: appliance               # appliance | bucket | none
+ *   bucket: {type: filesystem|s3, filesystem: {dir}, s3: {endpoint, bucket, region, access_key, ...}}
+ *   ship_interval: 30s
+ *   shipper_state: DATA_DIR/shipper.json
+ *   enabled: true                   # the old spelling of mode: relay+sidecar
  * pki: {dir, renew_before}          # reserved
  * http: {listen}                    # reserved
  * log: {level}                      # reserved
