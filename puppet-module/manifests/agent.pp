@@ -23,16 +23,17 @@
 # @param enrollment_token One-time token for the first enrollment; kept out of logs and reports.
 #   Not used yet: this agent version accepts the key but does not enroll.
 # @param external_labels Labels that identify this Prometheus in the global view (not applied yet).
-# @param heartbeat_interval How often the agent reports to the appliance (not used yet).
+# @param heartbeat_interval How often the agent reports to the appliance (report.interval).
 # @param relay_listen Where the relay listens for the local Prometheus (relay.listen_address).
 # @param relay_max_queue_bytes Disk budget of the relay's queue (relay.max_queue_bytes); over it the oldest
 #   unsent data is dropped.
 # @param relay_queue_config Prometheus's remote_write queue_config knobs (relay.queue_config); a knob left
 #   out keeps Prometheus's default.
-# @param sidecar_enabled Whether the sidecar (StoreAPI and block upload) runs (not built yet).
-# @param prometheus_url The local Prometheus (remote read; sidecar, not built yet).
-# @param prometheus_data_dir The local Prometheus's TSDB directory (block upload; sidecar, not built yet).
-# @param grpc_listen StoreAPI listen address of the sidecar (not built yet).
+# @param mode What the agent runs: relay, sidecar (StoreAPI and block upload through the appliance) or
+#   relay+sidecar (mode).
+# @param prometheus_url The local Prometheus (status API and remote read; sidecar).
+# @param prometheus_data_dir The local Prometheus's TSDB directory (block upload; sidecar).
+# @param grpc_listen StoreAPI listen address of the sidecar.
 # @param http_listen Address of /metrics and the health endpoints (not built yet).
 # @param log_level Log level (not used yet).
 # @param java_opts JVM options written to the environment file.
@@ -50,7 +51,7 @@ class cairn::agent (
   Cairn::HostPort $relay_listen,
   Cairn::Size $relay_max_queue_bytes,
   Cairn::QueueConfig $relay_queue_config,
-  Boolean $sidecar_enabled,
+  Enum['relay', 'sidecar', 'relay+sidecar'] $mode,
   Stdlib::HTTPUrl $prometheus_url,
   Stdlib::Absolutepath $prometheus_data_dir,
   Cairn::HostPort $grpc_listen,

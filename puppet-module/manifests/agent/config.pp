@@ -18,7 +18,7 @@ class cairn::agent::config {
       'relay_listen'          => $cairn::agent::relay_listen,
       'relay_max_queue_bytes' => $cairn::agent::relay_max_queue_bytes,
       'relay_queue_config'    => $cairn::agent::relay_queue_config,
-      'sidecar_enabled'       => $cairn::agent::sidecar_enabled,
+      'mode'                  => $cairn::agent::mode,
       'prometheus_url'        => $cairn::agent::prometheus_url,
       'prometheus_data_dir'   => $cairn::agent::prometheus_data_dir,
       'grpc_listen'           => $cairn::agent::grpc_listen,

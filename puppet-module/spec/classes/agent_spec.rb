@@ -33,7 +33,9 @@ describe 'cairn::agent' do
             'data_dir' => '/var/lib/cairn/agent',
             'external_labels' => {},
             'relay' => { 'listen_address' => '127.0.0.1:19291', 'max_queue_bytes' => '1GiB' },
-            'sidecar' => { 'enabled' => false, 'prometheus_url' => 'http://127.0.0.1:9090',
+            'mode' => 'relay',
+            'report' => { 'interval' => '15s' },
+            'sidecar' => { 'prometheus_url' => 'http://127.0.0.1:9090',
                            'prometheus_data_dir' => '/var/lib/prometheus/metrics2', 'grpc_listen' => '0.0.0.0:10901' },
             'pki' => { 'dir' => '/var/lib/cairn/agent/pki' },
             'http' => { 'listen' => '0.0.0.0:10902' },
@@ -55,7 +57,7 @@ describe 'cairn::agent' do
             appliance_url: 'https://cairn.example.org:19291',
             enrollment_token: sensitive('s3cr3t-"token"'),
             external_labels: { 'dc' => 'fra1', 'team' => 'a: b' },
-            sidecar_enabled: true,
+            mode: 'relay+sidecar',
           }
         end
 
@@ -67,10 +69,9 @@ describe 'cairn::agent' do
 
         it 'renders values that need quoting as the same strings' do
           expect(config_yaml['appliance']).to eq('url' => 'https://cairn.example.org:19291',
-                                                 'enrollment_token' => 's3cr3t-"token"',
-                                                 'heartbeat_interval' => '30s')
+                                                 'enrollment_token' => 's3cr3t-"token"')
           expect(config_yaml['external_labels']).to eq('dc' => 'fra1', 'team' => 'a: b')
-          expect(config_yaml['sidecar']['enabled']).to be(true)
+          expect(config_yaml['mode']).to eq('relay+sidecar')
         end
       end
 
@@ -89,8 +90,7 @@ describe 'cairn::agent' do
           expect(config_yaml['appliance']).to eq('url' => 'https://cairn.example.org:19291/api/v1/write',
                                                  'tls' => { 'cert_file' => '/etc/cairn/pki/a.crt',
                                                             'key_file' => '/etc/cairn/pki/a.key',
-                                                            'ca_file' => '/etc/cairn/pki/ca.crt' },
-                                                 'heartbeat_interval' => '30s')
+                                                            'ca_file' => '/etc/cairn/pki/ca.crt' })
           expect(config_yaml['relay']).to eq('listen_address' => '127.0.0.1:19291', 'max_queue_bytes' => '20GiB',
                                              'queue_config' => { 'max_shards' => 50, 'min_backoff' => '100ms' })
         end

@@ -4,13 +4,15 @@ import dev.cairn.agent.config.AgentConfig;
 import dev.cairn.agent.config.AgentFlags;
 import dev.cairn.agent.config.ConfigException;
 import dev.cairn.agent.relay.Relay;
+import dev.cairn.agent.sidecar.SidecarException;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
 
 /**
- * The agent process: builds every part with constructors, in order, and stops them in reverse on
- * SIGTERM (a JVM shutdown hook): the relay stops listening, lets in-flight requests finish their
- * fsync, stops forwarding and saves the acknowledged position.
+ * The agent process: builds the parts of its mode ({@link Agent}) with constructors, in order, and stops
+ * them in reverse on SIGTERM (a JVM shutdown hook): heartbeat, shipper and sidecar stop; the relay
+ * stops listening, lets in-flight requests finish their fsync, stops forwarding and saves the
+ * acknowledged position.
  *
  * <p>{@code java -cp ... dev.cairn.agent.AgentMain [--config FILE] [--appliance URL] [--data-dir DIR]
  * [--relay-address HOST:PORT] [--insecure]}; {@code cairn agent} takes the same flags.
@@ -42,14 +44,38 @@ public final class AgentMain {
 
     /** Runs until the JVM is asked to stop (SIGTERM, SIGINT); returns after a clean shutdown. */
     public static void run(AgentConfig config) throws IOException {
-        Relay relay = new Relay(config).start();
-        System.out.println("cairn agent: relay listening on " + relay.address().getHostString() + ":"
-                + relay.address().getPort() + ", forwarding to " + config.appliance().url());
+        Agent agent;
+        try {
+            agent = Agent.start(config);
+        } catch (SidecarException e) {
+            throw new IOException("the sidecar cannot start: " + e.getMessage(), e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return;
+        }
+        Relay relay = agent.relay();
+        StringBuilder parts = new StringBuilder("cairn agent (mode " + config.mode().text() + "):");
+        if (relay != null) {
+            parts.append(" relay listening on ").append(relay.address().getHostString()).append(':')
+                    .append(relay.address().getPort()).append(", forwarding to ").append(config.appliance().url())
+                    .append(';');
+        }
+        if (agent.sidecar() != null) {
+            parts.append(" StoreAPI on ").append(config.sidecar().grpcHost()).append(':').append(agent.sidecar().port())
+                    .append(" for ").append(config.sidecar().prometheusUrl()).append(", blocks shipped ")
+                    .append(switch (config.sidecar().upload()) {
+                        case APPLIANCE -> "through the appliance";
+                        case BUCKET -> "to the bucket";
+                        case NONE -> "nowhere (upload: none)";
+                    }).append(';');
+        }
+        parts.append(" heartbeat every ").append(config.report().interval().toSeconds()).append(" s");
+        System.out.println(parts);
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
-                relay.close();
+                agent.close();
             } catch (IOException e) {
                 System.err.println("cairn agent: clean shutdown failed: " + e.getMessage());
             } finally {

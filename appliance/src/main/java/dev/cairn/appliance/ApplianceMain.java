@@ -20,7 +20,10 @@ import dev.cairn.appliance.promql.Engine;
 import dev.cairn.appliance.promql.EngineOptions;
 import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
+import dev.cairn.appliance.registry.AgentRegistry;
+import dev.cairn.appliance.registry.AgentRoutes;
 import dev.cairn.appliance.web.HttpServer;
+import dev.cairn.appliance.web.Routes;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.DbOptions;
@@ -47,7 +50,9 @@ import java.util.concurrent.CountDownLatch;
  * compactor ({@link CompactorRunner}, on by default) on the same bucket, the query layer
  * ({@link QueryLayer}: the local Db and the configured StoreAPI endpoints, deduplicated by replica
  * labels) read by the PromQL {@link Engine} and the {@link PrometheusApi}, the StoreAPI gRPC server
- * serving that same merged view (so appliances stack), and one {@link HttpServer} for the rest.
+ * serving that same merged view (so appliances stack), the agents' registry ({@link AgentStores}: heartbeats;
+ * sidecar agents join the query fan-out; block uploads through the appliance, routes in {@link AgentRoutes}),
+ * and one {@link HttpServer} for the rest.
  *
  * <p>A compactor halt stops only the compactor: it shows as {@code cairn_compactor_halted 1} on /metrics
  * while ingestion and queries go on.
@@ -72,12 +77,15 @@ public final class ApplianceMain implements AutoCloseable {
     private final Bucket bucket;
     private final QueryLayer query;
     private final StoreApiServer grpc;
+    private final AgentStores agents;
     private volatile boolean ready;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
-                          CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc) {
+                          CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc,
+                          AgentStores agents) {
         this.config = config;
+        this.agents = agents;
         this.bucket = bucket;
         this.query = query;
         this.grpc = grpc;
@@ -158,6 +166,12 @@ public final class ApplianceMain implements AutoCloseable {
         if (compactor != null) {
             metrics.add(out -> out.raw(compactor.status().metricsText()));
         }
+        // agents: heartbeats into the registry (sidecars join the fan-out), block uploads into the bucket;
+        // the routes are the same for the HTTP port and the agents' port
+        AgentStores agents = new AgentStores(query.endpoints(), c.query().timeout());
+        Routes routes = new Routes();
+        AgentRoutes.mount(routes, agents.registry(), bucket);
+        metrics.add(agents.registry());
         HttpServer http;
         StoreApiServer grpc;
         try {
@@ -169,6 +183,7 @@ public final class ApplianceMain implements AutoCloseable {
                             () -> TimeRange.ALL, StoreType.QUERY),
                     new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY));
         } catch (IOException | RuntimeException e) {
+            agents.close();
             query.close();
             db.close();
             bucket.close();
@@ -177,15 +192,16 @@ public final class ApplianceMain implements AutoCloseable {
         try {
             http = new HttpServer(c.http().host(), c.http().port(), receiver, api, metrics,
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
-                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), routes, c.dataDir().resolve("uploads"));
         } catch (IOException | RuntimeException e) {
             grpc.close();
+            agents.close();
             query.close();
             db.close();
             bucket.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc);
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc, agents);
         self[0] = m;
         m.shipLoop.start();
         if (compactor != null) {
@@ -210,6 +226,11 @@ public final class ApplianceMain implements AutoCloseable {
     /** The StoreAPI gRPC port bound. */
     public int grpcPort() {
         return grpc.port();
+    }
+
+    /** The agents that report here (heartbeats), for tests and the UI. */
+    public AgentRegistry agents() {
+        return agents.registry();
     }
 
     public ApplianceConfig config() {
@@ -248,6 +269,7 @@ public final class ApplianceMain implements AutoCloseable {
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
+            agents.close();
             query.close();
             db.close();
             bucket.close();

@@ -13,12 +13,24 @@ import java.util.Objects;
  * @param dataDir the agent's state directory ({@code queue/} below it holds the relay's disk queue)
  * @param appliance where the relay forwards to
  * @param relay the loopback remote-write endpoint and its queue
+ * @param mode what runs: relay, sidecar or both
+ * @param sidecar the StoreAPI and shipper settings (used when the mode includes the sidecar)
+ * @param report the heartbeat to the appliance
  */
-public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay) {
+public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay, Mode mode,
+                          SidecarConfig sidecar, ReportConfig report) {
     public AgentConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(appliance, "appliance");
         Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(mode, "mode");
+        Objects.requireNonNull(sidecar, "sidecar");
+        Objects.requireNonNull(report, "report");
+    }
+
+    /** A relay-only agent with the other sections at their defaults. */
+    public AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay) {
+        this(dataDir, appliance, relay, Mode.RELAY, SidecarConfig.defaults(), ReportConfig.defaults());
     }
 
     /**
@@ -120,15 +132,32 @@ public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig r
     }
 
     public AgentConfig withDataDir(Path dir) {
-        return new AgentConfig(dir, appliance, relay);
+        return new AgentConfig(dir, appliance, relay, mode, sidecar, report);
     }
 
     public AgentConfig withAppliance(ApplianceConfig a) {
-        return new AgentConfig(dataDir, a, relay);
+        return new AgentConfig(dataDir, a, relay, mode, sidecar, report);
     }
 
     public AgentConfig withRelay(RelayConfig r) {
-        return new AgentConfig(dataDir, appliance, r);
+        return new AgentConfig(dataDir, appliance, r, mode, sidecar, report);
+    }
+
+    public AgentConfig withMode(Mode m) {
+        return new AgentConfig(dataDir, appliance, relay, m, sidecar, report);
+    }
+
+    public AgentConfig withSidecar(SidecarConfig s) {
+        return new AgentConfig(dataDir, appliance, relay, mode, s, report);
+    }
+
+    public AgentConfig withReport(ReportConfig r) {
+        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, r);
+    }
+
+    /** Where the shipper records the blocks it uploaded. */
+    public Path shipperStateFile() {
+        return sidecar.shipperState() != null ? sidecar.shipperState() : dataDir.resolve("shipper.json");
     }
 
     /** The relay's disk queue directory. */

@@ -41,7 +41,8 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   tls: {cert_file: ..., key_file: ..., ca_file: ...}
  *   enrollment_token: ""            # reserved: enrollment is not built yet
  *   enrollment_token_file: ""       # reserved
- *   heartbeat_interval: 30s         # reserved
+ *   heartbeat_interval: 15s         # old name of report.interval, read when that is absent
+ * mode: relay                       # relay | sidecar | relay+sidecar
  * external_labels: {}               # reserved: checked, not applied yet
  * relay:
  *   listen_address: 127.0.0.1:19291
@@ -55,7 +56,17 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *     min_backoff: 30ms
  *     max_backoff: 5s
  *     remote_timeout: 30s
- * sidecar: {enabled, prometheus_url, prometheus_data_dir, grpc_listen, upload, shipper_state}  # reserved
+ * report: {interval: 15s, agent_id: ""}
+ * sidecar:                          # SidecarSections reads it (and mode, report)
+ *   prometheus_url: http://127.0.0.1:9090
+ *   prometheus_data_dir: /var/lib/prometheus/metrics2
+ *   grpc_listen: 0.0.0.0:10901
+ *   advertise_address: ""
+ *   upload: appliance               # appliance | bucket | none
+ *   bucket: {type: filesystem|s3, filesystem: {dir}, s3: {endpoint, bucket, region, access_key, ...}}
+ *   ship_interval: 30s
+ *   shipper_state: DATA_DIR/shipper.json
+ *   enabled: true                   # the old spelling of mode: relay+sidecar
  * pki: {dir, renew_before}          # reserved
  * http: {listen}                    # reserved
  * log: {level}                      # reserved
@@ -139,19 +150,38 @@ public final class ConfigLoader {
         if (m == null) {
             return d;
         }
-        keys(m, "", Set.of("data_dir", "appliance", "relay", "external_labels", "sidecar", "pki", "http", "log"));
+        keys(m, "", Set.of("data_dir", "appliance", "relay", "external_labels", "sidecar", "pki", "http", "log",
+                "mode", "report"));
         if (m.containsKey("external_labels")) {
             labels(m.get("external_labels"), "external_labels");
         }
-        reserved(m, "sidecar", Map.of("enabled", Kind.BOOL, "prometheus_url", Kind.URL, "prometheus_data_dir",
-                Kind.PATH, "grpc_listen", Kind.HOST_PORT, "upload", Kind.UPLOAD, "shipper_state", Kind.PATH));
         reserved(m, "pki", Map.of("dir", Kind.PATH, "renew_before", Kind.DURATION));
         reserved(m, "http", Map.of("listen", Kind.HOST_PORT));
         reserved(m, "log", Map.of("level", Kind.LOG_LEVEL));
         Path dataDir = m.containsKey("data_dir") ? path(m.get("data_dir"), "data_dir") : d.dataDir();
         ApplianceConfig a = m.containsKey("appliance") ? appliance(m.get("appliance"), d.appliance()) : d.appliance();
         RelayConfig r = m.containsKey("relay") ? relay(m.get("relay"), d.relay()) : d.relay();
-        return new AgentConfig(dataDir == null ? d.dataDir() : dataDir, a, r);
+        // mode, sidecar and report: SidecarSections
+        SidecarSections sc = new SidecarSections(problems);
+        Boolean[] legacyEnabled = new Boolean[1];
+        SidecarConfig sidecar = m.containsKey("sidecar") ? sc.sidecar(m.get("sidecar"), d.sidecar(), legacyEnabled)
+                : d.sidecar();
+        Mode mode = m.containsKey("mode") ? sc.mode(m.get("mode"), d.mode())
+                : Boolean.TRUE.equals(legacyEnabled[0]) ? Mode.RELAY_AND_SIDECAR : d.mode();
+        if (legacyEnabled[0] != null && m.containsKey("mode") && legacyEnabled[0] != mode.sidecar()) {
+            problems.add("sidecar.enabled: " + legacyEnabled[0] + " contradicts mode: " + mode.text()
+                    + "; remove sidecar.enabled (mode says what runs)");
+        }
+        ReportConfig report = m.containsKey("report") ? sc.report(m.get("report"), d.report()) : d.report();
+        if (!(m.get("report") instanceof Map<?, ?> rm && rm.containsKey("interval"))
+                && m.get("appliance") instanceof Map<?, ?> am && am.get("heartbeat_interval") instanceof String hb) {
+            // the key of the version before report.interval, still honoured when report.interval is absent
+            Duration iv = parseDuration(hb);
+            if (iv != null && !iv.isZero()) {
+                report = new ReportConfig(iv, report.agentId());
+            }
+        }
+        return new AgentConfig(dataDir == null ? d.dataDir() : dataDir, a, r, mode, sidecar, report);
     }
 
     private ApplianceConfig appliance(Object node, ApplianceConfig d) {
@@ -247,7 +277,7 @@ public final class ConfigLoader {
     // ---- reserved sections: features not built yet; their keys are checked but change nothing ----
 
     /** What a reserved key must hold. */
-    private enum Kind { BOOL, STRING, PATH, OPTIONAL_PATH, URL, HOST_PORT, DURATION, LOG_LEVEL, UPLOAD }
+    private enum Kind { BOOL, STRING, PATH, OPTIONAL_PATH, URL, HOST_PORT, DURATION, LOG_LEVEL }
 
     private void reserved(Map<String, Object> parent, String section, Map<String, Kind> known) {
         if (!parent.containsKey(section)) {
@@ -288,8 +318,7 @@ public final class ConfigLoader {
             case HOST_PORT -> hostPort(v, at, problems);
             case DURATION -> duration(m, key, section, Duration.ZERO);
             case LOG_LEVEL -> oneOf(v, at, List.of("debug", "info", "warn", "error"));
-            case UPLOAD -> oneOf(v, at, List.of("appliance", "none"));
-        }
+                    }
     }
 
     private void oneOf(Object v, String at, List<String> allowed) {

@@ -3,6 +3,7 @@ package dev.cairn.agent.relay;
 import dev.cairn.agent.config.AgentConfig;
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.util.function.Supplier;
 
 /**
  * The relay, the agent's default mode: Prometheus remote-writes to it on loopback; each request is
@@ -16,13 +17,20 @@ import java.net.InetSocketAddress;
  */
 public final class Relay implements AutoCloseable {
     private final AgentConfig config;
+    private final Supplier<String> moreMetrics;
     private final RelayMetrics metrics = new RelayMetrics();
     private DiskQueue queue;
     private Forwarder forwarder;
     private RelayServer server;
 
     public Relay(AgentConfig config) {
+        this(config, () -> "");
+    }
+
+    /** {@code moreMetrics}: the other parts' families, served after the relay's on its /metrics. */
+    public Relay(AgentConfig config, Supplier<String> moreMetrics) {
         this.config = config;
+        this.moreMetrics = moreMetrics;
     }
 
     public Relay start() throws IOException {
@@ -32,7 +40,8 @@ public final class Relay implements AutoCloseable {
                 rc.queue().remoteTimeout());
         forwarder = new Forwarder(queue, rc.queue(), downstream, metrics, rc.maxQueueBytes());
         forwarder.start();
-        server = new RelayServer(rc.listenHost(), rc.listenPort(), queue, metrics::render);
+        server = new RelayServer(rc.listenHost(), rc.listenPort(), queue,
+                () -> metrics.render() + moreMetrics.get());
         return this;
     }
 

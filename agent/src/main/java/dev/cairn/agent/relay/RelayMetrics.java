@@ -53,6 +53,11 @@ public final class RelayMetrics {
         return queueBytes.get();
     }
 
+    /** Age of the oldest sample read from the queue and not yet acknowledged, seconds (0 when none). */
+    public double oldestUnsentAgeSeconds() {
+        return oldestUnsentMillis.get() / 1000.0;
+    }
+
     public int shards() {
         return (int) shards.get();
     }

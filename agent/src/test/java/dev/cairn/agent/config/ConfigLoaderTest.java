@@ -73,7 +73,7 @@ class ConfigLoaderTest {
         List<String> p = e.problems();
         assertEquals(7, p.size(), p.toString());
         assertTrue(p.contains("relay.queue_config.max_shards: must be at least min_shards (4), got 2"), p.toString());
-        assertTrue(p.get(0).startsWith("data_dri: unknown key; known keys here are appliance, data_dir, external_labels, http, log, pki, relay, sidecar"), p.get(0));
+        assertTrue(p.get(0).startsWith("data_dri: unknown key; known keys here are appliance, data_dir, external_labels, http, log, mode, pki, relay, report, sidecar"), p.get(0));
         assertTrue(p.contains("relay.listen_address: expected HOST:PORT like 127.0.0.1:19291, got 'nope'"), p.toString());
         assertTrue(p.stream().anyMatch(s -> s.startsWith("relay.max_queue_bytes: expected a positive size")), p.toString());
         assertTrue(p.stream().anyMatch(s -> s.startsWith("relay.queue_config.min_backof: unknown key")), p.toString());

@@ -91,11 +91,21 @@ class ConfigSchemaTest {
         values.put("relay_listen", "127.0.0.1:29291");
         values.put("relay_max_queue_bytes", "20GiB");
         values.put("relay_queue_config", Map.of("max_shards", 50, "min_backoff", "100ms", "batch_send_deadline", "1m"));
-        values.put("sidecar_enabled", true);
+        values.put("mode", "relay+sidecar");
+        values.put("heartbeat_interval", "1m");
+        values.put("prometheus_url", "http://127.0.0.1:9099");
+        values.put("prometheus_data_dir", "/srv/prometheus");
+        values.put("grpc_listen", "10.0.0.5:19901");
         values.put("log_level", "debug");
         String yaml = renderTemplate(values);
         AgentConfig c = ConfigLoader.parse(yaml, "agent.yaml.epp with every setting");
         assertEquals(tmp.resolve("agent"), c.dataDir());
+        assertEquals(Mode.RELAY_AND_SIDECAR, c.mode());
+        assertEquals(Duration.ofMinutes(1), c.report().interval());
+        assertEquals(URI.create("http://127.0.0.1:9099"), c.sidecar().prometheusUrl());
+        assertEquals(Path.of("/srv/prometheus"), c.sidecar().prometheusDataDir());
+        assertEquals("10.0.0.5", c.sidecar().grpcHost());
+        assertEquals(19901, c.sidecar().grpcPort());
         assertEquals(new TlsConfig(Path.of("/p/a.crt"), Path.of("/p/a.key"), Path.of("/p/ca.crt")),
                 c.appliance().tls());
         assertEquals(29291, c.relay().listenPort());
@@ -108,10 +118,8 @@ class ConfigSchemaTest {
     @Test
     void reservedSections_areCheckedButChangeNothing() throws Exception {
         AgentConfig c = ConfigLoader.parse("""
-                appliance: {enrollment_token: "", enrollment_token_file: /etc/cairn/token, heartbeat_interval: 1d}
+                appliance: {enrollment_token: "", enrollment_token_file: /etc/cairn/token}
                 external_labels: {dc: fra1, replica: a}
-                sidecar: {enabled: true, prometheus_url: "http://127.0.0.1:9090", prometheus_data_dir: /p,
-                          grpc_listen: "0.0.0.0:10901", upload: none, shipper_state: /s.json}
                 pki: {dir: /pki, renew_before: 240h}
                 http: {listen: "[::]:10902"}
                 log: {level: warn}
@@ -121,7 +129,6 @@ class ConfigSchemaTest {
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
                 appliance: {heartbeat_interval: often, enrollment_token: 42}
                 external_labels: {1dc: x, __name__: y, n: 3}
-                sidecar: {enabled: yes please, upload: s3, prometheus_url: "127.0.0.1:9090", grcp_listen: x}
                 pki: {renew_before: 0s}
                 http: {listen: "10902"}
                 log: {level: verbose}
@@ -130,13 +137,71 @@ class ConfigSchemaTest {
         for (String start : List.of("appliance.heartbeat_interval: expected a positive duration",
                 "appliance.enrollment_token: expected a string", "external_labels.1dc: not a label name",
                 "external_labels.__name__: not a label name", "external_labels.n: expected a string value",
-                "sidecar.enabled: expected true or false", "sidecar.upload: expected one of appliance, none",
-                "sidecar.prometheus_url: expected an http:// or https:// URL", "sidecar.grcp_listen: unknown key",
                 "pki.renew_before: expected a positive duration", "http.listen: expected HOST:PORT",
                 "log.level: expected one of debug, info, warn, error")) {
             assertTrue(p.stream().anyMatch(s -> s.startsWith(start)), start + " missing from " + p);
         }
-        assertEquals(12, p.size(), p.toString());
+        assertEquals(8, p.size(), p.toString());
+    }
+
+    @Test
+    void modeSidecarAndReport_areRead() throws Exception {
+        AgentConfig c = ConfigLoader.parse("""
+                mode: sidecar
+                report: {interval: 2s, agent_id: vm17}
+                sidecar: {prometheus_url: "http://127.0.0.1:9090", prometheus_data_dir: /p, grpc_listen: "127.0.0.1:0",
+                          advertise_address: "vm17.example:10901", upload: bucket, ship_interval: 5s,
+                          shipper_state: /s.json, bucket: {type: filesystem, filesystem: {dir: /b}}}
+                """, "agent.yaml");
+        assertEquals(Mode.SIDECAR, c.mode());
+        assertFalse(c.mode().relay());
+        assertEquals(new ReportConfig(Duration.ofSeconds(2), "vm17"), c.report());
+        assertEquals(new SidecarConfig(URI.create("http://127.0.0.1:9090"), Path.of("/p"), "127.0.0.1", 0,
+                "vm17.example:10901", SidecarConfig.Upload.BUCKET, new SidecarConfig.BucketConfig(Path.of("/b"), null),
+                Duration.ofSeconds(5), Path.of("/s.json")), c.sidecar());
+        assertEquals(Path.of("/s.json"), c.shipperStateFile());
+
+        // the key of the version before mode, and the old name of report.interval, still mean the same
+        AgentConfig old = ConfigLoader.parse("""
+                appliance: {heartbeat_interval: 1m}
+                sidecar: {enabled: true}
+                """, "agent.yaml");
+        assertEquals(Mode.RELAY_AND_SIDECAR, old.mode());
+        assertEquals(Duration.ofMinutes(1), old.report().interval());
+
+        AgentConfig s3 = ConfigLoader.parse("""
+                sidecar: {upload: bucket, bucket: {type: s3, s3: {endpoint: "http://127.0.0.1:9000", bucket: blocks,
+                          region: eu-1, access_key: a, secret_key: b, path_style: false}}}
+                """, "agent.yaml");
+        assertEquals("blocks", s3.sidecar().bucket().s3().bucket());
+        assertEquals("eu-1", s3.sidecar().bucket().s3().region());
+        assertFalse(s3.sidecar().bucket().s3().pathStyle());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                mode: proxy
+                report: {interval: soon, agentid: x}
+                sidecar: {enabled: yes please, upload: s3, prometheus_url: "127.0.0.1:9090", grcp_listen: x,
+                          advertise_address: "host:0", bucket: {type: filesystem, filesystem: {dir: /b}}}
+                """, "agent.yaml"));
+        List<String> p = e.problems();
+        for (String start : List.of("mode: expected one of relay, sidecar, relay+sidecar",
+                "report.interval: expected a positive duration", "report.agentid: unknown key",
+                "sidecar.enabled: expected true or false", "sidecar.upload: expected one of appliance, bucket, none",
+                "sidecar.prometheus_url: expected an http:// or https:// URL", "sidecar.grcp_listen: unknown key",
+                "sidecar.advertise_address: needs the real port",
+                "sidecar.bucket: only used with sidecar.upload: bucket")) {
+            assertTrue(p.stream().anyMatch(s -> s.startsWith(start)), start + " missing from " + p);
+        }
+        assertEquals(9, p.size(), p.toString());
+
+        ConfigException noBucket = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("sidecar: {upload: bucket}\n", "agent.yaml"));
+        assertTrue(noBucket.problems().get(0).startsWith("sidecar.bucket: required when sidecar.upload is bucket"),
+                noBucket.problems().toString());
+        ConfigException contradiction = assertThrows(ConfigException.class,
+                () -> ConfigLoader.parse("mode: relay\nsidecar: {enabled: true}\n", "agent.yaml"));
+        assertTrue(contradiction.problems().get(0).startsWith("sidecar.enabled: true contradicts mode: relay"),
+                contradiction.problems().toString());
     }
 
     @Test

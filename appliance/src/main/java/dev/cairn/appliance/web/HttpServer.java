@@ -22,6 +22,9 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 
 import java.io.IOException;
 import java.net.InetSocketAddress;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
@@ -51,6 +54,19 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(String host, int port, RemoteWriteSink sink, PrometheusApi api, List<MetricsSource> metrics,
                       BooleanSupplier ready, int maxRequestBytes, int workerThreads) throws IOException {
+        this(host, port, sink, api, metrics, ready, maxRequestBytes, workerThreads, new Routes(), null);
+    }
+
+    /**
+     * Also serves {@code routes} (tried before the built-in paths); upload bodies are spooled to files in
+     * {@code spoolDir} (emptied here: what is left there is from a crash).
+     */
+    public HttpServer(String host, int port, RemoteWriteSink sink, PrometheusApi api, List<MetricsSource> metrics,
+                      BooleanSupplier ready, int maxRequestBytes, int workerThreads, Routes routes, Path spoolDir)
+            throws IOException {
+        if (spoolDir != null) {
+            clearSpool(spoolDir);
+        }
         this.workers = new DefaultEventExecutorGroup(workerThreads);
         int maxCompressed = new RemoteWriteDecoder(maxRequestBytes).maxCompressed();
         ServerBootstrap b = new ServerBootstrap()
@@ -62,9 +78,18 @@ public final class HttpServer implements AutoCloseable {
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
                         ch.pipeline()
-                                .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20)))
-                                .addLast(workers, "router", new Router(api, metrics, ready))
+                                .addLast(new HttpServerCodec());
+                        HttpObjectAggregator aggregator = new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20));
+                        if (spoolDir != null) {
+                            // the spooler writes files, so it runs on the workers; the aggregator follows
+                            // it there (one executor per connection: no extra thread hop, order kept)
+                            ch.pipeline().addLast(workers, "uploads", new UploadSpooler(routes, spoolDir))
+                                    .addLast(workers, "aggregator", aggregator);
+                        } else {
+                            ch.pipeline().addLast(aggregator);
+                        }
+                        ch.pipeline()
+                                .addLast(workers, "router", new Router(api, metrics, ready, routes))
                                 .addLast(workers, "remote-write",
                                         new RemoteWriteHandler(Router.WRITE_PATH, sink, maxRequestBytes));
                     }
@@ -77,6 +102,15 @@ public final class HttpServer implements AutoCloseable {
                     + "); choose another http address or stop what uses it", e);
         }
         LOG.log(System.Logger.Level.INFO, "HTTP server listening on {0}", channel.localAddress());
+    }
+
+    private static void clearSpool(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        try (DirectoryStream<Path> files = Files.newDirectoryStream(dir, "upload-*.part")) {
+            for (Path f : files) {
+                Files.deleteIfExists(f);
+            }
+        }
     }
 
     /** The port actually bound (useful when 0 was asked for). */

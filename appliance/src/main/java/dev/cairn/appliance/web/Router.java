@@ -37,11 +37,18 @@ final class Router extends ChannelInboundHandlerAdapter {
     private final PrometheusApi api;
     private final List<MetricsSource> metrics;
     private final BooleanSupplier ready;
+    private final Routes routes;
 
     Router(PrometheusApi api, List<MetricsSource> metrics, BooleanSupplier ready) {
+        this(api, metrics, ready, new Routes());
+    }
+
+    /** {@code routes} are tried first: features mount their paths there (agents' heartbeat, block upload). */
+    Router(PrometheusApi api, List<MetricsSource> metrics, BooleanSupplier ready, Routes routes) {
         this.api = api;
         this.metrics = metrics;
         this.ready = ready;
+        this.routes = routes;
     }
 
     @Override
@@ -59,7 +66,18 @@ final class Router extends ChannelInboundHandlerAdapter {
         }
         try {
             FullHttpResponse resp;
-            if (path.startsWith(PrometheusApi.PREFIX)) {
+            Route route = routes.route(req.method().name(), path);
+            if (route != null) {
+                byte[] body = new byte[req.content().readableBytes()];
+                req.content().getBytes(req.content().readerIndex(), body);
+                WebResponse r;
+                try {
+                    r = route.handle(Requests.of(ctx, req, body));
+                } catch (java.io.IOException | RuntimeException e) {
+                    r = Requests.failure(req.method() + " " + path, e);
+                }
+                resp = Requests.response(r);
+            } else if (path.startsWith(PrometheusApi.PREFIX)) {
                 ApiResponse r = api.handle(req.method().name(), path, params(req, uri));
                 resp = response(r.status(), r.status() == 404 || r.status() == 405 ? "text/plain; charset=utf-8"
                         : ApiResponse.CONTENT_TYPE, r.body());
