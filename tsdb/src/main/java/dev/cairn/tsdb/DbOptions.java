@@ -21,9 +21,13 @@ import java.util.Objects;
  *                           {@code --storage.tsdb.retention.time}: a block goes once the newest
  *                           block's end is more than this after its own end; {@link Duration#ZERO}
  *                           keeps every block
+ * @param headChunkWriteBuffer bytes of full head chunks buffered before they go to {@code chunks_head/}
+ *                           (4 MiB; 0 writes each chunk as it is cut): what a crash loses of it is
+ *                           re-created from the WAL at the next start, so it trades start-up time after
+ *                           a crash against write calls
  */
 public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Duration compactionInterval,
-                        Duration retention) {
+                        Duration retention, int headChunkWriteBuffer) {
     public DbOptions {
         Objects.requireNonNull(wal, "wal");
         Objects.requireNonNull(compactionInterval, "compactionInterval");
@@ -35,7 +39,14 @@ public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Du
             throw new IllegalArgumentException("compaction interval must not be negative, got " + compactionInterval);
         }
         // validates the rest
-        new HeadOptions(blockRange, samplesPerChunk, 4096);
+        new HeadOptions(blockRange, samplesPerChunk, 4096, headChunkWriteBuffer);
+    }
+
+    /** With the default head chunk write buffer. */
+    public DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Duration compactionInterval,
+                     Duration retention) {
+        this(blockRange, samplesPerChunk, wal, compactionInterval, retention,
+                HeadOptions.defaults().chunkWriteBuffer());
     }
 
     /**
@@ -48,11 +59,11 @@ public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Du
     }
 
     public DbOptions withBlockRange(long ms) {
-        return new DbOptions(ms, samplesPerChunk, wal, compactionInterval, retention);
+        return new DbOptions(ms, samplesPerChunk, wal, compactionInterval, retention, headChunkWriteBuffer);
     }
 
     public DbOptions withWal(WalOptions w) {
-        return new DbOptions(blockRange, samplesPerChunk, w, compactionInterval, retention);
+        return new DbOptions(blockRange, samplesPerChunk, w, compactionInterval, retention, headChunkWriteBuffer);
     }
 
     public DbOptions withSyncPolicy(SyncPolicy p) {
@@ -60,14 +71,18 @@ public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Du
     }
 
     public DbOptions withCompactionInterval(Duration d) {
-        return new DbOptions(blockRange, samplesPerChunk, wal, d, retention);
+        return new DbOptions(blockRange, samplesPerChunk, wal, d, retention, headChunkWriteBuffer);
     }
 
     public DbOptions withRetention(Duration r) {
-        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, r);
+        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, r, headChunkWriteBuffer);
+    }
+
+    public DbOptions withHeadChunkWriteBuffer(int bytes) {
+        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, retention, bytes);
     }
 
     HeadOptions headOptions() {
-        return new HeadOptions(blockRange, samplesPerChunk, 4096);
+        return new HeadOptions(blockRange, samplesPerChunk, 4096, headChunkWriteBuffer);
     }
 }

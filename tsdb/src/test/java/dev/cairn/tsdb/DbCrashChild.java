@@ -13,7 +13,7 @@ import java.time.Duration;
  * The process {@link DbCrashTest} kills: opens the Db, resumes after the newest batch it holds, and
  * appends batches (one sample for each of {@link #SERIES} series at {@code BASE + b * STEP}, value
  * {@code b}), cutting blocks as it goes; prints {@code ack <b>} after each commit returns.
- * Arguments: DIR SYNC_POLICY.
+ * Arguments: DIR SYNC_POLICY [HEAD_CHUNK_WRITE_BUFFER].
  */
 public final class DbCrashChild {
     static final int SERIES = 50;
@@ -31,6 +31,10 @@ public final class DbCrashChild {
                 .withWal(d.wal().withSyncPolicy(policy).withSegmentSize(SEGMENT_SIZE));
     }
 
+    static DbOptions options(SyncPolicy policy, int headChunkWriteBuffer) {
+        return options(policy).withHeadChunkWriteBuffer(headChunkWriteBuffer);
+    }
+
     static Labels labels(int i) {
         return Labels.of("__name__", "crash_test", "series", Integer.toString(i));
     }
@@ -43,7 +47,8 @@ public final class DbCrashChild {
         for (int i = 0; i < SERIES; i++) {
             ls[i] = labels(i);
         }
-        try (Db db = Db.open(dir, options(policy))) {
+        DbOptions o = args.length > 2 ? options(policy, Integer.parseInt(args[2])) : options(policy);
+        try (Db db = Db.open(dir, o)) {
             long last = db.head().maxTime();
             if (!db.blocks().isEmpty()) {
                 last = Math.max(last, db.blocks().get(db.blocks().size() - 1).meta().maxTime() - 1);

@@ -69,22 +69,35 @@ public final class Head implements Closeable {
     /** Whether {@link #close} writes a snapshot for the next start (set by {@link #open}). */
     private boolean snapshotOnClose = true;
 
-    private Head(HeadOptions options, WalOptions walOptions) {
+    /** Where full chunks go: {@link #chunkFiles} for a head with a WAL, the heap otherwise. */
+    final ChunkStore chunks;
+    /** {@code chunks_head/} beside the WAL; null for an in-memory head. */
+    private final HeadChunkFiles chunkFiles;
+    /** The chunks found in {@code chunks_head/}, while {@link #open} restores; null after. */
+    MmappedChunks mmapped;
+    private long mmappedAttached;
+
+    private Head(HeadOptions options, WalOptions walOptions, HeadChunkFiles chunkFiles) {
         this.options = options;
         this.series = new StripeSeries(options.stripes());
         this.walOptions = walOptions;
+        this.chunkFiles = chunkFiles;
+        this.chunks = chunkFiles != null ? chunkFiles : new HeapChunkStore();
     }
 
     /** A head without a WAL: nothing survives the process. For tests, benchmarks and scratch use. */
     public static Head inMemory(HeadOptions options) {
-        return new Head(options, null);
+        return new Head(options, null, null);
     }
 
     /**
-     * Opens the head whose WAL is {@code walDir} (created if missing): replays its checkpoint and
-     * segments, ignoring samples before {@code minValidTime} (the end of the newest block already on
-     * disk; {@code Long.MIN_VALUE} when there is none), then opens the WAL for appending (which cuts
-     * a torn tail off the last segment and starts a new one).
+     * Opens the head whose WAL is {@code walDir} (created if missing): reads the full chunks in
+     * {@code chunks_head/} beside it ({@link HeadChunkFiles}, repairing a damaged tail), then loads
+     * the head snapshot if there is a usable one, else replays the WAL's checkpoint and segments;
+     * a series gets its chunks from disk and the replay skips the WAL samples they hold. Samples
+     * before {@code minValidTime} (the end of the newest block already on disk;
+     * {@code Long.MIN_VALUE} when there is none) are ignored. Then opens the WAL for appending
+     * (which cuts a torn tail off the last segment and starts a new one).
      *
      * @throws dev.cairn.tsdb.encoding.CorruptionException if the WAL is damaged other than by a torn tail
      */
@@ -96,6 +109,21 @@ public final class Head implements Closeable {
         HeadSnapshot.Ref ref = null;
         String failure = null;
         List<HeadSnapshot.Ref> snaps = HeadSnapshot.list(walDir);
+        Path chunksDir = walDir.toAbsolutePath().resolveSibling(HeadChunkFiles.DIR);
+        if (!Files.isDirectory(walDir) && snaps.isEmpty() && Files.isDirectory(chunksDir)) {
+            // the series references in the chunk files mean nothing without the WAL that named them
+            LOG.log(System.Logger.Level.WARNING, "Deleting head chunks {0}: there is no WAL {1} to go with them",
+                    chunksDir, walDir);
+            dev.cairn.tsdb.block.DurableFiles.deleteRecursively(chunksDir);
+        }
+        HeadChunkFiles.Opened oc = HeadChunkFiles.open(chunksDir, options.chunkWriteBuffer());
+        if (oc.repaired() != null && !snaps.isEmpty()) {
+            // a snapshot may name chunks that were cut off; the WAL replay does not need them
+            LOG.log(System.Logger.Level.WARNING, "Not using head snapshots beside {0}: head chunks were repaired",
+                    walDir);
+            HeadSnapshot.deleteAll(walDir);
+            snaps = List.of();
+        }
         if (!snaps.isEmpty()) {
             ref = snaps.get(snaps.size() - 1);
             Checkpoint.Ref cp = Files.isDirectory(walDir) ? Checkpoint.last(Disk.local(), walDir) : null;
@@ -105,8 +133,9 @@ public final class Head implements Closeable {
             } else if (segs.length > 0 && segs[0] > ref.walSegment() + 1) {
                 failure = "WAL segments after " + ref.walSegment() + " up to " + segs[0] + " are missing";
             } else {
-                h = new Head(options, walOptions);
+                h = new Head(options, walOptions, oc.files());
                 h.minValidTime = minValidTime;
+                h.mmapped = oc.chunks();
                 try {
                     loaded = HeadSnapshot.load(h, ref, Runtime.getRuntime().availableProcessors());
                 } catch (IOException | RuntimeException e) {
@@ -121,19 +150,65 @@ public final class Head implements Closeable {
         }
         WalReplay.Stats st;
         if (h == null) {
-            h = new Head(options, walOptions);
+            h = new Head(options, walOptions, oc.files());
             h.minValidTime = minValidTime;
+            h.mmapped = oc.chunks();
             st = WalReplay.replay(h, walDir);
         } else {
             st = WalReplay.replay(h, walDir, loaded.walSegment());
         }
+        Head head = h;
+        // series restored with chunks from disk and no sample after them: their last value is in the chunk
+        h.series.forEach(s -> {
+            synchronized (s) {
+                s.resolveLastValue(head.chunks);
+            }
+        });
+        // a series reference in the chunk files is never handed to a new series, even if the WAL forgot it
+        h.series.reserveIdsBelow(oc.chunks().maxSeriesRef() + 1);
+        h.mmapped = null;
         h.wal = Wal.open(walDir, walOptions);
         h.restore = new HeadRestore(loaded == null ? null : ref.file(), loaded == null ? 0 : loaded.series(), failure,
-                st.records(), st.samples(), (System.nanoTime() - start) / 1_000_000);
-        LOG.log(System.Logger.Level.INFO, "Opened head {0} in {1} ms: {2}{3}", walDir, h.restore.millis(),
+                st.records(), st.samples(), (System.nanoTime() - start) / 1_000_000, h.mmappedAttached, oc.repaired());
+        LOG.log(System.Logger.Level.INFO, "Opened head {0} in {1} ms: {2} full chunks of {3} from {4}, {5}{6}", walDir,
+                h.restore.millis(), h.mmappedAttached, oc.chunks().size(), chunksDir,
                 loaded == null ? "" : "snapshot " + ref.file().getFileName() + " with " + loaded.series() + " series, then ",
                 "WAL " + st);
         return h;
+    }
+
+    /**
+     * Gives a series created while restoring its chunks from {@code chunks_head/}, if any. Called
+     * once per series, before samples are applied to it.
+     */
+    void attachMmapped(MemSeries s) {
+        MmappedChunks m = mmapped;
+        if (m == null) {
+            return;
+        }
+        int first = m.first(s.id);
+        if (first < 0) {
+            return;
+        }
+        int n;
+        long mint;
+        long maxt;
+        synchronized (s) {
+            n = s.attachMmapped(m, first, minValidTime);
+            mint = s.minTime();
+            maxt = s.maxTime();
+        }
+        if (n > 0) {
+            synchronized (this) {
+                mmappedAttached += n;
+            }
+            restoreTimes(mint, maxt);
+        }
+    }
+
+    /** Counts chunks a snapshot restored from {@code chunks_head/}. */
+    synchronized void countMmapped(long n) {
+        mmappedAttached += n;
     }
 
     /** How {@link #open} rebuilt this head; null for an in-memory head. */
@@ -247,7 +322,7 @@ public final class Head implements Closeable {
         series.forEach(s -> {
             int dropped;
             synchronized (s) {
-                dropped = s.truncateBefore(mint);
+                dropped = s.truncateBefore(mint, chunks);
             }
             stats.chunksRemoved.add(dropped);
         });
@@ -270,11 +345,20 @@ public final class Head implements Closeable {
             postings.delete(id -> Arrays.binarySearch(ids, id) >= 0);
             stats.seriesRemoved.add(ids.length);
         }
+        if (chunkFiles != null) {
+            // after the series dropped their references: no reader can reach a deleted file
+            chunkFiles.truncateBefore(mint);
+        }
         if (wal != null) {
             // the checkpoint drops what a snapshot still holds; a snapshot is rewritten at close
             HeadSnapshot.deleteAll(wal.dir());
             WalTruncation.truncate(this, wal, walOptions, mint);
         }
+    }
+
+    /** {@code chunks_head/} usage: files and bytes; zeros for an in-memory head. */
+    public long[] chunkFileUsage() {
+        return chunkFiles == null ? new long[2] : chunkFiles.usage();
     }
 
     /**
@@ -297,10 +381,15 @@ public final class Head implements Closeable {
         }
         int segment = wal.segmentIndex();
         wal.close();
-        if (snapshotOnClose && !closed) {
+        if (snapshotOnClose && !closed && chunkFiles.failed()) {
+            LOG.log(System.Logger.Level.WARNING, "Not writing a head snapshot: head chunks could not be written to"
+                    + " disk, so the next start replays the WAL {0}", wal.dir());
+        } else if (snapshotOnClose && !closed) {
             closed = true;
             long start = System.nanoTime();
             try {
+                // the snapshot refers to full chunks by their place in the files: they must be there first
+                chunkFiles.flush();
                 Path p = HeadSnapshot.write(this, wal.dir(), segment);
                 LOG.log(System.Logger.Level.INFO, "Wrote head snapshot {0} ({1} series) in {2} ms", p, numSeries(),
                         (System.nanoTime() - start) / 1_000_000);
@@ -309,6 +398,7 @@ public final class Head implements Closeable {
             }
         }
         closed = true;
+        chunkFiles.close();
     }
 
     private boolean closed;

@@ -188,6 +188,7 @@ public final class HeadAppender {
         int applied = 0;
         long chunkRange = head.options.chunkRange();
         int perChunk = head.options.samplesPerChunk();
+        ChunkStore store = head.chunks;
         long bMin = Long.MAX_VALUE;
         long bMax = Long.MIN_VALUE;
         long cuts = 0;
@@ -201,7 +202,7 @@ public final class HeadAppender {
                 // the series under the same lock, so a sample is either in that snapshot or refused
                 check = t < head.minValidTime() ? OUT_OF_BOUNDS : s.appendable(t, vBits);
                 if (check == MemSeries.APPENDABLE) {
-                    if (s.append(t, vBits, chunkRange, perChunk)) {
+                    if (s.append(t, vBits, chunkRange, perChunk, store)) {
                         cuts++;
                     }
                 }

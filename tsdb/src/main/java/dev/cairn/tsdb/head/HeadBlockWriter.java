@@ -44,7 +44,7 @@ public final class HeadBlockWriter {
         ClippedChunksIterator probe = new ClippedChunksIterator();
         head.series.forEach(s -> {
             synchronized (s) {
-                s.chunksOverlapping(mint, maxt - 1, scratch);
+                s.chunksOverlapping(mint, maxt - 1, scratch, head.chunks);
             }
             if (scratch.size() > 0) {
                 probe.reset(scratch, mint, maxt - 1);

@@ -9,8 +9,11 @@ package dev.cairn.tsdb.head;
  *                        of it are out of bounds
  * @param samplesPerChunk target samples in a chunk before it is cut (Prometheus: 120)
  * @param stripes         lock stripes of the series map; a power of two
+ * @param chunkWriteBuffer bytes of full chunks buffered before they are written to
+ *                        {@code chunks_head/} (0: each chunk as it is cut); what is buffered when the
+ *                        process dies is re-created from the WAL at the next start
  */
-public record HeadOptions(long chunkRange, int samplesPerChunk, int stripes) {
+public record HeadOptions(long chunkRange, int samplesPerChunk, int stripes, int chunkWriteBuffer) {
     /** Two hours, as Prometheus's default minimum block duration. */
     public static final long DEFAULT_CHUNK_RANGE = 2 * 60 * 60 * 1000L;
 
@@ -24,14 +27,26 @@ public record HeadOptions(long chunkRange, int samplesPerChunk, int stripes) {
         if (stripes <= 0 || Integer.bitCount(stripes) != 1) {
             throw new IllegalArgumentException("series map stripes must be a power of two, got " + stripes);
         }
+        if (chunkWriteBuffer < 0) {
+            throw new IllegalArgumentException("head chunk write buffer must not be negative, got " + chunkWriteBuffer);
+        }
     }
 
-    /** 2h range, 120 samples per chunk, 4096 stripes. */
+    /** With the default head chunk write buffer (4 MiB, as Prometheus). */
+    public HeadOptions(long chunkRange, int samplesPerChunk, int stripes) {
+        this(chunkRange, samplesPerChunk, stripes, HeadChunkFiles.DEFAULT_BUFFER);
+    }
+
+    /** 2h range, 120 samples per chunk, 4096 stripes, 4 MiB head chunk write buffer. */
     public static HeadOptions defaults() {
         return new HeadOptions(DEFAULT_CHUNK_RANGE, 120, 4096);
     }
 
     public HeadOptions withChunkRange(long ms) {
-        return new HeadOptions(ms, samplesPerChunk, stripes);
+        return new HeadOptions(ms, samplesPerChunk, stripes, chunkWriteBuffer);
+    }
+
+    public HeadOptions withChunkWriteBuffer(int bytes) {
+        return new HeadOptions(chunkRange, samplesPerChunk, stripes, bytes);
     }
 }

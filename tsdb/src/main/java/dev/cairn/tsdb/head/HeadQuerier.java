@@ -43,7 +43,7 @@ public final class HeadQuerier implements Querier {
                 continue; // removed by a truncation since the postings were read
             }
             synchronized (s) {
-                s.chunksOverlapping(mint, maxt, scratch);
+                s.chunksOverlapping(mint, maxt, scratch, head.chunks);
             }
             if (scratch.size() > 0) {
                 // chunk bounds can straddle the range with no sample inside it (a gap): check one

@@ -13,9 +13,12 @@ import java.nio.file.Path;
  * @param walRecords      WAL records replayed (only those after the snapshot when one was loaded)
  * @param walSamples      samples applied from them
  * @param millis          wall time of the whole restore
+ * @param mmappedChunks   full chunks taken from {@code chunks_head/} instead of being re-created
+ *                        from WAL samples (by the snapshot or the replay)
+ * @param chunksRepaired  what was cut off a damaged {@code chunks_head/} (the WAL re-created it), or null
  */
 public record HeadRestore(Path snapshot, long snapshotSeries, String snapshotFailure, long walRecords,
-                          long walSamples, long millis) {
+                          long walSamples, long millis, long mmappedChunks, String chunksRepaired) {
     public boolean fromSnapshot() {
         return snapshot != null;
     }

@@ -36,8 +36,8 @@ import java.util.stream.Stream;
  *          then per series, in increasing id order: id, label count, name/value strings (uvarint
  *          length + UTF-8), max time (varint), last value bits (BE64), next cut time (varint),
  *          open chunk min time (varint), closed chunk count, per closed chunk min time, max time
- *          (varints) and bytes (uvarint length + XOR chunk), then the open chunk (uvarint length,
- *          0 for none, + XOR chunk)
+ *          (varints) and its reference in {@code chunks_head/} (BE64, see {@link HeadChunkFiles}),
+ *          then the open chunk (uvarint length, 0 for none, + XOR chunk)
  * end:     length 0 (BE32) | total series (BE64) | CRC32C of the total (BE32)
  * </pre>
  * A section holds {@value #SERIES_PER_SECTION} series, so sections decode in parallel and a bad
@@ -47,14 +47,16 @@ import java.util.stream.Stream;
  * Written to {@code .tmp}, fsynced, renamed, directory fsynced; older snapshots are deleted after
  * the rename. A snapshot is only an accelerator: the WAL still holds everything, so a snapshot that
  * is damaged, or whose following segments were already checkpointed away, is reported and the start
- * falls back to a full WAL replay. {@link Head#truncate} deletes snapshots before it checkpoints, as
- * the data they hold is then partly gone from the head.
+ * falls back to a full WAL replay. So does a snapshot naming a completed chunk that
+ * {@code chunks_head/} no longer holds for its series (cut off by a repair). {@link Head#truncate}
+ * deletes snapshots before it checkpoints, as the data they hold is then partly gone from the head.
  */
 final class HeadSnapshot {
     static final String PREFIX = "head_snapshot.";
     private static final Pattern NAME = Pattern.compile("head_snapshot\\.(\\d{8})");
     private static final int MAGIC = 0x4348534E; // "CHSN"
-    private static final int VERSION = 1;
+    /** 2: completed chunks as references into {@code chunks_head/} (1 held their bytes). */
+    private static final int VERSION = 2;
     static final int SERIES_PER_SECTION = 4096;
     private static final int HEADER_SIZE = 4 + 1 + 8 + 8 + 8 + 4 + 4;
 
@@ -306,10 +308,16 @@ final class HeadSnapshot {
     }
 
     private static int insert(Head head, MemSeries[] batch, long minValid) {
+        long chunks = 0;
         for (MemSeries s : batch) {
-            if (minValid != Long.MIN_VALUE) {
-                s.truncateBefore(minValid);
+            if (head.mmapped != null && !s.closedChunksIn(head.mmapped)) {
+                throw new CorruptionException(HeadSnapshot.PREFIX, 0, "series " + s.id + " " + s.labels
+                        + " names full chunks that " + HeadChunkFiles.DIR + " does not hold");
             }
+            if (minValid != Long.MIN_VALUE) {
+                s.truncateBefore(minValid, head.chunks);
+            }
+            chunks += s.closedCount();
             if (!head.series.insertRestored(s, m -> {
                 head.postings.add(m.id, m.labels);
                 head.stats.seriesCreated.increment();
@@ -318,6 +326,7 @@ final class HeadSnapshot {
                         + " appears twice in the head snapshot");
             }
         }
+        head.countMmapped(chunks);
         return batch.length;
     }
 

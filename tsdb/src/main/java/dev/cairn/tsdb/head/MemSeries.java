@@ -2,6 +2,7 @@ package dev.cairn.tsdb.head;
 
 import dev.cairn.tsdb.chunk.XorAppender;
 import dev.cairn.tsdb.chunk.XorChunk;
+import dev.cairn.tsdb.chunk.XorIterator;
 import dev.cairn.tsdb.encoding.ByteReader;
 import dev.cairn.tsdb.encoding.ByteWriter;
 import dev.cairn.tsdb.labels.Labels;
@@ -10,13 +11,14 @@ import dev.cairn.tsdb.labels.SymbolTable;
 import java.util.Arrays;
 
 /**
- * One series in the head: its labels, the open XOR chunk being appended to, and the chunks already
- * completed (as trimmed byte arrays, the exact bytes a block's chunk segment will hold).
+ * One series in the head: its labels, the open XOR chunk being appended to, and references to the
+ * chunks already completed, which live in the head's {@link ChunkStore} (on disk in
+ * {@code chunks_head/} for a head with a WAL, as Prometheus's memory-mapped head chunks).
  *
  * <h2>Memory</h2>
  * At a million series every field counts: no lock object (the monitor of {@code this} guards the
  * mutable state, and an uncontended monitor costs nothing), no boxed numbers, completed chunks as
- * one {@code byte[]} each with their time bounds packed two per entry in one {@code long[]}.
+ * one {@code long} reference each with their time bounds packed two per entry in one {@code long[]}.
  *
  * <h2>Chunk cutting</h2>
  * As Prometheus's memSeries.appendPreprocessor: a chunk never reaches past {@code nextAt}, the end
@@ -30,7 +32,7 @@ import java.util.Arrays;
  * written only while holding the monitor of this object.
  */
 final class MemSeries {
-    private static final byte[][] NO_CHUNKS = new byte[0][];
+    private static final long[] NO_REFS = new long[0];
     private static final long[] NO_TIMES = new long[0];
 
     /** Result of {@link #appendable} beyond {@link AppendResult}: an exact duplicate to drop silently. */
@@ -56,11 +58,17 @@ final class MemSeries {
     private long lastVBits;
     /** The open chunk must be cut at the first sample at or after this time. */
     private long nextAt;
-    private byte[][] closed = NO_CHUNKS;
+    /** References of the completed chunks in the head's {@link ChunkStore}, oldest first. */
+    private long[] closed = NO_REFS;
     /** minT, maxT of closed[i] at [2i], [2i+1]. */
     private long[] closedTimes = NO_TIMES;
     /** An appender has buffered samples for this series and not yet committed or rolled back. */
     private boolean pendingCommit;
+    /**
+     * {@link #lastVBits} is not known: the series was restored with completed chunks from disk and
+     * no sample after them; {@link #resolveLastValue} reads it from the last chunk.
+     */
+    private boolean lastValueUnknown;
 
     MemSeries(long id, Labels labels) {
         this.id = id;
@@ -84,14 +92,14 @@ final class MemSeries {
      *
      * @return whether a new chunk was cut for it
      */
-    boolean append(long t, long vBits, long chunkRange, int samplesPerChunk) {
+    boolean append(long t, long vBits, long chunkRange, int samplesPerChunk, ChunkStore store) {
         boolean cut = false;
         if (resumeBytes != null) {
             app = XorChunk.wrap(resumeBytes, 0, resumeBytes.length, "open head chunk of " + labels, 0).appender();
             resumeBytes = null;
         }
         if (app == null) {
-            cut(t, chunkRange);
+            cut(t, chunkRange, store);
             cut = true;
         } else {
             int n = app.numSamples();
@@ -99,28 +107,31 @@ final class MemSeries {
                 nextAt = computeChunkEndTime(openMinT, maxT, nextAt, 4);
             }
             if (t >= nextAt || n >= samplesPerChunk * 2) {
-                cut(t, chunkRange);
+                cut(t, chunkRange, store);
                 cut = true;
             }
         }
         app.appendBits(t, vBits);
         maxT = t;
         lastVBits = vBits;
+        lastValueUnknown = false;
         return cut;
     }
 
-    private void cut(long t, long chunkRange) {
+    private void cut(long t, long chunkRange, ChunkStore store) {
         int capacity = 0;
         if (app != null) {
+            XorChunk c = app.chunk();
+            long ref = store.write(id, openMinT, maxT, c.bytes(), c.length());
             int n = closed.length;
             closed = Arrays.copyOf(closed, n + 1);
-            closed[n] = app.chunk().toByteArray();
+            closed[n] = ref;
             closedTimes = Arrays.copyOf(closedTimes, 2 * n + 2);
             closedTimes[2 * n] = openMinT;
             closedTimes[2 * n + 1] = maxT;
             // a series' chunks come out about equally large: sizing the next one like this one saves
             // the copies of growing it from the default (the slack covers a little more noise)
-            capacity = closed[n].length + closed[n].length / 8 + 8;
+            capacity = c.length() + c.length() / 8 + 8;
         }
         app = (capacity > 0 ? new XorChunk(capacity) : new XorChunk()).appender();
         openMinT = t;
@@ -163,7 +174,7 @@ final class MemSeries {
     }
 
     boolean hasSamples() {
-        return hasOpenChunk();
+        return closed.length > 0 || hasOpenChunk();
     }
 
     void setPendingCommit(boolean pending) {
@@ -172,6 +183,11 @@ final class MemSeries {
 
     boolean pendingCommit() {
         return pendingCommit;
+    }
+
+    /** Number of completed chunks (in the chunk store). Caller holds the lock. */
+    int closedCount() {
+        return closed.length;
     }
 
     /** Number of chunks held, open one included. Caller holds the lock. */
@@ -184,10 +200,10 @@ final class MemSeries {
      * never change), the open one as a copy of its bytes now, so readers never race the appender.
      * Caller holds the lock.
      */
-    void chunksOverlapping(long mint, long maxt, ChunkList out) {
+    void chunksOverlapping(long mint, long maxt, ChunkList out, ChunkStore store) {
         for (int i = 0; i < closed.length; i++) {
             if (closedTimes[2 * i + 1] >= mint && closedTimes[2 * i] <= maxt) {
-                out.add(closed[i], closedTimes[2 * i], closedTimes[2 * i + 1]);
+                out.add(store.read(closed[i]), closedTimes[2 * i], closedTimes[2 * i + 1]);
             }
         }
         if (hasOpenChunk() && maxT >= mint && openMinT <= maxt) {
@@ -202,13 +218,16 @@ final class MemSeries {
      *
      * @return the number of chunks dropped
      */
-    int truncateBefore(long mint) {
+    int truncateBefore(long mint, ChunkStore store) {
         int drop = 0;
         while (drop < closed.length && closedTimes[2 * drop + 1] < mint) {
+            if (store != null) {
+                store.release(closed[drop]);
+            }
             drop++;
         }
         if (drop > 0) {
-            closed = drop == closed.length ? NO_CHUNKS : Arrays.copyOfRange(closed, drop, closed.length);
+            closed = drop == closed.length ? NO_REFS : Arrays.copyOfRange(closed, drop, closed.length);
             closedTimes = drop * 2 == closedTimes.length ? NO_TIMES
                     : Arrays.copyOfRange(closedTimes, 2 * drop, closedTimes.length);
         }
@@ -219,6 +238,88 @@ final class MemSeries {
             // maxT and lastVBits stay: a later sample must still be newer than what was cut into a block
         }
         return drop;
+    }
+
+    /**
+     * Restores the completed chunks found on disk for this series at start-up (before any sample):
+     * the chunks of {@code found} from {@code first} on, in order, that end at or after
+     * {@code minValid}. The run stops at the first chunk that does not start after the previous
+     * one's end — a copy re-cut by an earlier replay — so the chunks kept have no hole; the WAL
+     * replay re-creates what follows. The series' max time becomes the last chunk's, so the replay
+     * skips the WAL samples they hold. Caller holds the lock.
+     *
+     * @return the number of chunks attached
+     */
+    int attachMmapped(MmappedChunks found, int first, long minValid) {
+        int n = 0;
+        long[] refs = new long[4];
+        long[] times = new long[8];
+        long prevMax = Long.MIN_VALUE;
+        for (int i = first; i >= 0; i = found.next(i)) {
+            long mint = found.mint(i);
+            long maxt = found.maxt(i);
+            if (maxt < minValid) {
+                continue;
+            }
+            if (mint > maxt || (n > 0 && mint <= prevMax)) {
+                break;
+            }
+            if (n == refs.length) {
+                refs = Arrays.copyOf(refs, n * 2);
+                times = Arrays.copyOf(times, n * 4);
+            }
+            refs[n] = found.ref(i);
+            times[2 * n] = mint;
+            times[2 * n + 1] = maxt;
+            prevMax = maxt;
+            n++;
+        }
+        if (n > 0) {
+            closed = Arrays.copyOf(refs, n);
+            closedTimes = Arrays.copyOf(times, 2 * n);
+            maxT = prevMax;
+            lastValueUnknown = true;
+        }
+        return n;
+    }
+
+    /**
+     * Whether the references of this series' completed chunks, restored from a head snapshot, are a
+     * consecutive run of what {@code chunks_head/} holds for it (the files may hold older chunks
+     * still, and newer ones cut after the snapshot). Caller holds the lock.
+     */
+    boolean closedChunksIn(MmappedChunks found) {
+        if (closed.length == 0) {
+            return true;
+        }
+        int i = found.first(id);
+        while (i >= 0 && found.ref(i) != closed[0]) {
+            i = found.next(i);
+        }
+        for (int k = 0; k < closed.length; k++, i = found.next(i)) {
+            if (i < 0 || found.ref(i) != closed[k]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Reads the last value from the last completed chunk if a restore left it unknown. Caller holds the lock. */
+    void resolveLastValue(ChunkStore store) {
+        if (!lastValueUnknown || closed.length == 0) {
+            return;
+        }
+        byte[] b = store.read(closed[closed.length - 1]);
+        XorIterator it = new XorIterator();
+        it.reset(b, 0, b.length);
+        while (it.next()) {
+            lastVBits = it.atVBits();
+        }
+        lastValueUnknown = false;
+    }
+
+    boolean lastValueUnknown() {
+        return lastValueUnknown;
     }
 
     /**
@@ -240,8 +341,7 @@ final class MemSeries {
         for (int i = 0; i < closed.length; i++) {
             w.putVarint(closedTimes[2 * i]);
             w.putVarint(closedTimes[2 * i + 1]);
-            w.putUvarint(closed[i].length);
-            w.putBytes(closed[i]);
+            w.putBE64(closed[i]);
         }
         if (resumeBytes != null) {
             w.putUvarint(resumeBytes.length);
@@ -276,12 +376,12 @@ final class MemSeries {
             throw r.corrupt("series " + id + " claims " + nc + " closed chunks");
         }
         if (nc > 0) {
-            s.closed = new byte[nc][];
+            s.closed = new long[nc];
             s.closedTimes = new long[2 * nc];
             for (int i = 0; i < nc; i++) {
                 s.closedTimes[2 * i] = r.getVarint();
                 s.closedTimes[2 * i + 1] = r.getVarint();
-                s.closed[i] = chunkBytes(r, id);
+                s.closed[i] = r.getBE64();
             }
         }
         int openLen = r.getUvarintInt();

@@ -29,6 +29,10 @@ import java.util.concurrent.TimeUnit;
  * never acknowledged. Samples naming a series id with no series record are counted and skipped
  * (Prometheus does the same); a second series record for labels already present maps its id to
  * the existing series, which happens when a series was dropped and recreated between checkpoints.
+ *
+ * <p>A series created here first gets its full chunks from {@code chunks_head/}
+ * ({@link Head#attachMmapped}); its max time is then theirs, so the WAL samples they hold fall
+ * out as not newer than the series' newest, and only the open chunk is re-encoded.
  */
 final class WalReplay {
     private WalReplay() {
@@ -96,6 +100,7 @@ final class WalReplay {
                             MemSeries s = head.series.createWithId(rs.ref(), rs.labels(), m -> {
                                 created.add(m);
                                 head.stats.seriesCreated.increment();
+                                head.attachMmapped(m);
                             });
                             if (s.id != rs.ref()) {
                                 aliases.put(rs.ref(), s);
@@ -173,6 +178,7 @@ final class WalReplay {
         private final long minValid;
         private final long chunkRange;
         private final int perChunk;
+        private final ChunkStore store;
         private final BlockingQueue<Batch> full;
         private final BlockingQueue<Batch> free;
         private final Thread thread;
@@ -189,6 +195,7 @@ final class WalReplay {
             this.minValid = head.minValidTime();
             this.chunkRange = head.options.chunkRange();
             this.perChunk = head.options.samplesPerChunk();
+            this.store = head.chunks;
             if (threaded) {
                 full = new ArrayBlockingQueue<>(8);
                 free = new ArrayBlockingQueue<>(8);
@@ -266,7 +273,7 @@ final class WalReplay {
                         skipped++;
                         continue;
                     }
-                    if (s.append(t, vBits, chunkRange, perChunk)) {
+                    if (s.append(t, vBits, chunkRange, perChunk, store)) {
                         cuts++;
                     }
                 }

@@ -22,7 +22,7 @@ class ChunkCuttingTest {
         MemSeries s = head.series.get(l);
         ChunkList cl = new ChunkList();
         synchronized (s) {
-            s.chunksOverlapping(Long.MIN_VALUE, Long.MAX_VALUE, cl);
+            s.chunksOverlapping(Long.MIN_VALUE, Long.MAX_VALUE, cl, head.chunks);
         }
         List<long[]> out = new ArrayList<>();
         for (int i = 0; i < cl.size(); i++) {

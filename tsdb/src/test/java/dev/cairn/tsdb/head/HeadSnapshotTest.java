@@ -48,7 +48,7 @@ class HeadSnapshotTest {
         h.series.forEachById(s -> {
             ChunkList cl = new ChunkList();
             synchronized (s) {
-                s.chunksOverlapping(Long.MIN_VALUE, Long.MAX_VALUE, cl);
+                s.chunksOverlapping(Long.MIN_VALUE, Long.MAX_VALUE, cl, h.chunks);
             }
             StringBuilder sb = new StringBuilder(s.id + " " + s.labels + ":");
             for (int i = 0; i < cl.size(); i++) {
