@@ -22,6 +22,7 @@ import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
 import dev.cairn.appliance.registry.AgentRegistry;
 import dev.cairn.appliance.registry.AgentRoutes;
+import dev.cairn.appliance.store.BucketStore;
 import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.Routes;
 import dev.cairn.appliance.web.MetricsSource;
@@ -48,7 +49,8 @@ import java.util.concurrent.CountDownLatch;
  * {@code <data_dir>/receive}, the {@link Receiver} writing into it, {@link BlockShipping} sending the
  * blocks the Db cuts every 30 s to the bucket (filesystem or S3, {@code bucket.type}), the bucket
  * compactor ({@link CompactorRunner}, on by default) on the same bucket, the query layer
- * ({@link QueryLayer}: the local Db and the configured StoreAPI endpoints, deduplicated by replica
+ * ({@link QueryLayer}: the local Db, the store gateway over the bucket ({@link BucketStore}, synced every
+ * {@code store.sync_interval}) and the configured StoreAPI endpoints, deduplicated by replica
  * labels) read by the PromQL {@link Engine} and the {@link PrometheusApi}, the StoreAPI gRPC server
  * serving that same merged view (so appliances stack), the agents' registry ({@link AgentStores}: heartbeats;
  * sidecar agents join the query fan-out; block uploads through the appliance, routes in {@link AgentRoutes}),
@@ -78,14 +80,16 @@ public final class ApplianceMain implements AutoCloseable {
     private final QueryLayer query;
     private final StoreApiServer grpc;
     private final AgentStores agents;
+    private final BucketStore store;
     private volatile boolean ready;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
                           CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc,
-                          AgentStores agents) {
+                          AgentStores agents, BucketStore store) {
         this.config = config;
         this.agents = agents;
+        this.store = store;
         this.bucket = bucket;
         this.query = query;
         this.grpc = grpc;
@@ -141,9 +145,18 @@ public final class ApplianceMain implements AutoCloseable {
                 .withTimeout(c.query().timeout().toMillis())
                 .withMaxSamples(c.query().maxSamples())
                 .withLookbackDelta(c.query().lookbackDelta().toMillis()));
+        // The store gateway: a first sync now, so that the bucket's blocks answer the first query; a failure
+        // (bucket unreachable) must not keep receive from starting, the timer retries.
+        BucketStore store = new BucketStore(bucket, c.store().cacheMaxBytes());
+        try {
+            store.sync();
+        } catch (IOException | RuntimeException e) {
+            LOG.log(System.Logger.Level.WARNING, "store: first sync of bucket {0} failed, queries lack its blocks"
+                    + " until a sync succeeds (every {1}): {2}", bucket.name(), c.store().syncInterval(), e.toString());
+        }
         QueryLayer query;
         try {
-            query = QueryLayer.open(c, db);
+            query = QueryLayer.open(c, db, store);
         } catch (IOException | RuntimeException e) {
             db.close();
             bucket.close();
@@ -162,7 +175,7 @@ public final class ApplianceMain implements AutoCloseable {
             out.single("jvm_threads_live", "gauge", "Live threads.",
                     ManagementFactory.getThreadMXBean().getThreadCount());
         };
-        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process));
+        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process, store));
         if (compactor != null) {
             metrics.add(out -> out.raw(compactor.status().metricsText()));
         }
@@ -201,9 +214,10 @@ public final class ApplianceMain implements AutoCloseable {
             bucket.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc, agents);
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc, agents, store);
         self[0] = m;
         m.shipLoop.start();
+        store.start(c.store().syncInterval().toMillis());
         if (compactor != null) {
             compactor.start();
         }
@@ -231,6 +245,11 @@ public final class ApplianceMain implements AutoCloseable {
     /** The agents that report here (heartbeats), for tests and the UI. */
     public AgentRegistry agents() {
         return agents.registry();
+    }
+
+    /** The store gateway over the bucket's blocks. */
+    public BucketStore store() {
+        return store;
     }
 
     public ApplianceConfig config() {
@@ -271,6 +290,7 @@ public final class ApplianceMain implements AutoCloseable {
             }
             agents.close();
             query.close();
+            store.close();
             db.close();
             bucket.close();
         } finally {
@@ -323,6 +343,8 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("query.replica_labels", c.query().replicaLabels().toString());
         f.put("query.endpoints", c.query().endpoints().toString());
         f.put("grpc.listen", c.grpc().toString());
+        f.put("store.sync_interval", c.store().syncInterval().toString());
+        f.put("store.cache_max_size", Long.toString(c.store().cacheMaxBytes()));
         f.put("compact.enabled", Boolean.toString(c.compact().enabled()));
         f.put("compact.dir", c.compactDir().toString());
         f.put("compact.interval", c.compact().interval().toString());

@@ -9,10 +9,15 @@ import dev.cairn.appliance.query.QueryOptions;
 import dev.cairn.appliance.query.Queryable;
 import dev.cairn.appliance.query.TlsSettings;
 import dev.cairn.appliance.query.Warnings;
+import dev.cairn.appliance.store.BucketStore;
+import dev.cairn.appliance.store.ExternalLabelsQuerier;
 import dev.cairn.tsdb.Db;
+import dev.cairn.tsdb.labels.Labels;
 
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -21,7 +26,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the appliance's queries read: the local {@link Db} and the configured StoreAPI endpoints
+ * What the appliance's queries read: the local {@link Db}, the bucket's blocks ({@link BucketStore}) and the
+ * configured StoreAPI endpoints
  * ({@code query.endpoints}) in one {@link EndpointSet}, fanned out and deduplicated by the replica labels
  * ({@link Queryable}). The endpoints' health is checked once before the appliance is ready (so the first
  * query already uses every endpoint that answers) and then every {@value #HEALTH_INTERVAL_MS} ms.
@@ -49,11 +55,23 @@ final class QueryLayer implements AutoCloseable {
     }
 
     static QueryLayer open(ApplianceConfig c, Db db) throws IOException {
+        return open(c, db, null);
+    }
+
+    /** @param store the store gateway over the bucket, another endpoint; null for none */
+    static QueryLayer open(ApplianceConfig c, Db db, BucketStore store) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(FAN_OUT_THREADS, daemon("cairn-query-fanout"));
         ScheduledExecutorService health = Executors.newSingleThreadScheduledExecutor(daemon("cairn-endpoint-health"));
         EndpointSet set = new EndpointSet(pool, INFO_TIMEOUT_MS, System::currentTimeMillis);
-        // the local data: no external labels on its series (blocks get them when shipped), any time
-        set.addStatic(Endpoint.of("local", db::querier, EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
+        // the local data, with the labels its blocks get when shipped (so that a series read partly from
+        // here and partly from the bucket is one series), any time
+        Labels local = localLabels(c);
+        set.addStatic(Endpoint.of("local", (mint, maxt) -> ExternalLabelsQuerier.wrap(db.querier(mint, maxt), local),
+                EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
+        if (store != null) {
+            // unbounded: blocks come and go with each sync, and an empty answer from it costs nothing
+            set.addStatic(Endpoint.of("bucket", store::querier, EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
+        }
         List<StoreApiEndpoint> remotes = new ArrayList<>();
         QueryOptions options = QueryOptions.defaults().withEndpointTimeout(c.query().timeout().toMillis())
                 .withReplicaLabels(c.query().replicaLabels());
@@ -74,6 +92,15 @@ final class QueryLayer implements AutoCloseable {
             throw e;
         }
         return layer;
+    }
+
+    /** The external labels of the receiver's blocks: {@code external_labels} and {@code receive_replica}. */
+    static Labels localLabels(ApplianceConfig c) {
+        Map<String, String> l = new LinkedHashMap<>(c.externalLabels());
+        if (!c.receive().replica().isEmpty()) {
+            l.put("receive_replica", c.receive().replica());
+        }
+        return Labels.of(l);
     }
 
     /** Queriers for one request; endpoints that fail add to {@code warnings} (partial response). */

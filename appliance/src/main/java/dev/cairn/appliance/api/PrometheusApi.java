@@ -210,7 +210,7 @@ public final class PrometheusApi {
     private ApiResponse query(QuerierFactory storage, Params p) throws ApiError {
         long t = p.time("time", clock.getAsLong());
         String q = p.get("query");
-        QueryResult r = engine.instantQuery(storage, q == null ? "" : q, t);
+        QueryResult r = engine.instantQuery(SourceResolution.apply(storage, p), q == null ? "" : q, t);
         return ApiResponse.success(resultJson(r));
     }
 
@@ -225,7 +225,7 @@ public final class PrometheusApi {
             throw ApiError.invalidParam("step", "cannot parse \"\" to a valid duration");
         }
         String q = p.get("query");
-        QueryResult r = engine.rangeQuery(storage, q == null ? "" : q, start, end, step);
+        QueryResult r = engine.rangeQuery(SourceResolution.apply(storage, p), q == null ? "" : q, start, end, step);
         return ApiResponse.success(resultJson(r));
     }
 

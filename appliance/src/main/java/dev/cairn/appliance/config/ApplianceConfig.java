@@ -29,9 +29,10 @@ import java.util.Objects;
  * @param grpc           the StoreAPI gRPC listener (the appliance's merged view, for Thanos or another appliance)
  * @param query          PromQL limits, replica labels and the StoreAPI endpoints queried beside the local data
  * @param compact        the bucket compactor
+ * @param store          the store gateway over the bucket's blocks
  */
 public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
-                              Bucket bucket, Query query, Compact compact) {
+                              Bucket bucket, Query query, Compact compact, Store store) {
     public ApplianceConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
@@ -41,6 +42,13 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(compact, "compact");
+        Objects.requireNonNull(store, "store");
+    }
+
+    /** Without a {@code store} section: its defaults. */
+    public ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
+                           Bucket bucket, Query query, Compact compact) {
+        this(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, Store.defaults());
     }
 
     /** Labels that tell HA replicas apart: Prometheus HA pairs, Cairn's agents and receivers. */
@@ -71,27 +79,47 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
     }
 
     public ApplianceConfig withDataDir(Path d) {
-        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact, store);
     }
 
     public ApplianceConfig withHttp(Http h) {
-        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact, store);
     }
 
     public ApplianceConfig withGrpc(Http g) {
-        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact, store);
     }
 
     public ApplianceConfig withQuery(Query q) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact, store);
     }
 
     public ApplianceConfig withBucket(Bucket b) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact, store);
     }
 
     public ApplianceConfig withCompact(Compact c) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c, store);
+    }
+
+    public ApplianceConfig withStore(Store st) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, st);
+    }
+
+    /**
+     * The store gateway ({@code store} section).
+     *
+     * @param syncInterval  how often the list of blocks is read from the bucket
+     * @param cacheMaxBytes bound on the in-memory cache of postings, series and chunks read from the bucket
+     */
+    public record Store(Duration syncInterval, long cacheMaxBytes) {
+        public Store {
+            Objects.requireNonNull(syncInterval, "syncInterval");
+        }
+
+        public static Store defaults() {
+            return new Store(Duration.ofMinutes(1), 512L << 20);
+        }
     }
 
     /**

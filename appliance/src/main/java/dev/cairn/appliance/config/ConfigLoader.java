@@ -98,13 +98,12 @@ public final class ConfigLoader {
     /** Sections of parts not built yet: their documented keys are accepted (and not used yet). */
     private static final Map<String, Set<String>> LATER = Map.of(
             "agents", Set.of("listen", "heartbeat_timeout"),
-            "store", Set.of("cache_dir", "cache_max_size"),
             "ca", Set.of("dir", "agent_cert_validity", "token_validity"),
             "log", Set.of("level"));
 
     private ApplianceConfig root(Object node, ApplianceConfig d) {
         Set<String> known = new java.util.HashSet<>(Set.of("external_labels", "data_dir", "http", "receive", "bucket",
-                "query", "compact", "grpc"));
+                "query", "compact", "grpc", "store"));
         known.addAll(LATER.keySet());
         Map<String, Object> m = map("", node, known);
         if (m == null) {
@@ -147,7 +146,56 @@ public final class ConfigLoader {
         ApplianceConfig.Query query = m.containsKey("query") ? query(m.get("query"), d.query()) : d.query();
         ApplianceConfig.Compact compact = m.containsKey("compact") && m.get("compact") != null
                 ? compact(m.get("compact"), d.compact()) : d.compact();
-        return new ApplianceConfig(dataDir, http, grpc, external, receive, bucket, query, compact);
+        ApplianceConfig.Store store = m.containsKey("store") && m.get("store") != null
+                ? store(m.get("store"), d.store()) : d.store();
+        return new ApplianceConfig(dataDir, http, grpc, external, receive, bucket, query, compact, store);
+    }
+
+    private ApplianceConfig.Store store(Object node, ApplianceConfig.Store d) {
+        // cache_dir: accepted for configs written for the on-disk index-header cache; headers are kept in memory
+        Map<String, Object> m = map("store", node, Set.of("sync_interval", "cache_max_size", "cache_dir"));
+        if (m == null) {
+            return d;
+        }
+        Duration sync = m.containsKey("sync_interval")
+                ? duration("store.sync_interval", m.get("sync_interval"), d.syncInterval()) : d.syncInterval();
+        if (sync.isZero()) {
+            errors.add("store.sync_interval: must be more than 0");
+        }
+        long cache = m.containsKey("cache_max_size")
+                ? size("store.cache_max_size", m.get("cache_max_size"), d.cacheMaxBytes()) : d.cacheMaxBytes();
+        return new ApplianceConfig.Store(sync, cache);
+    }
+
+    private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
+
+    /** A size in bytes: a whole number, or one with a unit B, KiB, MiB, GiB or TiB ({@code 512MiB}). */
+    private long size(String path, Object v, long dflt) {
+        if (v instanceof Number n && !(v instanceof Double) && n.longValue() >= 0) {
+            return n.longValue();
+        }
+        if (v instanceof String str) {
+            Matcher mm = SIZE.matcher(str.trim());
+            if (mm.matches()) {
+                int shift = switch (mm.group(2) == null ? "B" : mm.group(2)) {
+                    case "KiB" -> 10;
+                    case "MiB" -> 20;
+                    case "GiB" -> 30;
+                    case "TiB" -> 40;
+                    default -> 0;
+                };
+                try {
+                    long base = Long.parseLong(mm.group(1));
+                    if (base <= (Long.MAX_VALUE >> shift)) {
+                        return base << shift;
+                    }
+                } catch (NumberFormatException e) {
+                    // too large: reported below
+                }
+            }
+        }
+        errors.add(path + ": expected a size such as 512MiB or 2GiB (units B, KiB, MiB, GiB, TiB), got " + describe(v));
+        return dflt;
     }
 
     private ApplianceConfig.Compact compact(Object node, ApplianceConfig.Compact d) {

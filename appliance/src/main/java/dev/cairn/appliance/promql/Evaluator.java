@@ -16,6 +16,7 @@ import dev.cairn.appliance.promql.parser.VectorSelector;
 import dev.cairn.tsdb.chunk.ChunkIterator;
 import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.storage.Querier;
+import dev.cairn.tsdb.storage.SelectHints;
 import dev.cairn.tsdb.storage.SeriesSet;
 
 import java.util.ArrayList;
@@ -49,6 +50,11 @@ final class Evaluator {
     final long end;
     final long interval;
     private final int numSteps;
+    /**
+     * The function or aggregation the selectors evaluated now are arguments of, for the select hints
+     * (Prometheus's extractFuncFromPath: the innermost call or aggregation, "" below a binary operator).
+     */
+    private String hintFunc = "";
 
     Evaluator(QueryContext ctx, long start, long end, long interval) {
         this.ctx = ctx;
@@ -94,11 +100,29 @@ final class Evaluator {
             }
             return m;
         } else if (expr instanceof BinaryExpr b) {
-            return BinaryOps.eval(this, b);
+            String saved = hintFunc;
+            hintFunc = "";
+            try {
+                return BinaryOps.eval(this, b);
+            } finally {
+                hintFunc = saved;
+            }
         } else if (expr instanceof AggregateExpr a) {
-            return Aggregations.eval(this, a);
+            String saved = hintFunc;
+            hintFunc = a.op().text();
+            try {
+                return Aggregations.eval(this, a);
+            } finally {
+                hintFunc = saved;
+            }
         } else if (expr instanceof Call c) {
-            return evalCall(c);
+            String saved = hintFunc;
+            hintFunc = c.function().name();
+            try {
+                return evalCall(c);
+            } finally {
+                hintFunc = saved;
+            }
         }
         throw new IllegalStateException("unhandled expression of type " + expr.getClass().getSimpleName());
     }
@@ -215,9 +239,16 @@ final class Evaluator {
 
     /** Loads all samples of matching series in [mint, maxt], keeping stale markers if asked. */
     List<SeriesBuilder> select(VectorSelector vs, long mint, long maxt, boolean keepStale) {
+        return select(vs, mint, maxt, keepStale, 0);
+    }
+
+    /** As above; {@code rangeMs} is the range of the range selector around {@code vs} (0 for none). */
+    List<SeriesBuilder> select(VectorSelector vs, long mint, long maxt, boolean keepStale, long rangeMs) {
         List<SeriesBuilder> out = new ArrayList<>();
+        SelectHints hints = new SelectHints(mint, maxt, start == end ? 0 : interval, hintFunc, rangeMs,
+                SelectHints.AUTO);
         try (Querier q = ctx.queriers.querier(mint, maxt)) {
-            SeriesSet set = q.select(vs.matchers());
+            SeriesSet set = q.select(hints, vs.matchers());
             ChunkIterator it = null;
             while (set.next()) {
                 ctx.checkDone();
@@ -282,7 +313,7 @@ final class Evaluator {
         VectorSelector vs = ms.selector();
         long maxt = refTime(start, vs.offsetMs(), vs.at());
         long mint = maxt - ms.rangeMs();
-        List<SeriesBuilder> raw = select(vs, mint, maxt, false);
+        List<SeriesBuilder> raw = select(vs, mint, maxt, false, ms.rangeMs());
         List<SeriesBuilder> out = new ArrayList<>(raw.size());
         for (SeriesBuilder r : raw) {
             if (r.n > 0) {
@@ -308,6 +339,7 @@ final class Evaluator {
             return new ArrayList<>();
         }
         Evaluator inner = new Evaluator(ctx, innerStart, last, step);
+        inner.hintFunc = hintFunc;
         List<SeriesBuilder> res = inner.matrix(sq.expr());
         for (SeriesBuilder s : res) {
             s.cursor = 0;
@@ -356,7 +388,7 @@ final class Evaluator {
             VectorSelector vs = ms.selector();
             long first = refTime(start, vs.offsetMs(), vs.at());
             long last = refTime(end, vs.offsetMs(), vs.at());
-            return new WindowSource(select(vs, first - ms.rangeMs(), last, false), ms.rangeMs(), vs.offsetMs(),
+            return new WindowSource(select(vs, first - ms.rangeMs(), last, false, ms.rangeMs()), ms.rangeMs(), vs.offsetMs(),
                     vs.at());
         }
         if (a instanceof SubqueryExpr sq) {

@@ -27,6 +27,11 @@ public final class DedupQuerier implements Querier {
     }
 
     @Override
+    public SeriesSet select(dev.cairn.tsdb.storage.SelectHints hints, List<Matcher> matchers) {
+        return new DedupSeriesSet(inner.select(hints, matchers), replicaLabels);
+    }
+
+    @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
         return inner.labelValues(name, matchers);
     }

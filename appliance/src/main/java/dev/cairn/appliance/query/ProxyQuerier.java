@@ -5,6 +5,7 @@ import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.labels.Matcher;
 import dev.cairn.tsdb.storage.MergeSeriesSet;
 import dev.cairn.tsdb.storage.Querier;
+import dev.cairn.tsdb.storage.SelectHints;
 import dev.cairn.tsdb.storage.SeriesSet;
 
 import java.util.ArrayList;
@@ -57,9 +58,15 @@ public final class ProxyQuerier implements Querier {
 
     @Override
     public SeriesSet select(List<Matcher> matchers) {
+        return select(null, matchers);
+    }
+
+    /** Passes the hints on to every endpoint's querier (null: none, the plain select). */
+    @Override
+    public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
         List<List<BufferedSeries>> answers = fanOut("select series", matchers, q -> {
             List<BufferedSeries> out = new ArrayList<>();
-            SeriesSet set = q.select(matchers);
+            SeriesSet set = hints == null ? q.select(matchers) : q.select(hints, matchers);
             while (set.next()) {
                 if (Thread.currentThread().isInterrupted()) {
                     throw new CancellationException("cancelled while reading series");

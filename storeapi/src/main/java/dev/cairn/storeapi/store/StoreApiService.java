@@ -18,6 +18,7 @@ import dev.cairn.tsdb.encoding.CorruptionException;
 import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.labels.Matcher;
 import dev.cairn.tsdb.storage.Querier;
+import dev.cairn.tsdb.storage.SelectHints;
 import io.grpc.Status;
 import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
@@ -162,6 +163,28 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
         }
     }
 
+    /**
+     * The request's downsampling wishes as select hints: {@code max_resolution_window} is the coarsest
+     * resolution it accepts, and the aggregates a Thanos querier asks for name the function it evaluates
+     * ({@code [COUNTER]} for rate and the like, {@code [MAX]} for max_over_time...; count and sum
+     * together, or nothing, for plain selectors). The chosen aggregate goes out as plain XOR samples,
+     * which is what a querier reads from a chunk's raw field.
+     */
+    static SelectHints hints(SeriesRequest r) {
+        String func = "";
+        if (r.getAggregatesCount() == 1) {
+            func = switch (r.getAggregates(0)) {
+                case COUNTER -> "rate";
+                case MAX -> "max_over_time";
+                case MIN -> "min_over_time";
+                case SUM -> "sum_over_time";
+                case COUNT -> "count_over_time";
+                default -> "";
+            };
+        }
+        return new SelectHints(r.getMinTime(), r.getMaxTime(), 0, func, 0, Math.max(0, r.getMaxResolutionWindow()));
+    }
+
     /** Local matchers, or null when an external-label matcher rules this store out. */
     private List<Matcher> localMatchers(List<dev.cairn.storeapi.pb.thanos.LabelMatcher> wire, long mint, long maxt) {
         if (mint > maxt) {
@@ -219,7 +242,7 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
             out.setOnReadyHandler(this);
             try {
                 querier = storage.querier(request.getMinTime(), request.getMaxTime());
-                set = querier.select(matchers);
+                set = querier.select(hints(request), matchers);
             } catch (RuntimeException e) {
                 fail(e);
                 return;

@@ -225,11 +225,12 @@ public final class IndexReader implements PostingsIndex, Closeable {
         if (r.crc32c(bodyAt, len) != want) {
             throw new CorruptionException(bytes.name(), off, "series entry checksum mismatch (ref " + ref + ")");
         }
-        decodeSeries(r.slice(bodyAt, len), into);
+        decodeSeries(r.slice(bodyAt, len), symbols, into);
         return true;
     }
 
-    private void decodeSeries(ByteReader d, SeriesBuilder into) {
+    /** Decodes a series entry's body (after its length, checksum already checked) into {@code into}. */
+    static void decodeSeries(ByteReader d, Symbols symbols, SeriesBuilder into) {
         into.reset();
         int k = d.getUvarintInt();
         if (k > d.remaining() / 2) {
@@ -242,7 +243,7 @@ public final class IndexReader implements PostingsIndex, Closeable {
             long nameRef = d.getUvarint();
             long valueRef = d.getUvarint();
             if (nameRef <= lastName) {
-                throw new CorruptionException(bytes.name(), at, "series label names not sorted and unique");
+                throw new CorruptionException(d.file(), at, "series label names not sorted and unique");
             }
             lastName = nameRef;
             kv[2 * i] = symbols.lookup(nameRef, at);

@@ -33,6 +33,15 @@ public final class MergeQuerier implements Querier {
     }
 
     @Override
+    public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
+        List<SeriesSet> sets = new ArrayList<>(queriers.size());
+        for (Querier q : queriers) {
+            sets.add(q.select(hints, matchers));
+        }
+        return sets.isEmpty() ? new MergeSeriesSet(sets) : MergeSeriesSet.of(sets);
+    }
+
+    @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
         TreeSet<String> out = new TreeSet<>(Utf8Order.STRINGS);
         for (Querier q : queriers) {

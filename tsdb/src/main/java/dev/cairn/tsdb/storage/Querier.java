@@ -14,6 +14,15 @@ public interface Querier extends Closeable {
     /** Series matching all matchers, sorted by labels, samples clipped to the querier's range. */
     SeriesSet select(List<Matcher> matchers);
 
+    /**
+     * As {@link #select(List)}, told what the query will do with the series ({@link SelectHints}).
+     * Storage that can use the hints (downsampled blocks) overrides this; queriers that wrap others
+     * pass the hints on.
+     */
+    default SeriesSet select(SelectHints hints, List<Matcher> matchers) {
+        return select(matchers);
+    }
+
     /** Sorted label values of {@code name} among series matching the matchers (all series if none). */
     List<String> labelValues(String name, List<Matcher> matchers);
 
