@@ -2,6 +2,7 @@ package dev.cairn.agent.relay;
 
 import dev.cairn.agent.config.AgentConfig.QueueConfig;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
@@ -218,6 +219,7 @@ final class Shard implements Runnable {
         long backoff = cfg.minBackoff().toNanos();
         while (true) {
             String failure;
+            Duration retryAfter = null;
             long start = System.nanoTime();
             try {
                 Downstream.Answer a = downstream.send(enc.body(), enc.bodyLength());
@@ -237,6 +239,9 @@ final class Shard implements Runnable {
                     return true;
                 }
                 failure = "HTTP " + s + " (" + a.body() + ")";
+                if (s == 429 || s == 503) {
+                    retryAfter = RetryAfter.parse(a.retryAfter(), System.currentTimeMillis());
+                }
             } catch (IOException e) {
                 metrics.requestsFailed.increment();
                 failure = e.toString();
@@ -247,13 +252,15 @@ final class Shard implements Runnable {
             long now = System.nanoTime();
             lastFailureNanos = now;
             metrics.samplesRetried.add(samples);
+            // the receiver's Retry-After replaces the back-off for this attempt, as in Prometheus's sender
+            long wait = retryAfter != null ? retryAfter.toNanos() : backoff;
             if (now - lastLogNanos >= LOG_EVERY_NANOS) {
                 lastLogNanos = now;
                 LOG.log(System.Logger.Level.WARNING, "shard {0}: sending {1} samples to {2} failed: {3}; retrying "
-                        + "in {4} ms (the data waits on the disk queue)", index, samples, downstream.url(), failure,
-                        TimeUnit.NANOSECONDS.toMillis(backoff));
+                        + "in {4} ms{5} (the data waits on the disk queue)", index, samples, downstream.url(), failure,
+                        TimeUnit.NANOSECONDS.toMillis(wait), retryAfter != null ? " as its Retry-After asks" : "");
             }
-            TimeUnit.NANOSECONDS.sleep(backoff);
+            TimeUnit.NANOSECONDS.sleep(wait);
             backoff = Math.min(backoff * 2, cfg.maxBackoff().toNanos());
         }
     }
