@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
@@ -64,6 +65,8 @@ public final class DiskQueue implements RemoteWriteSink, Closeable {
     private long lastReopenNanos; // guarded by reopenLock
     private final Object reopenLock = new Object();
     private volatile Runnable onAppend = () -> { };
+    /** One record encoder per request thread (the server's sink threads), reused across requests. */
+    private final ThreadLocal<QueueRecord.Encoder> encoders = ThreadLocal.withInitial(QueueRecord.Encoder::new);
 
     private DiskQueue(Path dir, Disk disk, WalOptions options, Wal wal, RelayMetrics metrics) {
         this.dir = dir;
@@ -112,8 +115,9 @@ public final class DiskQueue implements RemoteWriteSink, Closeable {
         if (series.isEmpty()) {
             return;
         }
-        long[] samples = new long[1];
-        byte[] rec = QueueRecord.encode(series, samples);
+        QueueRecord.Encoder enc = encoders.get();
+        long samples = enc.encode(series);
+        byte[] rec = Arrays.copyOf(enc.array(), enc.length());
         Wal w = usableWal();
         try {
             w.log(rec);
@@ -124,7 +128,7 @@ public final class DiskQueue implements RemoteWriteSink, Closeable {
                     + "); Prometheus keeps it and retries", e);
         }
         metrics.requestsIn.increment();
-        metrics.samplesIn.add(samples[0]);
+        metrics.samplesIn.add(samples);
         metrics.bytesAppended.add(rec.length);
         onAppend.run();
     }

@@ -4,6 +4,7 @@ import dev.cairn.agent.config.AgentConfig.QueueConfig;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -97,6 +98,37 @@ final class Shard implements Runnable {
         }
     }
 
+    /**
+     * Queues {@code items[from..]} in order under one lock acquisition and one wake-up of the
+     * shard thread, waiting up to {@code timeoutNanos} in all for room; returns how many it queued.
+     * As {@link #offer}, an item larger than the capacity is taken when the queue is empty.
+     */
+    int offerAll(List<Item> items, int from, long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            int i = from;
+            for (int end = items.size(); i < end; i++) {
+                Item it = items.get(i);
+                int n = it.count - it.from;
+                while (queued > 0 && queued + n > cfg.capacity()) {
+                    if (i > from) {
+                        notEmpty.signal(); // the shard drains what is queued meanwhile
+                    }
+                    if (timeoutNanos <= 0) {
+                        return i - from;
+                    }
+                    timeoutNanos = notFull.awaitNanos(timeoutNanos);
+                }
+                queue.addLast(it);
+                queued += n;
+            }
+            notEmpty.signal();
+            return i - from;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Sequence number of the oldest queue record with a slice here not yet answered; MAX_VALUE if none. */
     long firstPendingSeq() {
         lock.lock();
@@ -171,6 +203,7 @@ final class Shard implements Runnable {
                             if (left <= 0) {
                                 break;
                             }
+                            notFull.signalAll(); // room was made: let the dispatcher refill while we wait
                             notEmpty.awaitNanos(left);
                             continue;
                         }
@@ -190,8 +223,8 @@ final class Shard implements Runnable {
                         if (it.from == it.count) {
                             queue.pollFirst();
                         }
-                        notFull.signalAll();
                     }
+                    notFull.signalAll(); // once per batch: the dispatcher refills in bulk
                 } finally {
                     lock.unlock();
                 }
