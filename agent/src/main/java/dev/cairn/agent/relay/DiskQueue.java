@@ -14,7 +14,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.zip.CRC32C;
 
 /**
@@ -29,30 +31,62 @@ import java.util.zip.CRC32C;
  * <p>The position file holds {@code cairn-relay-position v1 SEGMENT OFFSET CRC32C}; it is replaced
  * atomically (write temp, fsync, rename, fsync the directory), so a crash leaves the old or the new
  * one. Segments before the saved position are deleted only after it is durable.
+ *
+ * <h2>Disk full</h2>
+ * A failed write or fsync fails the {@link Wal} for good (its contract: nothing after it may be
+ * acknowledged). The queue then answers every request with an {@link IOException} (the handler
+ * answers 500, so Prometheus keeps the data and retries), logs at ERROR once, counts it and sets
+ * {@code cairn_relay_queue_writable 0}. At most once per {@link #REOPEN_EVERY_NANOS}, a request
+ * finding at least {@link #MIN_FREE_BYTES} free on the queue's file system closes the failed WAL
+ * and opens a new one: the torn tail of the failed segment is cut off and writing goes on in a
+ * new segment, so ingestion resumes without a restart. Nothing acknowledged is lost: every 204
+ * was fsynced before the failure; records written after the last good fsync were never
+ * acknowledged, and if they survive they are sent once more than Prometheus's retry (a harmless
+ * duplicate, see the package doc).
  */
 public final class DiskQueue implements RemoteWriteSink, Closeable {
     private static final String POSITION = "position";
     private static final String MAGIC = "cairn-relay-position v1";
 
+    private static final System.Logger LOG = System.getLogger(DiskQueue.class.getName());
+    /** How often a refused request may try to reopen a failed queue. */
+    static final long REOPEN_EVERY_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Free space the queue's file system needs before a failed queue is reopened (no churn of empty segments). */
+    static final long MIN_FREE_BYTES = 4L << 20;
+
     private final Path dir;
     private final Disk disk;
-    private final Wal wal;
+    private final WalOptions options;
     private final RelayMetrics metrics;
+    private volatile Wal wal;
+    /** The WAL that failed, while the queue refuses writes; null while it takes them. */
+    private volatile Wal failed;
+    private volatile String failure;
+    private long lastReopenNanos; // guarded by reopenLock
+    private final Object reopenLock = new Object();
     private volatile Runnable onAppend = () -> { };
+    /** One record encoder per request thread (the server's sink threads), reused across requests. */
+    private final ThreadLocal<QueueRecord.Encoder> encoders = ThreadLocal.withInitial(QueueRecord.Encoder::new);
 
-    private DiskQueue(Path dir, Disk disk, Wal wal, RelayMetrics metrics) {
+    private DiskQueue(Path dir, Disk disk, WalOptions options, Wal wal, RelayMetrics metrics) {
         this.dir = dir;
         this.disk = disk;
+        this.options = options;
         this.wal = wal;
         this.metrics = metrics;
     }
 
     /** Opens (creating) the queue in {@code dir}; segment size follows from the disk budget. */
     public static DiskQueue open(Path dir, long maxQueueBytes, RelayMetrics metrics) throws IOException {
-        Disk disk = Disk.local();
+        return open(dir, maxQueueBytes, metrics, Disk.local());
+    }
+
+    /** As {@link #open(Path, long, RelayMetrics)} on the given disk (tests inject failures through it). */
+    static DiskQueue open(Path dir, long maxQueueBytes, RelayMetrics metrics, Disk disk) throws IOException {
+        metrics.queueMaxBytes.set(maxQueueBytes);
         WalOptions opts = WalOptions.defaults().withDisk(disk).withSyncPolicy(SyncPolicy.BATCH)
                 .withSegmentSize(segmentSize(maxQueueBytes));
-        return new DiskQueue(dir, disk, Wal.open(dir, opts), metrics);
+        return new DiskQueue(dir, disk, opts, Wal.open(dir, opts), metrics);
     }
 
     /**
@@ -82,13 +116,88 @@ public final class DiskQueue implements RemoteWriteSink, Closeable {
         if (series.isEmpty()) {
             return;
         }
-        long[] samples = new long[1];
-        byte[] rec = QueueRecord.encode(series, samples);
-        wal.log(rec);
+        QueueRecord.Encoder enc = encoders.get();
+        long samples = enc.encode(series);
+        byte[] rec = Arrays.copyOf(enc.array(), enc.length());
+        Wal w = usableWal();
+        try {
+            w.log(rec);
+        } catch (IOException e) {
+            markFailed(w, e);
+            metrics.requestsRefusedQueueFailed.increment();
+            throw new IOException("the relay's disk queue " + dir + " could not store the request (" + e.getMessage()
+                    + "); Prometheus keeps it and retries", e);
+        }
         metrics.requestsIn.increment();
-        metrics.samplesIn.add(samples[0]);
+        metrics.samplesIn.add(samples);
         metrics.bytesAppended.add(rec.length);
         onAppend.run();
+    }
+
+    /** The open WAL, or after a failure a new one once there is room again; throws while refusing. */
+    private Wal usableWal() throws IOException {
+        if (failed == null) {
+            return wal;
+        }
+        synchronized (reopenLock) {
+            Wal broken = failed;
+            if (broken == null) {
+                return wal;
+            }
+            long now = System.nanoTime();
+            if (now - lastReopenNanos < REOPEN_EVERY_NANOS) {
+                throw refusing(null);
+            }
+            lastReopenNanos = now;
+            long free;
+            try {
+                free = Files.getFileStore(dir).getUsableSpace();
+            } catch (IOException e) {
+                throw refusing("cannot read the free space: " + e.getMessage());
+            }
+            if (free < MIN_FREE_BYTES) {
+                throw refusing(free + " bytes free, waiting for " + MIN_FREE_BYTES);
+            }
+            try {
+                broken.close(); // after a failure this only releases the file
+            } catch (IOException e) {
+                // already failed: nothing more to lose
+            }
+            Wal next;
+            try {
+                next = Wal.open(dir, options); // cuts the torn tail, starts a new segment
+            } catch (IOException | RuntimeException e) {
+                throw refusing("reopening it failed: " + e.getMessage());
+            }
+            wal = next;
+            failed = null;
+            metrics.queueWritable.set(1);
+            LOG.log(System.Logger.Level.WARNING, "relay disk queue {0} takes writes again (segment {1}, {2} bytes free) "
+                    + "after: {3}", dir, next.segmentIndex(), free, failure);
+            return next;
+        }
+    }
+
+    private void markFailed(Wal w, IOException e) {
+        synchronized (reopenLock) {
+            if (failed == w || wal != w) {
+                return; // another request saw it first, or it was already replaced
+            }
+            failed = w;
+            failure = e.getMessage();
+            lastReopenNanos = System.nanoTime();
+            metrics.queueWriteFailures.increment();
+            metrics.queueWritable.set(0);
+        }
+        LOG.log(System.Logger.Level.ERROR, "RELAY DISK QUEUE CANNOT WRITE: " + e.getMessage() + ". Remote-write "
+                + "requests are answered 500 (Prometheus keeps and retries them) until the queue's file system "
+                + dir + " has at least " + MIN_FREE_BYTES + " bytes free again; then it resumes by itself", e);
+    }
+
+    private IOException refusing(String detail) {
+        metrics.requestsRefusedQueueFailed.increment();
+        return new IOException("the relay's disk queue " + dir + " is not writable since: " + failure
+                + (detail == null ? "" : "; " + detail) + ". Prometheus keeps the data and retries; free disk space");
     }
 
     /** The segment indexes on disk, ascending. */

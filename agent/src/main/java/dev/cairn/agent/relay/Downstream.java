@@ -44,8 +44,11 @@ final class Downstream {
         return url;
     }
 
-    /** The answer to one attempt: an HTTP status with the start of its body. */
-    record Answer(int status, String body) {
+    /**
+     * The answer to one attempt: an HTTP status with the start of its body, and its
+     * {@code Retry-After} header (null when absent).
+     */
+    record Answer(int status, String body, String retryAfter) {
     }
 
     /**
@@ -64,7 +67,8 @@ final class Downstream {
                 .build();
         HttpResponse<String> r = client.send(req, HttpResponse.BodyHandlers.ofString());
         String text = r.body() == null ? "" : r.body().strip();
-        return new Answer(r.statusCode(), text.length() > 512 ? text.substring(0, 512) + "..." : text);
+        return new Answer(r.statusCode(), text.length() > 512 ? text.substring(0, 512) + "..." : text,
+                r.headers().firstValue("Retry-After").orElse(null));
     }
 
     private static String version() {

@@ -6,6 +6,8 @@ import dev.cairn.tsdb.wal.LiveReader;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.LockSupport;
 
@@ -65,6 +67,8 @@ final class Forwarder {
     private Thread maintenance;
     private LiveReader reader;
     private long seq;
+    /** Dispatcher scratch: the items of the record being routed, per shard. */
+    private List<Item>[] routed = newRouted(0);
 
     // Maintenance thread state.
     private QueuePosition committed;
@@ -180,6 +184,11 @@ final class Forwarder {
         int series = b.getInt(5);
         int p = QueueRecord.HEADER;
         Shard[] sh = shards;
+        if (routed.length != sh.length) {
+            routed = newRouted(sh.length);
+        }
+        // Route first, then hand each shard its items at once: one lock and one wake-up per shard
+        // and record instead of one per series.
         for (int i = 0; i < series; i++) {
             int labelsLen = b.getInt(p);
             int labelsOff = p + 4;
@@ -190,26 +199,48 @@ final class Forwarder {
                 continue;
             }
             Item it = new Item(rec, labelsOff, labelsLen, samplesOff, count, s);
-            Shard shard = sh[Math.floorMod(it.seriesHash(), sh.length)];
-            while (!shard.offer(it, TimeUnit.MILLISECONDS.toNanos(100))) {
-                if (!running) {
-                    return; // not dispatched: the record is read again after the restart
-                }
-                if (dropThrough >= segment) {
-                    long lost = count;
-                    for (int j = i + 1, q = p; j < series; j++) {
-                        int ll = b.getInt(q);
-                        int c = b.getInt(q + 4 + ll);
-                        lost += c;
-                        q += 4 + ll + 4 + 16 * c;
+            routed[Math.floorMod(it.seriesHash(), sh.length)].add(it);
+        }
+        try {
+            for (int k = 0; k < sh.length; k++) {
+                List<Item> items = routed[k];
+                int done = 0;
+                while (done < items.size()) {
+                    done += sh[k].offerAll(items, done, TimeUnit.MILLISECONDS.toNanos(100));
+                    if (done == items.size()) {
+                        break;
                     }
-                    metrics.samplesDroppedBudget.add(lost);
-                    dispatched = s;
-                    return;
+                    if (!running) {
+                        return; // not dispatched: the record is read again after the restart
+                    }
+                    if (dropThrough >= segment) {
+                        long lost = 0;
+                        for (int j = k; j < sh.length; j++) {
+                            for (int q = j == k ? done : 0; q < routed[j].size(); q++) {
+                                lost += routed[j].get(q).count;
+                            }
+                        }
+                        metrics.samplesDroppedBudget.add(lost);
+                        dispatched = s;
+                        return;
+                    }
                 }
             }
+            dispatched = s;
+        } finally {
+            for (List<Item> l : routed) {
+                l.clear();
+            }
         }
-        dispatched = s;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static List<Item>[] newRouted(int n) {
+        List<Item>[] r = new List[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = new ArrayList<>();
+        }
+        return r;
     }
 
     /** Reads past every record in segments up to {@code drop}, counting their samples as dropped. */

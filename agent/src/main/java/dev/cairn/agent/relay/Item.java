@@ -38,12 +38,22 @@ final class Item {
         return (long) LONG.get(rec, samplesOff + 16 * i + 8);
     }
 
-    /** A hash of the labels block; the same series always maps to the same shard. */
+    /**
+     * A hash of the labels block; the same series always maps to the same shard. Eight bytes a
+     * step (a byte-at-a-time hash of ~100-byte label blocks was a fifth of the dispatcher's time).
+     */
     int seriesHash() {
-        int h = 0x811C9DC5;
-        for (int i = labelsOff; i < labelsOff + labelsLen; i++) {
-            h = (h ^ (rec[i] & 0xFF)) * 0x01000193;
+        long h = 0x9E3779B97F4A7C15L ^ labelsLen;
+        int i = labelsOff;
+        int end = labelsOff + labelsLen;
+        for (; i + 8 <= end; i += 8) {
+            h = Long.rotateLeft(h ^ (long) LONG.get(rec, i) * 0xC2B2AE3D27D4EB4FL, 31) * 0x9E3779B97F4A7C15L;
         }
-        return h;
+        for (; i < end; i++) {
+            h = (h ^ (rec[i] & 0xFF)) * 0x100000001B3L;
+        }
+        h ^= h >>> 29;
+        h *= 0xBF58476D1CE4E5B9L;
+        return (int) (h ^ (h >>> 32));
     }
 }

@@ -1,8 +1,13 @@
 package dev.cairn.agent.relay;
 
 import dev.cairn.storeapi.remotewrite.DecodedSeries;
+import dev.cairn.tsdb.labels.Labels;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -31,55 +36,120 @@ final class QueueRecord {
 
     /** Encodes one request's series; returns the record and puts its sample count in {@code samplesOut[0]}. */
     static byte[] encode(List<DecodedSeries> series, long[] samplesOut) {
-        int size = HEADER;
-        long samples = 0;
-        byte[][] labels = new byte[series.size()][];
-        for (int i = 0; i < series.size(); i++) {
-            DecodedSeries s = series.get(i);
-            labels[i] = encodeLabels(s);
-            size += 4 + labels[i].length + 4 + 16 * s.sampleCount();
-            samples += s.sampleCount();
-        }
-        ByteBuffer b = ByteBuffer.allocate(size);
-        b.put(VERSION).putInt((int) samples).putInt(series.size());
-        for (int i = 0; i < series.size(); i++) {
-            DecodedSeries s = series.get(i);
-            b.putInt(labels[i].length).put(labels[i]).putInt(s.sampleCount());
-            long[] ts = s.timestamps();
-            double[] vs = s.values();
-            for (int j = 0; j < ts.length; j++) {
-                b.putLong(ts[j]).putLong(Double.doubleToRawLongBits(vs[j]));
-            }
-        }
-        samplesOut[0] = samples;
-        return b.array();
+        Encoder e = new Encoder();
+        samplesOut[0] = e.encode(series);
+        return Arrays.copyOf(e.buf, e.pos);
     }
 
-    private static byte[] encodeLabels(DecodedSeries s) {
-        int n = s.labels().size();
-        byte[][] names = new byte[n][];
-        byte[][] values = new byte[n][];
-        int size = 0;
-        int i;
-        for (i = 0; i < n; i++) {
-            names[i] = s.labels().name(i).getBytes(StandardCharsets.UTF_8);
-            values[i] = s.labels().value(i).getBytes(StandardCharsets.UTF_8);
-            int msg = Proto.fieldSize(names[i].length) + Proto.fieldSize(values[i].length);
-            size += Proto.fieldSize(msg);
+    /**
+     * Encodes records into one reused buffer, labels straight from their strings (one byte per
+     * char for ASCII, the usual case; UTF-8 otherwise): no per-label arrays, no ByteBuffer. One per
+     * thread; not thread-safe.
+     */
+    static final class Encoder {
+        private static final VarHandle INT = MethodHandles.byteArrayViewVarHandle(int[].class, ByteOrder.BIG_ENDIAN);
+        private static final VarHandle LONG = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+        /** Kept between requests up to this size, so one huge request does not pin its buffer. */
+        private static final int KEEP = 1 << 20;
+
+        private byte[] buf = new byte[64 << 10];
+        private int pos;
+
+        /** Encodes into the buffer ({@link #array()}, {@link #length()}); returns the sample count. */
+        long encode(List<DecodedSeries> series) {
+            if (buf.length > KEEP) {
+                buf = new byte[64 << 10];
+            }
+            pos = 0;
+            ensure(HEADER);
+            buf[pos++] = VERSION;
+            pos += 4; // samples, below
+            INT.set(buf, pos, series.size());
+            pos += 4;
+            long samples = 0;
+            for (int i = 0, n = series.size(); i < n; i++) {
+                DecodedSeries s = series.get(i);
+                ensure(4);
+                int lenAt = pos;
+                pos += 4;
+                putLabels(s.labels());
+                INT.set(buf, lenAt, pos - lenAt - 4);
+                long[] ts = s.timestamps();
+                double[] vs = s.values();
+                ensure(4 + 16 * ts.length);
+                INT.set(buf, pos, ts.length);
+                pos += 4;
+                for (int j = 0; j < ts.length; j++) {
+                    LONG.set(buf, pos, ts[j]);
+                    LONG.set(buf, pos + 8, Double.doubleToRawLongBits(vs[j]));
+                    pos += 16;
+                }
+                samples += ts.length;
+            }
+            INT.set(buf, 1, (int) samples);
+            return samples;
         }
-        byte[] out = new byte[size];
-        int p = 0;
-        for (i = 0; i < n; i++) {
-            int msg = Proto.fieldSize(names[i].length) + Proto.fieldSize(values[i].length);
-            p = Proto.putBytesHeader(out, p, 1, msg);
-            p = Proto.putBytesHeader(out, p, 1, names[i].length);
-            System.arraycopy(names[i], 0, out, p, names[i].length);
-            p += names[i].length;
-            p = Proto.putBytesHeader(out, p, 2, values[i].length);
-            System.arraycopy(values[i], 0, out, p, values[i].length);
-            p += values[i].length;
+
+        byte[] array() {
+            return buf;
         }
-        return out;
+
+        int length() {
+            return pos;
+        }
+
+        /** The labels as remote-write {@code Label} messages (tag 0x0A, length, name = 1, value = 2). */
+        private void putLabels(Labels ls) {
+            for (int i = 0, n = ls.size(); i < n; i++) {
+                ensure(1 + 1);
+                buf[pos++] = 0x0A;
+                int lenAt = pos++; // one byte for the message length, widened below if needed
+                putString(0x0A, ls.name(i));
+                putString(0x12, ls.value(i));
+                int msg = pos - lenAt - 1;
+                if (msg >= 0x80) {
+                    int extra = Proto.varintSize(msg) - 1;
+                    ensure(extra);
+                    System.arraycopy(buf, lenAt + 1, buf, lenAt + 1 + extra, msg);
+                    pos += extra;
+                }
+                Proto.putVarint(buf, lenAt, msg);
+            }
+        }
+
+        private void putString(int tag, String s) {
+            int n = s.length();
+            if (n < 0x80) {
+                ensure(2 + n);
+                int at = pos + 2;
+                int i = 0;
+                for (; i < n; i++) {
+                    char c = s.charAt(i);
+                    if (c >= 0x80) {
+                        break;
+                    }
+                    buf[at + i] = (byte) c;
+                }
+                if (i == n) {
+                    buf[pos] = (byte) tag;
+                    buf[pos + 1] = (byte) n;
+                    pos = at + n;
+                    return;
+                }
+            }
+            byte[] b = s.getBytes(StandardCharsets.UTF_8);
+            ensure(1 + 5 + b.length);
+            buf[pos++] = (byte) tag;
+            pos = Proto.putVarint(buf, pos, b.length);
+            System.arraycopy(b, 0, buf, pos, b.length);
+            pos += b.length;
+        }
+
+        private void ensure(int n) {
+            if (pos + n > buf.length) {
+                buf = Arrays.copyOf(buf, Math.max(pos + n, buf.length * 2));
+            }
+        }
     }
 
     /** Samples in a record, read from its header only (for counting dropped data). */

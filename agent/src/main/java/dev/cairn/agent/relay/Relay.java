@@ -1,6 +1,7 @@
 package dev.cairn.agent.relay;
 
 import dev.cairn.agent.config.AgentConfig;
+import dev.cairn.tsdb.fs.Disk;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.function.Supplier;
@@ -23,19 +24,31 @@ public final class Relay implements AutoCloseable {
     private Forwarder forwarder;
     private RelayServer server;
 
+    private final Disk disk;
+
     public Relay(AgentConfig config) {
         this(config, () -> "");
     }
 
     /** {@code moreMetrics}: the other parts' families, served after the relay's on its /metrics. */
     public Relay(AgentConfig config, Supplier<String> moreMetrics) {
+        this(config, moreMetrics, Disk.local());
+    }
+
+    /** On the given disk: tests inject write failures (disk full) into the queue through it. */
+    Relay(AgentConfig config, Disk disk) {
+        this(config, () -> "", disk);
+    }
+
+    private Relay(AgentConfig config, Supplier<String> moreMetrics, Disk disk) {
         this.config = config;
         this.moreMetrics = moreMetrics;
+        this.disk = disk;
     }
 
     public Relay start() throws IOException {
         AgentConfig.RelayConfig rc = config.relay();
-        queue = DiskQueue.open(config.queueDir(), rc.maxQueueBytes(), metrics);
+        queue = DiskQueue.open(config.queueDir(), rc.maxQueueBytes(), metrics, disk);
         Downstream downstream = new Downstream(config.appliance().url(), config.appliance().tls(),
                 rc.queue().remoteTimeout());
         forwarder = new Forwarder(queue, rc.queue(), downstream, metrics, rc.maxQueueBytes());

@@ -26,6 +26,10 @@ public final class RelayMetrics {
     final AtomicLong shards = new AtomicLong();
     final AtomicLong shardsDesired = new AtomicLong();
     final AtomicLong pendingSamples = new AtomicLong();
+    final LongAdder queueWriteFailures = new LongAdder();
+    final LongAdder requestsRefusedQueueFailed = new LongAdder();
+    /** 1 while the disk queue takes writes, 0 while it refuses them after a failed write (disk full). */
+    final AtomicLong queueWritable = new AtomicLong(1);
 
     public long samplesIn() {
         return samplesIn.sum();
@@ -58,6 +62,16 @@ public final class RelayMetrics {
         return oldestUnsentMillis.get() / 1000.0;
     }
 
+    /** 1 while the disk queue takes writes, 0 while a failed write (disk full?) makes it refuse them. */
+    public long queueWritable() {
+        return queueWritable.get();
+    }
+
+    /** Remote-write requests answered 500 because the disk queue could not take them. */
+    public long requestsRefusedQueueFailed() {
+        return requestsRefusedQueueFailed.sum();
+    }
+
     public int shards() {
         return (int) shards.get();
     }
@@ -87,6 +101,13 @@ public final class RelayMetrics {
                 .append('\n');
         counter(sb, "cairn_relay_queue_bytes_dropped_total", "Bytes of queue segments deleted over the disk budget.",
                 bytesDroppedBudget.sum());
+        counter(sb, "cairn_relay_queue_write_failures_total", "Writes or fsyncs of the disk queue that failed "
+                + "(disk full or broken); each makes the queue refuse requests until it reopens.", queueWriteFailures.sum());
+        counter(sb, "cairn_relay_requests_refused_queue_failed_total", "Remote-write requests answered 500 because "
+                + "the disk queue could not take them; Prometheus keeps and retries them.",
+                requestsRefusedQueueFailed.sum());
+        gauge(sb, "cairn_relay_queue_writable", "1 while the disk queue takes writes; 0 while it refuses them after a "
+                + "failed write (free disk space: it resumes by itself).", queueWritable.get());
         gauge(sb, "cairn_relay_queue_bytes", "Bytes of the disk queue's segments.", queueBytes.get());
         gauge(sb, "cairn_relay_queue_max_bytes", "The disk queue's budget (relay.max_queue_bytes); over it the oldest"
                 + " data is dropped.", queueMaxBytes.get());

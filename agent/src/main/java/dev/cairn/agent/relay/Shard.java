@@ -2,7 +2,9 @@ package dev.cairn.agent.relay;
 
 import dev.cairn.agent.config.AgentConfig.QueueConfig;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.ArrayDeque;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.locks.Condition;
 import java.util.concurrent.locks.ReentrantLock;
@@ -96,6 +98,37 @@ final class Shard implements Runnable {
         }
     }
 
+    /**
+     * Queues {@code items[from..]} in order under one lock acquisition and one wake-up of the
+     * shard thread, waiting up to {@code timeoutNanos} in all for room; returns how many it queued.
+     * As {@link #offer}, an item larger than the capacity is taken when the queue is empty.
+     */
+    int offerAll(List<Item> items, int from, long timeoutNanos) throws InterruptedException {
+        lock.lock();
+        try {
+            int i = from;
+            for (int end = items.size(); i < end; i++) {
+                Item it = items.get(i);
+                int n = it.count - it.from;
+                while (queued > 0 && queued + n > cfg.capacity()) {
+                    if (i > from) {
+                        notEmpty.signal(); // the shard drains what is queued meanwhile
+                    }
+                    if (timeoutNanos <= 0) {
+                        return i - from;
+                    }
+                    timeoutNanos = notFull.awaitNanos(timeoutNanos);
+                }
+                queue.addLast(it);
+                queued += n;
+            }
+            notEmpty.signal();
+            return i - from;
+        } finally {
+            lock.unlock();
+        }
+    }
+
     /** Sequence number of the oldest queue record with a slice here not yet answered; MAX_VALUE if none. */
     long firstPendingSeq() {
         lock.lock();
@@ -170,6 +203,7 @@ final class Shard implements Runnable {
                             if (left <= 0) {
                                 break;
                             }
+                            notFull.signalAll(); // room was made: let the dispatcher refill while we wait
                             notEmpty.awaitNanos(left);
                             continue;
                         }
@@ -189,8 +223,8 @@ final class Shard implements Runnable {
                         if (it.from == it.count) {
                             queue.pollFirst();
                         }
-                        notFull.signalAll();
                     }
+                    notFull.signalAll(); // once per batch: the dispatcher refills in bulk
                 } finally {
                     lock.unlock();
                 }
@@ -218,6 +252,7 @@ final class Shard implements Runnable {
         long backoff = cfg.minBackoff().toNanos();
         while (true) {
             String failure;
+            Duration retryAfter = null;
             long start = System.nanoTime();
             try {
                 Downstream.Answer a = downstream.send(enc.body(), enc.bodyLength());
@@ -237,6 +272,9 @@ final class Shard implements Runnable {
                     return true;
                 }
                 failure = "HTTP " + s + " (" + a.body() + ")";
+                if (s == 429 || s == 503) {
+                    retryAfter = RetryAfter.parse(a.retryAfter(), System.currentTimeMillis());
+                }
             } catch (IOException e) {
                 metrics.requestsFailed.increment();
                 failure = e.toString();
@@ -247,13 +285,15 @@ final class Shard implements Runnable {
             long now = System.nanoTime();
             lastFailureNanos = now;
             metrics.samplesRetried.add(samples);
+            // the receiver's Retry-After replaces the back-off for this attempt, as in Prometheus's sender
+            long wait = retryAfter != null ? retryAfter.toNanos() : backoff;
             if (now - lastLogNanos >= LOG_EVERY_NANOS) {
                 lastLogNanos = now;
                 LOG.log(System.Logger.Level.WARNING, "shard {0}: sending {1} samples to {2} failed: {3}; retrying "
-                        + "in {4} ms (the data waits on the disk queue)", index, samples, downstream.url(), failure,
-                        TimeUnit.NANOSECONDS.toMillis(backoff));
+                        + "in {4} ms{5} (the data waits on the disk queue)", index, samples, downstream.url(), failure,
+                        TimeUnit.NANOSECONDS.toMillis(wait), retryAfter != null ? " as its Retry-After asks" : "");
             }
-            TimeUnit.NANOSECONDS.sleep(backoff);
+            TimeUnit.NANOSECONDS.sleep(wait);
             backoff = Math.min(backoff * 2, cfg.maxBackoff().toNanos());
         }
     }

@@ -25,15 +25,16 @@
  *       and logged at WARNING; the relay keeps accepting.
  *   <li>Downstream 4xx (but 429) means the data can never be taken: dropped, counted
  *       ({@code reason="rejected"}), logged with the receiver's reason, not retried.
+ *   <li>Disk full: a failed write or fsync of the queue makes it answer 500 (Prometheus keeps the
+ *       data and retries), log at ERROR and set {@code cairn_relay_queue_writable 0}; once the file
+ *       system has room again the queue reopens by itself (see {@link dev.cairn.agent.relay.DiskQueue}).
+ *   <li>{@code Retry-After} on a 429 or 503 replaces the back-off for that retry (at most 5 minutes).
  * </ul>
  *
  * <h2>Known limits</h2>
  * <ul>
- *   <li>A failed write or fsync of the queue (disk full) fails its WAL for good, as {@code tsdb.wal}
- *       does: the relay then answers 500 (Prometheus keeps the data and retries) until restarted.
  *   <li>The disk budget is checked every 200 ms, so the queue may overshoot it by what arrives in
  *       that time before the oldest segments go.
- *   <li>{@code Retry-After} on 429/503 is not honoured; the exponential back-off applies.
  * </ul>
  */
 package dev.cairn.agent.relay;

@@ -36,12 +36,17 @@ public final class TestReceiver implements AutoCloseable {
     public final AtomicInteger requests = new AtomicInteger();
     public final AtomicInteger conflicts = new AtomicInteger();
     public volatile IntSupplier status = () -> 0;
+    /** Sent as the Retry-After header with every non-2xx answer when not null. */
+    public volatile String retryAfter;
+    /** System.nanoTime() of every request's arrival, in order. */
+    public final java.util.List<Long> arrivals = java.util.Collections.synchronizedList(new java.util.ArrayList<>());
 
     public TestReceiver(int port) throws IOException {
         server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 64);
         server.setExecutor(pool);
         server.createContext("/api/v1/write", ex -> {
             requests.incrementAndGet();
+            arrivals.add(System.nanoTime());
             byte[] body;
             try (InputStream in = ex.getRequestBody()) {
                 body = in.readAllBytes();
@@ -49,6 +54,10 @@ public final class TestReceiver implements AutoCloseable {
             int s = status.getAsInt();
             if (s != 0) {
                 byte[] msg = ("test receiver answers " + s + "\n").getBytes();
+                String ra = retryAfter;
+                if (ra != null) {
+                    ex.getResponseHeaders().set("Retry-After", ra);
+                }
                 ex.sendResponseHeaders(s, msg.length);
                 ex.getResponseBody().write(msg);
                 ex.close();

@@ -112,6 +112,7 @@ public final class Receiver implements RemoteWriteSink, MetricsSource {
         }
         samplesIngested.add(committed);
         seriesReceived.add(series.size());
+        db.compactSoon();
         if (refusedByReason != null) {
             long total = 0;
             for (int i = 0; i < refusedByReason.length; i++) {

@@ -1,0 +1,345 @@
+package dev.cairn.appliance.bench;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.stream.Stream;
+
+/**
+ * The appliance's remote-write bench (issue 6): the same node-exporter-shaped load
+ * ({@link NodeExporterLoad}) against the appliance and against the real Debian Prometheus 2.42
+ * receiver, one after the other in the same run, each a fresh child process with a fresh data
+ * directory on 127.0.0.1; prints side by side
+ * <ul>
+ *   <li>ingest samples/s: all samples over the wall time from the first request to the last answer,
+ *       {@code senders} concurrent connections, {@code batch} series (one sample each) per request,
+ *       scrape rounds in order (round k+1 starts when round k is answered, as scrapes come in);
+ *   <li>RSS per head series: VmRSS after the load minus VmRSS before it, over the head series;
+ *   <li>bytes per sample on disk: the blocks cut during the run (both are told to cut blocks of
+ *       {@code block} instead of 2h), their files' size over the samples their meta.json counts;
+ *   <li>query latency: median of {@code runs} {@code /api/v1/query_range} calls per PromQL query
+ *       over the whole load, after one unmeasured call.
+ * </ul>
+ * Run it with {@code scripts/bench-receive.sh [--quick] [--series N] [--steps N] ...}; the goals of
+ * issue 6 are samples/s ≥ 2× Prometheus's, RSS per series ≤ half, bytes/sample ≤ Prometheus's.
+ */
+public final class ReceiveBench {
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    /** What one run measures; see the class comment. */
+    record Options(int series, int steps, int batch, int senders, Duration block, int queryRuns, String applianceJavaOpts,
+                   Duration maxLoadTime) {
+        static Options reference() {
+            return new Options(100_000, 120, 500, 8, Duration.ofMinutes(10), 5,
+                    BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS, Duration.ofMinutes(15));
+        }
+
+        /** Small enough for a test: 10k series × 12 scrapes, 1-minute blocks. */
+        static Options quick() {
+            return new Options(10_000, 12, 500, 4, Duration.ofMinutes(1), 3, "-Xms256m -Xmx512m -XX:+UseG1GC",
+                    Duration.ofMinutes(2));
+        }
+    }
+
+    /** One receiver's figures. */
+    record Result(String name, long samples, long refusedRequests, double seconds, double cpuSeconds, long rssBeforeKib,
+                  long rssAfterKib, double headSeries, double samplesTaken, int blocks, long blockBytes,
+                  long blockSamples, List<QueryTiming> queries) {
+        double samplesPerSecond() {
+            return samples / seconds;
+        }
+
+        double rssBytesPerSeries() {
+            return (rssAfterKib - rssBeforeKib) * 1024.0 / headSeries;
+        }
+
+        double bytesPerSample() {
+            return blockSamples == 0 ? Double.NaN : (double) blockBytes / blockSamples;
+        }
+    }
+
+    /** Median latency of one query, and the shape of its answer (to see both answered the same). */
+    record QueryTiming(String query, double medianMillis, int resultSeries, long points) {
+    }
+
+    static final List<String> QUERIES = List.of(
+            "sum by (mode) (rate(node_cpu_seconds_total[1m]))",
+            "topk(5, rate(node_network_receive_bytes_total{device=\"eth0\"}[5m]))",
+            "avg(node_load1)",
+            "node_memory_MemAvailable_bytes{instance=\"10.0.0.7:9100\"}",
+            "sum by (device) (rate(node_disk_written_bytes_total[2m]))");
+
+    private ReceiveBench() {
+    }
+
+    public static void main(String[] args) throws Exception {
+        Options o = parse(args);
+        Path dir = Files.createTempDirectory("cairn-receive-bench");
+        try {
+            List<Result> r = run(o, dir, System.out);
+            print(o, r.get(0), r.get(1), System.out);
+        } finally {
+            deleteTree(dir);
+        }
+    }
+
+    /** Runs the load against the appliance, then against Prometheus; returns {appliance, prometheus}. */
+    static List<Result> run(Options o, Path dir, PrintStream progress) throws IOException, InterruptedException {
+        long t0 = (System.currentTimeMillis() - o.steps() * NodeExporterLoad.SCRAPE_INTERVAL_MS) / 60_000 * 60_000;
+        List<Result> out = new ArrayList<>();
+        try (BenchTarget a = BenchTarget.appliance(Files.createDirectories(dir.resolve("appliance")),
+                o.applianceJavaOpts(), o.block())) {
+            out.add(measure(a, o, t0, progress));
+        }
+        try (BenchTarget p = BenchTarget.prometheus(Files.createDirectories(dir.resolve("prometheus")), o.block())) {
+            out.add(measure(p, o, t0, progress));
+        }
+        return out;
+    }
+
+    private static Result measure(BenchTarget t, Options o, long t0, PrintStream progress)
+            throws IOException, InterruptedException {
+        NodeExporterLoad load = new NodeExporterLoad(o.series(), t0);
+        Thread.sleep(2000); // let start-up settle before the baseline
+        long rssBefore = t.rssKib();
+        double cpuBefore = t.cpuSeconds();
+        progress.printf("%s (pid %d): baseline RSS %d MiB; sending %d series x %d scrapes (load average %s) ...%n",
+                t.name, t.pid(), rssBefore >> 10, load.series(), o.steps(), loadAverage());
+        long[] sent = new long[2]; // samples, refused requests
+        long start = System.nanoTime();
+        drive(t, load, o, sent);
+        double secs = (System.nanoTime() - start) / 1e9;
+        double cpu = t.cpuSeconds() - cpuBefore;
+        long rssAfter = t.rssKib();
+        double head = t.metric(t.headSeriesMetric);
+        double taken = t.metric(t.samplesMetric);
+        progress.printf("%s: %d samples in %.1f s, RSS %d MiB (load average %s); waiting for a block ...%n", t.name,
+                sent[0], secs, rssAfter >> 10, loadAverage());
+        Map<String, Path> blocks = awaitBlocks(t, Duration.ofSeconds(120));
+        long bytes = 0;
+        long samples = 0;
+        for (Path b : blocks.values()) {
+            bytes += treeSize(b);
+            samples += JSON.readTree(b.resolve("meta.json").toFile()).path("stats").path("numSamples").asLong();
+        }
+        List<QueryTiming> qs = new ArrayList<>();
+        for (String q : QUERIES) {
+            qs.add(time(t, q, load.minTime(), load.maxTime(o.steps()), o.queryRuns()));
+        }
+        return new Result(t.name, sent[0], sent[1], secs, cpu, rssBefore, rssAfter, head, taken, blocks.size(), bytes,
+                samples, qs);
+    }
+
+    /** Sends scrape rounds in order, each cut into requests of {@code batch} series spread over the senders. */
+    private static void drive(BenchTarget t, NodeExporterLoad load, Options o, long[] sent) throws InterruptedException {
+        URI url = URI.create(t.url + t.writePath);
+        int requests = (load.series() + o.batch() - 1) / o.batch();
+        long deadline = System.nanoTime() + o.maxLoadTime().toNanos();
+        AtomicLong samples = new AtomicLong();
+        AtomicLong refused = new AtomicLong();
+        AtomicReference<String> firstRefusal = new AtomicReference<>();
+        AtomicReference<Exception> failure = new AtomicReference<>();
+        for (int step = 0; step < o.steps(); step++) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(t.name + " did not take the load within " + o.maxLoadTime()
+                        + " (at scrape " + step + " of " + o.steps() + ")");
+            }
+            AtomicInteger next = new AtomicInteger();
+            int s = step;
+            Thread[] senders = new Thread[o.senders()];
+            for (int k = 0; k < senders.length; k++) {
+                senders[k] = new Thread(() -> {
+                    NodeExporterLoad.Scratch scratch = new NodeExporterLoad.Scratch();
+                    for (int r; (r = next.getAndIncrement()) < requests && failure.get() == null; ) {
+                        int from = r * o.batch();
+                        int to = Math.min(load.series(), from + o.batch());
+                        byte[] body = load.request(from, to, s, scratch);
+                        try {
+                            HttpResponse<String> resp = CLIENT.send(HttpRequest.newBuilder(url)
+                                    .timeout(Duration.ofSeconds(60))
+                                    .header("Content-Type", "application/x-protobuf")
+                                    .header("Content-Encoding", "snappy")
+                                    .header("X-Prometheus-Remote-Write-Version", "0.1.0")
+                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
+                                    HttpResponse.BodyHandlers.ofString());
+                            if (resp.statusCode() / 100 == 2) {
+                                samples.addAndGet(to - from);
+                            } else {
+                                refused.incrementAndGet();
+                                firstRefusal.compareAndSet(null, "HTTP " + resp.statusCode() + ": " + resp.body());
+                            }
+                        } catch (IOException | InterruptedException e) {
+                            failure.compareAndSet(null, e);
+                        }
+                    }
+                }, "bench-sender-" + k);
+                senders[k].start();
+            }
+            for (Thread th : senders) {
+                th.join();
+            }
+            if (failure.get() != null) {
+                throw new IllegalStateException("sending to " + t.name + " at " + url + " failed: " + failure.get()
+                        + "; see " + t.log, failure.get());
+            }
+        }
+        sent[0] = samples.get();
+        sent[1] = refused.get();
+        if (refused.get() > 0) {
+            System.err.println(t.name + " refused " + refused.get() + " requests, the first with " + firstRefusal.get());
+        }
+    }
+
+    private static Map<String, Path> awaitBlocks(BenchTarget t, Duration timeout) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (true) {
+            Map<String, Path> b = t.blocks();
+            if (!b.isEmpty() || System.nanoTime() > deadline) {
+                return b;
+            }
+            Thread.sleep(200);
+        }
+    }
+
+    private static QueryTiming time(BenchTarget t, String q, long minMs, long maxMs, int runs)
+            throws IOException, InterruptedException {
+        String path = "/api/v1/query_range?query=" + URLEncoder.encode(q, StandardCharsets.UTF_8)
+                + "&start=" + minMs / 1000.0 + "&end=" + maxMs / 1000.0 + "&step=60";
+        JsonNode answer = JSON.readTree(t.get(path)); // warm-up, and the answer's shape
+        JsonNode result = answer.path("data").path("result");
+        long points = 0;
+        for (JsonNode series : result) {
+            points += series.path("values").size();
+        }
+        double[] ms = new double[runs];
+        for (int i = 0; i < runs; i++) {
+            long s = System.nanoTime();
+            t.get(path);
+            ms[i] = (System.nanoTime() - s) / 1e6;
+        }
+        Arrays.sort(ms);
+        return new QueryTiming(q, ms[runs / 2], result.size(), points);
+    }
+
+    static void print(Options o, Result a, Result p, PrintStream out) {
+        out.printf(Locale.ROOT, "%nremote-write bench: %d series, %d scrapes 15 s apart, %d series per request, "
+                + "%d senders, %d s blocks; appliance JVM: %s%n", o.series(), o.steps(), o.batch(), o.senders(),
+                o.block().toSeconds(), o.applianceJavaOpts());
+        out.printf(Locale.ROOT, "%-44s %16s %16s %9s  %s%n", "", "cairn appliance", "prometheus 2.42", "ratio", "goal");
+        row(out, "samples sent (2xx)", a.samples(), p.samples(), "%.0f", "");
+        row(out, "samples taken (own /metrics)", a.samplesTaken(), p.samplesTaken(), "%.0f", "");
+        row(out, "ingest samples/s", a.samplesPerSecond(), p.samplesPerSecond(), "%.0f", ">= 2");
+        row(out, "CPU s of the receiver during the load", a.cpuSeconds(), p.cpuSeconds(), "%.1f", "");
+        row(out, "samples per CPU second (load-independent)", a.samples() / a.cpuSeconds(),
+                p.samples() / p.cpuSeconds(), "%.0f", "");
+        row(out, "head series", a.headSeries(), p.headSeries(), "%.0f", "");
+        row(out, "RSS before load, MiB", a.rssBeforeKib() / 1024.0, p.rssBeforeKib() / 1024.0, "%.0f", "");
+        row(out, "RSS after load, MiB", a.rssAfterKib() / 1024.0, p.rssAfterKib() / 1024.0, "%.0f", "");
+        row(out, "RSS per head series, bytes", a.rssBytesPerSeries(), p.rssBytesPerSeries(), "%.0f", "<= 0.5");
+        row(out, "blocks cut", a.blocks(), p.blocks(), "%.0f", "");
+        row(out, "bytes per sample on disk (blocks)", a.bytesPerSample(), p.bytesPerSample(), "%.3f", "<= 1");
+        for (int i = 0; i < a.queries().size(); i++) {
+            QueryTiming qa = a.queries().get(i);
+            QueryTiming qp = p.queries().get(i);
+            row(out, "query ms (median): " + abbreviate(qa.query()), qa.medianMillis(), qp.medianMillis(), "%.1f", "");
+            out.printf(Locale.ROOT, "    %-40s %16s %16s%n", "answer: series/points",
+                    qa.resultSeries() + "/" + qa.points(), qp.resultSeries() + "/" + qp.points());
+        }
+        if (a.refusedRequests() + p.refusedRequests() > 0) {
+            out.printf("refused requests: appliance %d, prometheus %d%n", a.refusedRequests(), p.refusedRequests());
+        }
+    }
+
+    private static void row(PrintStream out, String what, double a, double p, String fmt, String goal) {
+        out.printf(Locale.ROOT, "%-44s %16s %16s %9s  %s%n", what, String.format(Locale.ROOT, fmt, a),
+                String.format(Locale.ROOT, fmt, p), String.format(Locale.ROOT, "%.2f", a / p), goal);
+    }
+
+    private static String abbreviate(String q) {
+        return q.length() <= 24 ? q : q.substring(0, 23) + "…";
+    }
+
+    static Options parse(String[] args) {
+        Options o = Options.reference();
+        for (int i = 0; i < args.length; i++) {
+            String a = args[i];
+            if (a.equals("--quick")) {
+                o = Options.quick();
+                continue;
+            }
+            if (i + 1 >= args.length) {
+                throw new IllegalArgumentException(a + " needs a value");
+            }
+            String v = args[++i];
+            o = switch (a) {
+                case "--series" -> new Options(Integer.parseInt(v), o.steps(), o.batch(), o.senders(), o.block(),
+                        o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
+                case "--steps" -> new Options(o.series(), Integer.parseInt(v), o.batch(), o.senders(), o.block(),
+                        o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
+                case "--batch" -> new Options(o.series(), o.steps(), Integer.parseInt(v), o.senders(), o.block(),
+                        o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
+                case "--senders" -> new Options(o.series(), o.steps(), o.batch(), Integer.parseInt(v), o.block(),
+                        o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
+                case "--block-minutes" -> new Options(o.series(), o.steps(), o.batch(), o.senders(),
+                        Duration.ofMinutes(Integer.parseInt(v)), o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
+                case "--query-runs" -> new Options(o.series(), o.steps(), o.batch(), o.senders(), o.block(),
+                        Integer.parseInt(v), o.applianceJavaOpts(), o.maxLoadTime());
+                case "--appliance-java-opts" -> new Options(o.series(), o.steps(), o.batch(), o.senders(), o.block(),
+                        o.queryRuns(), v, o.maxLoadTime());
+                default -> throw new IllegalArgumentException("unknown flag " + a + "; flags: --quick --series N "
+                        + "--steps N --batch N --senders N --block-minutes N --query-runs N --appliance-java-opts '...'");
+            };
+        }
+        if (o.steps() * NodeExporterLoad.SCRAPE_INTERVAL_MS <= o.block().toMillis() * 3 / 2) {
+            throw new IllegalArgumentException("--steps " + o.steps() + " scrapes span less than 1.5 blocks of "
+                    + o.block() + ": no block would be cut");
+        }
+        return o;
+    }
+
+    /** The machine's 1-minute load average: the figures are only comparable at a similar one. */
+    static String loadAverage() {
+        try {
+            return Files.readString(Path.of("/proc/loadavg")).split(" ")[0];
+        } catch (IOException e) {
+            return "?";
+        }
+    }
+
+    private static long treeSize(Path dir) throws IOException {
+        try (Stream<Path> s = Files.walk(dir)) {
+            return s.filter(Files::isRegularFile).mapToLong(f -> f.toFile().length()).sum();
+        }
+    }
+
+    static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> s = Files.walk(dir)) {
+            for (Path p : s.sorted((x, y) -> y.getNameCount() - x.getNameCount()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

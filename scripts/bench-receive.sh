@@ -1,0 +1,21 @@
+#!/bin/sh
+# The appliance's remote-write bench (issue 6): node-exporter-shaped remote-write load against the
+# appliance and against the real Debian `prometheus --web.enable-remote-write-receiver`, one after the
+# other in this run, each a fresh child process on 127.0.0.1 with a fresh temporary data directory;
+# prints ingest samples/s, RSS per head series, bytes per sample on disk and query latency side by side.
+#
+#   scripts/bench-receive.sh            # reference: 100k series x 120 scrapes (15 s apart), 10 min blocks
+#   scripts/bench-receive.sh --quick    # 10k series x 12 scrapes, 1 min blocks (about 20 s)
+#   scripts/bench-receive.sh --series 200000 --steps 60 --block-minutes 5 --senders 8 --batch 500 \
+#       --query-runs 5 --appliance-java-opts '-Xms2g -Xmx2g -XX:+UseG1GC'
+#
+# The appliance runs with the packaged unit's JVM options (-Xms2g -Xmx2g -XX:+UseG1GC) unless told
+# otherwise. Needs Debian's prometheus package (scripts/install-deps.sh). The machine is shared: check
+# `uptime` first, the figures move with the load of other processes.
+set -e
+cd "$(dirname "$0")/.."
+cp_file=appliance/target/bench-classpath.txt
+mvn -q -B -o -pl appliance -am test-compile dependency:build-classpath \
+  -Dmdep.outputFile="$PWD/$cp_file" -Dmdep.includeScope=test >&2
+cp="appliance/target/test-classes:appliance/target/classes:storeapi/target/classes:tsdb/target/classes:$(cat "$cp_file")"
+exec java -Xmx1g -cp "$cp" dev.cairn.appliance.bench.ReceiveBench "$@"
