@@ -9,6 +9,7 @@ import dev.cairn.tsdb.wal.SyncPolicy;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,6 +34,8 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class DbCrashTest {
     private static final int ROUNDS = 6;
+    /** Batches each round acknowledges at least before its kill: six rounds then pass a block cut (60 batches). */
+    private static final int MIN_ACKS_PER_ROUND = 25;
 
     @TempDir
     Path dir;
@@ -58,7 +61,7 @@ class DbCrashTest {
     private long runRounds(int chunkBuffer, boolean dropSnapshots) throws Exception {
         Random rnd = new Random(Long.getLong("cairn.test.seed", System.nanoTime()));
         long mmapped = 0;
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(50);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(150);
         long maxAcked = -1;
         long maxStored = -1; // an unacknowledged batch may be stored too: the child resumes after it
         int rounds = 0;
@@ -153,6 +156,12 @@ class DbCrashTest {
                 assertTrue(System.nanoTime() < readyBy, "child not ready after 20 s");
                 Thread.sleep(10);
             }
+            // Kill after real progress, not only after wall-clock time: on a loaded machine a child can spend
+            // the whole random delay warming up, and the rounds would then never reach a block cut.
+            long progressBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+            while (countAcks(acksFile) < MIN_ACKS_PER_ROUND && System.nanoTime() < progressBy && p.isAlive()) {
+                Thread.sleep(10);
+            }
             Thread.sleep(millis);
             assertTrue(p.isAlive(), "child died on its own: exit " + (p.isAlive() ? "" : p.exitValue()));
             p.destroyForcibly(); // SIGKILL on Linux
@@ -172,5 +181,9 @@ class DbCrashTest {
         }
         Files.delete(acksFile);
         return acks;
+    }
+
+    private static long countAcks(Path acksFile) throws IOException {
+        return Files.readAllLines(acksFile, StandardCharsets.US_ASCII).stream().filter(l -> l.startsWith("ack ")).count();
     }
 }
