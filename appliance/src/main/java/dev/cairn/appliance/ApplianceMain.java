@@ -20,6 +20,7 @@ import dev.cairn.appliance.promql.Engine;
 import dev.cairn.appliance.promql.EngineOptions;
 import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
+import dev.cairn.appliance.ui.StatusUi;
 import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.tsdb.Db;
@@ -185,6 +186,9 @@ public final class ApplianceMain implements AutoCloseable {
             bucket.close();
             throw e;
         }
+        // the status UI at / and its JSON (blocks, endpoints, compactor) beside the Prometheus API
+        http.addRoutes(new StatusUi(bucket, query.endpoints(), compactor == null ? null : compactor.status(),
+                System::currentTimeMillis));
         ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc);
         self[0] = m;
         m.shipLoop.start();
@@ -203,7 +207,7 @@ public final class ApplianceMain implements AutoCloseable {
     }
 
     /** Ships the blocks the Db has cut now rather than at the next tick (tests). */
-    void shipNow() {
+    public void shipNow() {
         shipping.sync();
     }
 

@@ -23,6 +23,7 @@ import io.netty.util.concurrent.GlobalEventExecutor;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BooleanSupplier;
 
@@ -41,6 +42,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventExecutorGroup workers;
     private final Channel channel;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final List<Routes> routes = new CopyOnWriteArrayList<>();
 
     /**
      * Binds and starts serving.
@@ -64,7 +66,7 @@ public final class HttpServer implements AutoCloseable {
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20)))
-                                .addLast(workers, "router", new Router(api, metrics, ready))
+                                .addLast(workers, "router", new Router(api, metrics, ready, routes))
                                 .addLast(workers, "remote-write",
                                         new RemoteWriteHandler(Router.WRITE_PATH, sink, maxRequestBytes));
                     }
@@ -77,6 +79,11 @@ public final class HttpServer implements AutoCloseable {
                     + "); choose another http address or stop what uses it", e);
         }
         LOG.log(System.Logger.Level.INFO, "HTTP server listening on {0}", channel.localAddress());
+    }
+
+    /** Serves {@code r}'s paths from now on, before the built-in ones (see {@link Routes}). */
+    public void addRoutes(Routes r) {
+        routes.add(r);
     }
 
     /** The port actually bound (useful when 0 was asked for). */

@@ -27,7 +27,7 @@ import java.util.function.BooleanSupplier;
 /**
  * Sends each request where its path says: remote write paths on to the {@code RemoteWriteHandler}
  * behind this handler (rewritten to the one path it serves), {@code /api/v1/*} to the
- * {@link PrometheusApi}, and answers {@code /metrics}, {@code /-/healthy}, {@code /-/ready} itself.
+ * {@link PrometheusApi} (after the registered {@link Routes}, which come first), and answers {@code /metrics}, {@code /-/healthy}, {@code /-/ready} itself.
  */
 final class Router extends ChannelInboundHandlerAdapter {
     static final String WRITE_PATH = "/api/v1/write";
@@ -37,11 +37,13 @@ final class Router extends ChannelInboundHandlerAdapter {
     private final PrometheusApi api;
     private final List<MetricsSource> metrics;
     private final BooleanSupplier ready;
+    private final List<Routes> routes;
 
-    Router(PrometheusApi api, List<MetricsSource> metrics, BooleanSupplier ready) {
+    Router(PrometheusApi api, List<MetricsSource> metrics, BooleanSupplier ready, List<Routes> routes) {
         this.api = api;
         this.metrics = metrics;
         this.ready = ready;
+        this.routes = routes;
     }
 
     @Override
@@ -59,7 +61,10 @@ final class Router extends ChannelInboundHandlerAdapter {
         }
         try {
             FullHttpResponse resp;
-            if (path.startsWith(PrometheusApi.PREFIX)) {
+            Routes.Response extra = routes.isEmpty() ? null : extraRoute(req, uri, path);
+            if (extra != null) {
+                resp = response(extra.status(), extra.contentType(), extra.body());
+            } else if (path.startsWith(PrometheusApi.PREFIX)) {
                 ApiResponse r = api.handle(req.method().name(), path, params(req, uri));
                 resp = response(r.status(), r.status() == 404 || r.status() == 405 ? "text/plain; charset=utf-8"
                         : ApiResponse.CONTENT_TYPE, r.body());
@@ -82,6 +87,17 @@ final class Router extends ChannelInboundHandlerAdapter {
         } finally {
             ReferenceCountUtil.release(req);
         }
+    }
+
+    private Routes.Response extraRoute(FullHttpRequest req, QueryStringDecoder uri, String path) {
+        Map<String, List<String>> params = params(req, uri);
+        for (Routes r : routes) {
+            Routes.Response resp = r.handle(req.method().name(), path, params);
+            if (resp != null) {
+                return resp;
+            }
+        }
+        return null;
     }
 
     /** URL query and form body merged, body values first, as Go's ParseForm does. */
