@@ -108,7 +108,8 @@ public final class BucketVerify {
             }
             return null;
         } catch (CorruptionException e) {
-            return e.getMessage();
+            // name the object in the bucket rather than our downloaded copy
+            return e.getMessage().replace(dir + java.io.File.separator, bucket.name() + "/" + id + "/");
         } catch (ObjectNotFoundException e) {
             return "a file of the block is missing: " + e.getMessage();
         } catch (IOException e) {

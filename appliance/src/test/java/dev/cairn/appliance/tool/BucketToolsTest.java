@@ -167,8 +167,8 @@ class BucketToolsTest {
             assertEquals(2, problems, text);
             assertTrue(text.contains(ok.ulid() + " ok: "), text);
             String line = text.lines().filter(l -> l.startsWith(flipped.ulid() + " ")).findFirst().orElseThrow();
-            assertTrue(line.startsWith(flipped.ulid() + " PROBLEM: ") && line.contains("chunks") && line.contains("000001"),
-                    line);
+            assertTrue(line.startsWith(flipped.ulid() + " PROBLEM: " + b.name() + "/" + flipped.ulid() + "/chunks/000001 ")
+                    && line.contains("checksum"), line);
             assertTrue(text.contains(badMeta.ulid() + " PROBLEM: meta.json unusable: "), text);
             assertTrue(text.endsWith(": 2 problem(s)\n"), text);
 
