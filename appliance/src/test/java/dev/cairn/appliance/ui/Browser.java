@@ -180,6 +180,13 @@ final class Browser implements AutoCloseable {
         return v.isNull() ? null : v.asText();
     }
 
+    /** Saves a PNG of the window (for a person looking at a failure or at the pages). */
+    void screenshot(Path png) throws Exception {
+        String b64 = call("GET", "/session/" + session + "/screenshot", null).asText();
+        Files.createDirectories(png.getParent());
+        Files.write(png, java.util.Base64.getDecoder().decode(b64));
+    }
+
     /** Texts of every element matching. */
     List<String> texts(String css) throws Exception {
         List<String> out = new ArrayList<>();

@@ -47,6 +47,8 @@ class StatusUiBrowserTest {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final long STEP_MS = 15_000;
     private static final int SAMPLES = 61; // 15 minutes
+    /** Pictures of the pages as the tests left them, for a person to look at. */
+    private static final Path SCREENSHOTS = Path.of("target", "ui-screenshots");
 
     @TempDir
     static Path tmp;
@@ -154,6 +156,7 @@ class StatusUiBrowserTest {
                 assertTrue(points.get(k)[0] > points.get(k - 1)[0], "time runs left to right: " + d);
             }
         }
+        browser.screenshot(SCREENSHOTS.resolve("query.png"));
         // the configured endpoint that never answers: every query carries Thanos's partial-response warning
         List<String> warnings = browser.texts("#query-warnings li");
         assertTrue(warnings.stream().anyMatch(w -> w.contains("127.0.0.1:" + deadPort) && w.contains("unhealthy")),
@@ -184,6 +187,7 @@ class StatusUiBrowserTest {
         String dead = browser.find("#endpoints tbody tr[data-name='127.0.0.1:" + deadPort + "']");
         String text = browser.text(dead);
         assertTrue(text.contains("DOWN") && text.contains("info call failed"), text);
+        browser.screenshot(SCREENSHOTS.resolve("endpoints.png"));
     }
 
     @Test
@@ -262,6 +266,7 @@ class StatusUiBrowserTest {
         }, "the block's details after a click");
         assertTrue(detail.contains("level 1, source receive"), detail);
 
+        browser.screenshot(SCREENSHOTS.resolve("blocks.png"));
         // the compactor ran once at start (nothing to do yet) and waits an hour for the next run
         String state = browser.find("#compactor-state");
         assertEquals("running", browser.text(state));

@@ -68,6 +68,13 @@ const CairnBlocks = (() => {
     return {placed: out, count: Math.max(1, ends.length)};
   }
 
+  // The first mark in full, the others as short as the span allows (UTC).
+  function tickLabel(ms, i, span) {
+    const iso = new Date(ms).toISOString();
+    if (i === 0) return iso.substring(0, 19) + 'Z';
+    return span < 2 * 86400000 ? iso.substring(11, 19) : iso.substring(5, 16).replace('T', ' ');
+  }
+
   function timeline(name, blocks, marks, lo, hi) {
     const groups = new Map();
     for (const b of blocks) {
@@ -96,8 +103,13 @@ const CairnBlocks = (() => {
       }
       top += l.count * LANE;
     }
-    svg.append(svgNode('text', {x: LEFT, y: top + 16}, formatTime(lo)));
-    svg.append(svgNode('text', {x: WIDTH - RIGHT, y: top + 16, 'text-anchor': 'end'}, formatTime(hi)));
+    // six evenly spaced time marks across every lane
+    for (let i = 0; i <= 5; i++) {
+      const t = lo + (hi - lo) * i / 5;
+      svg.prepend(svgNode('line', {x1: x(t), x2: x(t), y1: 0, y2: top, stroke: '#eee'}));
+      svg.append(svgNode('text', {x: x(t), y: top + 16, 'text-anchor': i === 0 ? 'start' : i === 5 ? 'end' : 'middle'},
+        tickLabel(Math.round(t / 1000) * 1000, i, hi - lo)));
+    }
     return el('div', {class: 'timeline', 'data-resolution': name},
       el('h2', {}, name + ' (' + blocks.length + ' block' + (blocks.length === 1 ? '' : 's') + ')'), svg);
   }
