@@ -2,6 +2,7 @@
 'use strict';
 
 const PAGES = ['query', 'endpoints', 'agents', 'blocks'];
+const MAX_ROWS = 1000;
 
 function el(tag, attrs, ...children) {
   const e = document.createElement(tag);
@@ -106,12 +107,15 @@ function renderTable(data) {
   if (!data) return;
   const row = (series, value) => tbody.append(el('tr', {class: 'result-row'},
     el('td', {class: 'series'}, series), el('td', {class: 'value'}, value)));
+  // a browser table of a million rows helps nobody and freezes the tab: show the first MAX_ROWS
+  const shown = Array.isArray(data.result) && data.resultType !== 'scalar' && data.resultType !== 'string'
+    ? data.result.slice(0, MAX_ROWS) : data.result;
   switch (data.resultType) {
     case 'vector':
-      data.result.forEach(s => row(formatLabels(s.metric), s.value[1]));
+      shown.forEach(s => row(formatLabels(s.metric), s.value[1]));
       break;
     case 'matrix':
-      data.result.forEach(s => row(formatLabels(s.metric),
+      shown.forEach(s => row(formatLabels(s.metric),
         s.values.map(v => v[1] + ' @' + v[0]).join('\n')));
       break;
     case 'scalar':
@@ -120,6 +124,12 @@ function renderTable(data) {
     case 'string':
       row('string', data.result[1]);
       break;
+  }
+  if (shown !== data.result) {
+    if (data.result.length > MAX_ROWS) {
+      tbody.append(el('tr', {class: 'truncated'}, el('td', {colspan: '2', class: 'muted'},
+        'Showing ' + MAX_ROWS + ' of ' + data.result.length + ' series; narrow the expression to see the rest')));
+    }
   }
   if (!tbody.children.length) {
     tbody.append(el('tr', {class: 'empty'}, el('td', {colspan: '2', class: 'muted'}, 'Empty query result')));

@@ -35,8 +35,18 @@ const CairnGraph = (() => {
     return name + (pairs.length || !name ? '{' + pairs.join(', ') + '}' : '');
   }
 
+  // More lines than this are unreadable and slow to draw; the caller is told how many were left out.
+  const MAX_SERIES = 100;
+
   function draw(svg, legend, result, start, end, step) {
     clear(svg, legend);
+    if (result.length > MAX_SERIES) {
+      const more = document.createElement('li');
+      more.className = 'truncated';
+      more.textContent = 'Graphing ' + MAX_SERIES + ' of ' + result.length + ' series';
+      legend.append(more);
+      result = result.slice(0, MAX_SERIES);
+    }
     const width = svg.width.baseVal.value, height = svg.height.baseVal.value;
     const w = width - M.left - M.right, h = height - M.top - M.bottom;
     let lo = Infinity, hi = -Infinity;
