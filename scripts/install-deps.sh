@@ -1,7 +1,8 @@
 #!/bin/sh
 # Installs what building and testing Cairn needs on Debian/Ubuntu, only what is missing.
-# Real peers (Debian's prometheus + promtool) and the packaging checkers (lintian, rpmlint, systemd-analyze,
-# puppet-lint, rspec-puppet, vagrant) are required by the tests: they fail loudly without them.
+# Real peers (Debian's prometheus + promtool; chromium + chromium-driver for the status UI tests) and the
+# packaging checkers (lintian, rpmlint, systemd-analyze, puppet-lint, rspec-puppet, vagrant) are required by
+# the tests: they fail loudly without them.
 set -e
 need=""
 # Tools that may come from outside apt (a JDK or Maven unpacked by hand): look for the command.
@@ -11,7 +12,7 @@ command -v mvn >/dev/null 2>&1 || need="$need maven"
 for p in prometheus lintian rpm rpmlint \
          puppet puppet-lint ruby-rspec-puppet ruby-puppetlabs-spec-helper ruby-rspec-puppet-facts facterdb \
          metadata-json-lint puppet-module-puppetlabs-stdlib rake \
-         vagrant systemd systemd-container debootstrap; do
+         vagrant systemd systemd-container debootstrap chromium chromium-driver; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed' || need="$need $p"
 done
 if [ -n "$need" ]; then

@@ -23,6 +23,7 @@ import dev.cairn.appliance.receive.Receiver;
 import dev.cairn.appliance.registry.AgentRegistry;
 import dev.cairn.appliance.registry.AgentRoutes;
 import dev.cairn.appliance.store.BucketStore;
+import dev.cairn.appliance.ui.StatusUi;
 import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.Routes;
 import dev.cairn.appliance.web.MetricsSource;
@@ -184,6 +185,9 @@ public final class ApplianceMain implements AutoCloseable {
         AgentStores agents = new AgentStores(query.endpoints(), c.query().timeout());
         Routes routes = new Routes();
         AgentRoutes.mount(routes, agents.registry(), bucket);
+        // the status UI at / and its JSON (blocks, endpoints, compactor) beside the Prometheus API
+        new StatusUi(bucket, query.endpoints(), compactor == null ? null : compactor.status(), System::currentTimeMillis)
+                .mount(routes);
         metrics.add(agents.registry());
         HttpServer http;
         StoreApiServer grpc;
@@ -233,7 +237,7 @@ public final class ApplianceMain implements AutoCloseable {
     }
 
     /** Ships the blocks the Db has cut now rather than at the next tick (tests). */
-    void shipNow() {
+    public void shipNow() {
         shipping.sync();
     }
 

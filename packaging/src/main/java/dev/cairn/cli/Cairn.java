@@ -66,6 +66,7 @@ public final class Cairn implements Runnable {
         cl.addSubcommand("agent", new AgentCommand());
         cl.addSubcommand("pki", PkiCommand.commandLine());
         cl.addSubcommand("sizing", new SizingCommand());
+        cl.addSubcommand("bucket", BucketCommand.commandLine());
         return cl;
     }
 

@@ -53,6 +53,19 @@ public final class ConfigLoader {
     /** As {@link #load(Path, Path, String)}, with {@code --grpc-address HOST:PORT} (null when not given). */
     public static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag, String grpcAddressFlag)
             throws ConfigException {
+        return load(file, dataDirFlag, httpAddressFlag, grpcAddressFlag, true);
+    }
+
+    /**
+     * The configuration for a tool that only reads the appliance's data ({@code cairn bucket ...}): as
+     * {@link #load(Path, Path, String)} without creating or checking the appliance's directories.
+     */
+    public static ApplianceConfig loadForTool(Path file, Path dataDirFlag) throws ConfigException {
+        return load(file, dataDirFlag, null, null, false);
+    }
+
+    private static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag, String grpcAddressFlag,
+                                        boolean checkDirectories) throws ConfigException {
         ConfigLoader l = new ConfigLoader();
         ApplianceConfig c = ApplianceConfig.defaults();
         if (file != null) {
@@ -87,7 +100,9 @@ public final class ConfigLoader {
                 c = c.withGrpc(g);
             }
         }
-        l.checkDirectories(c);
+        if (checkDirectories) {
+            l.checkDirectories(c);
+        }
         if (!l.errors.isEmpty()) {
             String where = file == null ? "the configuration" : "config file " + file;
             throw new ConfigException(where + " is invalid: " + String.join("; ", l.errors));

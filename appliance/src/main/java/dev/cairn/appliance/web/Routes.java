@@ -12,7 +12,9 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Routes {
     private record Mount(String method, String prefix, Route route, UploadRoute upload) {
         boolean matches(String m, String path) {
-            return method.equals(m) && (prefix.endsWith("/") ? path.startsWith(prefix) : path.equals(prefix));
+            // "/" itself is the root page, not a prefix of every path
+            return method.equals(m) && (prefix.length() > 1 && prefix.endsWith("/") ? path.startsWith(prefix)
+                    : path.equals(prefix));
         }
     }
 
@@ -20,7 +22,7 @@ public final class Routes {
 
     /**
      * Serves {@code method} requests whose path equals {@code path}, or starts with it when it ends in
-     * {@code /}, with a whole-body {@link Route}.
+     * {@code /} (the root path {@code /} is matched exactly), with a whole-body {@link Route}.
      */
     public Routes add(String method, String path, Route route) {
         mounts.add(new Mount(method, path, route, null));
@@ -34,7 +36,7 @@ public final class Routes {
     }
 
     /** The whole-body route for the request, or null. */
-    Route route(String method, String path) {
+    public Route route(String method, String path) {
         for (Mount m : mounts) {
             if (m.route != null && m.matches(method, path)) {
                 return m.route;
