@@ -27,8 +27,9 @@ import static org.junit.jupiter.api.Assertions.fail;
  *       services (the appliance, the agent's relay, Debian's prometheus on :9090) can neither collide with ports
  *       of the host nor be reached from outside.</li>
  *   <li>{@code --console=read-only}: the boot log goes to a file for failure messages; nothing reads a console.</li>
- *   <li>Commands run through {@code nsenter --target <init> --all}: {@code systemd-run --machine} and
- *       {@code machinectl shell} need machined (so {@code --register=yes}), which needs systemd on the host.
+ *   <li>Commands run through {@code nsenter --target <init> --all}: {@code systemd-run --machine},
+ *       {@code systemctl -M} and {@code machinectl shell} go through machined on the host's system bus and fail
+ *       here with "Failed to connect to bus: Host is down".
  *       nsenter joins the container's mount, PID, network, IPC and UTS namespaces, so {@code systemctl},
  *       {@code dpkg} and {@code curl} act on the container; it uses a clean environment.</li>
  * </ul>

@@ -3,10 +3,12 @@ package dev.cairn.packaging;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInfo;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
 
@@ -113,10 +115,17 @@ class NspawnSystemTest {
         log("root ready after " + seconds(startNanos) + " s; booted in " + seconds(t0) + " s");
     }
 
+    @AfterEach
+    void stepTime(TestInfo step) {
+        log(step.getDisplayName() + " done at " + seconds(startNanos) + " s");
+    }
+
     @AfterAll
     void stopContainer() throws IOException {
         if (box != null) {
+            long t0 = System.nanoTime();
             box.close();
+            log("container halted in " + seconds(t0) + " s");
         }
         if (work != null) {
             ExternalTool.run(Path.of("/"), SHORT, "rm", "-rf", "--one-file-system", work.toString());
