@@ -83,7 +83,11 @@ class NspawnSystemTest {
         if (!"root".equals(System.getProperty("user.name"))) {
             fail("this test boots a container with systemd-nspawn and needs root (CI runs as root)");
         }
+        // All the tools first, so that a missing one fails at once and not after building the root.
         ExternalTool.require("dpkg-deb", "dpkg");
+        ExternalTool.require("debootstrap", "debootstrap");
+        ExternalTool.require("systemd-nspawn", "systemd-container");
+        ExternalTool.require("nsenter", "util-linux");
         work = Files.createTempDirectory("cairn-nspawn-");
         Path debs = Files.createDirectories(work.resolve("debs"));
         Path upgrade = Files.createDirectories(work.resolve("upgrade"));
@@ -281,6 +285,7 @@ class NspawnSystemTest {
                 + "-o APT::Get::List-Cleanup=0\n"
                 + "apt-get install -y cairn-appliance");
         awaitReady(APPLIANCE_DEFAULT_PORT);
+        log("  repository and appliance ready at " + seconds(startNanos) + " s");
 
         String manifest = "class { 'cairn::agent':"
                 + " appliance_url => 'http://127.0.0.1:" + APPLIANCE_DEFAULT_PORT + "/api/v1/write',"
@@ -290,6 +295,7 @@ class NspawnSystemTest {
         ExternalTool.Result first = box.exec(LONG, apply.toArray(String[]::new));
         // --detailed-exitcodes: 2 = changes applied and no failures.
         assertEquals(2, first.exitCode(), first.toString());
+        log("  first puppet apply done at " + seconds(startNanos) + " s");
         assertEquals(version, box.sh(SHORT, "dpkg-query -W -f '${Version}' cairn-agent").strip());
         assertTrue(box.sh(SHORT, "cat /etc/cairn/agent.yaml").contains("managed by Puppet"));
         assertEquals("root:cairn 640", stat("/etc/cairn/agent.yaml"));
@@ -298,6 +304,7 @@ class NspawnSystemTest {
         // The Prometheus from step 2 still writes to the relay: its data reaches the fresh appliance.
         box.await(SERVICE_UP, "up from the relayed Prometheus on the appliance installed for Puppet",
                 () -> nonEmpty(query(APPLIANCE_DEFAULT_PORT, "up{job=\"" + JOB + "\"}", null)));
+        log("  relayed data on the appliance at " + seconds(startNanos) + " s");
         // A second run changes nothing: exit 0.
         ExternalTool.Result again = box.exec(LONG, apply.toArray(String[]::new));
         assertEquals(0, again.exitCode(), again.toString());
