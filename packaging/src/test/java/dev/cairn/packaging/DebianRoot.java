@@ -110,7 +110,9 @@ final class DebianRoot {
         List<String> command = new ArrayList<>(List.of("debootstrap", "--variant=minbase",
                 "--cache-dir=" + debs, // downloaded .debs stay here: a new key rebuilds without downloading again
                 "--include=" + String.join(",", PACKAGES), SUITE, partial.resolve("root").toString(), mirror()));
-        ExternalTool.Result r = ExternalTool.run(cache, BUILD_TIMEOUT, Map.of(), command);
+        // debootstrap calls chroot, mount and dpkg's helpers from the sbin directories.
+        Map<String, String> env = Map.of("PATH", "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin");
+        ExternalTool.Result r = ExternalTool.run(cache, BUILD_TIMEOUT, env, command);
         Files.writeString(log, r.output());
         if (r.exitCode() != 0) {
             fail("debootstrap failed (" + String.join(" ", command) + "); it needs " + mirror()
