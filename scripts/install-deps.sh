@@ -3,6 +3,7 @@
 # Real peers (Debian's prometheus + promtool; chromium + chromium-driver for the status UI tests) and the
 # packaging checkers (lintian, rpmlint, systemd-analyze, puppet-lint, rspec-puppet, vagrant) are required by
 # the tests: they fail loudly without them.
+# debootstrap and systemd-container (systemd-nspawn): NspawnSystemTest boots a Debian 12 root with them, as root.
 set -e
 need=""
 # Tools that may come from outside apt (a JDK or Maven unpacked by hand): look for the command.

@@ -18,7 +18,9 @@
 # @param env_file Environment file of the unit (/etc/default or /etc/sysconfig, by OS family).
 # @param data_dir All state of the agent (queue, shipper state, certificates).
 # @param appliance_url Remote-write URL of the appliance (appliance.url; without a path, /api/v1/write).
-#   Required by the agent: while it is undef the agent refuses to start.
+#   Required by the agent: while it is undef the agent refuses to start. https, or plain http to a
+#   loopback address (an appliance on the same host), or plain http anywhere with `appliance_insecure`.
+# @param appliance_insecure Allow plain http to a non-loopback appliance (appliance.insecure): labs only.
 # @param appliance_tls Client certificate, key and CA (PEM files) for mutual TLS to the appliance.
 # @param enrollment_token One-time token for the first enrollment; kept out of logs and reports.
 #   Not used yet: this agent version accepts the key but does not enroll.
@@ -61,10 +63,18 @@ class cairn::agent (
   Boolean $manage_service,
   Stdlib::Ensure::Service $service_ensure,
   Boolean $service_enable,
-  Optional[Stdlib::HTTPSUrl] $appliance_url = undef,
+  Optional[Stdlib::HTTPUrl] $appliance_url = undef,
+  Boolean $appliance_insecure = false,
   Optional[Sensitive[String[1]]] $enrollment_token = undef,
   Optional[Cairn::TlsFiles] $appliance_tls = undef,
 ) {
+  # The agent's own rule, checked here so that the catalog fails rather than the service: metrics go
+  # unencrypted over plain http only to this host, unless the admin says otherwise.
+  if $appliance_url =~ String and $appliance_url =~ /\A(?i:http):\/\// and !$appliance_insecure
+  and $appliance_url !~ /\A(?i:http):\/\/(127\.[0-9.]+|localhost|\[::1\])(:[0-9]+)?(\/.*)?\z/ {
+    fail("cairn::agent: appliance_url ${appliance_url} is plain http to another host; use https, or set appliance_insecure => true")
+  }
+
   contain cairn::agent::install
   contain cairn::agent::config
   contain cairn::agent::service

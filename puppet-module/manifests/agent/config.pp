@@ -10,6 +10,7 @@ class cairn::agent::config {
   }
   $content = epp('cairn/agent.yaml.epp', {
       'appliance_url'         => $cairn::agent::appliance_url,
+      'appliance_insecure'    => $cairn::agent::appliance_insecure,
       'appliance_tls'         => $cairn::agent::appliance_tls,
       'enrollment_token'      => $token,
       'heartbeat_interval'    => $cairn::agent::heartbeat_interval,

@@ -121,10 +121,31 @@ describe 'cairn::agent' do
         it { is_expected.to compile.and_raise_error(%r{relay_max_queue_bytes}) }
       end
 
-      context 'with a plain-HTTP appliance' do
+      context 'with a plain-HTTP appliance on another host' do
         let(:params) { { appliance_url: 'http://cairn.example.org:19291' } }
 
-        it { is_expected.to compile.and_raise_error(%r{appliance_url}) }
+        it { is_expected.to compile.and_raise_error(%r{appliance_url .* is plain http to another host}) }
+      end
+
+      context 'with a plain-HTTP appliance on another host, insecure on purpose' do
+        let(:params) { { appliance_url: 'http://cairn.example.org:19291', appliance_insecure: true } }
+
+        it { expect(config_yaml['appliance']).to include('url' => 'http://cairn.example.org:19291', 'insecure' => true) }
+      end
+
+      # An appliance on the same host (and the agent accepts plain http to loopback without insecure).
+      ['http://127.0.0.1:10902/api/v1/write', 'http://localhost:10902', 'http://[::1]:10902/api/v1/write'].each do |url|
+        context "with a plain-HTTP appliance on loopback (#{url})" do
+          let(:params) { { appliance_url: url } }
+
+          it { expect(config_yaml['appliance']).to eq('url' => url, 'heartbeat_interval' => '30s') }
+        end
+      end
+
+      context 'with a plain-HTTP look-alike host name' do
+        let(:params) { { appliance_url: 'http://127.0.0.1.example.org/api/v1/write' } }
+
+        it { is_expected.to compile.and_raise_error(%r{plain http to another host}) }
       end
 
       context 'with the token given as a plain string' do
