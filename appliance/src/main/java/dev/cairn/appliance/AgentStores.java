@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sidecar agents in the query fan-out: the {@link AgentRegistry} tells this class when an agent announces
@@ -34,6 +35,7 @@ final class AgentStores implements AgentRegistry.Listener, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AgentRegistry registry;
     private final Map<String, StoreApiEndpoint> byAgent = new HashMap<>();
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
 
     /** Starts the registry's sweeper; sidecar agents' StoreAPIs go into {@code set}. */
     AgentStores(EndpointSet set, Duration timeout) {
@@ -93,7 +95,13 @@ final class AgentStores implements AgentRegistry.Listener, AutoCloseable {
             old.close();
         }
         LOG.log(System.Logger.Level.INFO, "agent {0}: StoreAPI {1} joins the query fan-out", agentId, address);
-        timer.execute(set::refresh);
+        // many agents announce themselves together after an appliance restart: one refresh serves them all
+        if (refreshQueued.compareAndSet(false, true)) {
+            timer.execute(() -> {
+                refreshQueued.set(false);
+                set.refresh();
+            });
+        }
     }
 
     @Override
