@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -97,10 +98,14 @@ final class AgentStores implements AgentRegistry.Listener, AutoCloseable {
         LOG.log(System.Logger.Level.INFO, "agent {0}: StoreAPI {1} joins the query fan-out", agentId, address);
         // many agents announce themselves together after an appliance restart: one refresh serves them all
         if (refreshQueued.compareAndSet(false, true)) {
-            timer.execute(() -> {
-                refreshQueued.set(false);
-                set.refresh();
-            });
+            try {
+                timer.execute(() -> {
+                    refreshQueued.set(false);
+                    set.refresh();
+                });
+            } catch (RejectedExecutionException stopping) {
+                // stopping: the query layer closes next
+            }
         }
     }
 
