@@ -36,7 +36,8 @@
 # @param prometheus_url The local Prometheus (status API and remote read; sidecar).
 # @param prometheus_data_dir The local Prometheus's TSDB directory (block upload; sidecar).
 # @param grpc_listen StoreAPI listen address of the sidecar.
-# @param http_listen Address of /metrics and the health endpoints (not built yet).
+# @param http_listen Address of /metrics and the health endpoints when mode is sidecar (with the relay they are
+#   on relay_listen).
 # @param log_level Log level (not used yet).
 # @param java_opts JVM options written to the environment file.
 # @param manage_service Whether Puppet manages the service state.

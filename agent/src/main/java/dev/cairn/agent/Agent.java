@@ -36,8 +36,8 @@ import java.util.TreeMap;
  *   <li>heartbeat, always: every {@code report.interval} to the appliance, with the relay's queue and
  *       the shipper's progress; it is how the appliance finds the sidecar.</li>
  * </ol>
- * The agent's /metrics (on the relay's port) carries the relay's, the shipper's and the heartbeat's
- * families.
+ * The agent's /metrics carries the relay's, the shipper's and the heartbeat's families: on the relay's
+ * port, or without a relay on {@code http.listen}.
  */
 public final class Agent implements AutoCloseable {
     private static final Duration PROMETHEUS_TIMEOUT = Duration.ofSeconds(30);
@@ -49,6 +49,7 @@ public final class Agent implements AutoCloseable {
     private Bucket bucket;
     private ShipperRunner shipper;
     private HeartbeatSender heartbeat;
+    private MetricsServer metricsServer;
 
     private Agent(AgentConfig config) {
         this.config = config;
@@ -93,6 +94,9 @@ public final class Agent implements AutoCloseable {
                 shipper = ShipperRunner.start(new PrometheusApi(sc.prometheusUrl(), PROMETHEUS_TIMEOUT),
                         sc.prometheusDataDir(), config.shipperStateFile(), bucket, sc.shipInterval());
             }
+        }
+        if (relay == null) {
+            metricsServer = new MetricsServer(config.http().listenHost(), config.http().listenPort(), this::partsMetrics);
         }
         String host = hostname();
         String id = config.report().agentId().isEmpty() ? host : config.report().agentId();
@@ -158,6 +162,11 @@ public final class Agent implements AutoCloseable {
         return v == null ? "0.1.0-SNAPSHOT" : v;
     }
 
+    /** Where /metrics is served without a relay ({@code http.listen}); null when the relay's port serves it. */
+    public InetSocketAddress metricsAddress() {
+        return metricsServer == null ? null : metricsServer.address();
+    }
+
     /** The relay, or null when the mode has none. */
     public Relay relay() {
         return relay;
@@ -179,6 +188,10 @@ public final class Agent implements AutoCloseable {
         if (heartbeat != null) {
             heartbeat.close();
             heartbeat = null;
+        }
+        if (metricsServer != null) {
+            metricsServer.close();
+            metricsServer = null;
         }
         if (shipper != null) {
             shipper.close();

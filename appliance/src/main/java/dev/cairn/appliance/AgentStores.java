@@ -8,8 +8,10 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Sidecar agents in the query fan-out: the {@link AgentRegistry} tells this class when an agent announces
@@ -34,6 +36,7 @@ final class AgentStores implements AgentRegistry.Listener, AutoCloseable {
     private final ScheduledExecutorService timer;
     private final AgentRegistry registry;
     private final Map<String, StoreApiEndpoint> byAgent = new HashMap<>();
+    private final AtomicBoolean refreshQueued = new AtomicBoolean();
 
     /** Starts the registry's sweeper; sidecar agents' StoreAPIs go into {@code set}. */
     AgentStores(EndpointSet set, Duration timeout) {
@@ -93,7 +96,17 @@ final class AgentStores implements AgentRegistry.Listener, AutoCloseable {
             old.close();
         }
         LOG.log(System.Logger.Level.INFO, "agent {0}: StoreAPI {1} joins the query fan-out", agentId, address);
-        timer.execute(set::refresh);
+        // many agents announce themselves together after an appliance restart: one refresh serves them all
+        if (refreshQueued.compareAndSet(false, true)) {
+            try {
+                timer.execute(() -> {
+                    refreshQueued.set(false);
+                    set.refresh();
+                });
+            } catch (RejectedExecutionException stopping) {
+                // stopping: the query layer closes next
+            }
+        }
     }
 
     @Override

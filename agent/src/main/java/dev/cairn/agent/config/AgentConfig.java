@@ -16,9 +16,10 @@ import java.util.Objects;
  * @param mode what runs: relay, sidecar or both
  * @param sidecar the StoreAPI and shipper settings (used when the mode includes the sidecar)
  * @param report the heartbeat to the appliance
+ * @param http where /metrics is served when the mode has no relay (with a relay, its port serves it)
  */
 public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay, Mode mode,
-                          SidecarConfig sidecar, ReportConfig report) {
+                          SidecarConfig sidecar, ReportConfig report, HttpConfig http) {
     public AgentConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(appliance, "appliance");
@@ -26,11 +27,20 @@ public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig r
         Objects.requireNonNull(mode, "mode");
         Objects.requireNonNull(sidecar, "sidecar");
         Objects.requireNonNull(report, "report");
+        Objects.requireNonNull(http, "http");
+    }
+
+    /** {@code http.listen}: the agent's own /metrics and /-/healthy in sidecar mode. */
+    public record HttpConfig(String listenHost, int listenPort) {
+        public HttpConfig {
+            Objects.requireNonNull(listenHost, "listenHost");
+        }
     }
 
     /** A relay-only agent with the other sections at their defaults. */
     public AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay) {
-        this(dataDir, appliance, relay, Mode.RELAY, SidecarConfig.defaults(), ReportConfig.defaults());
+        this(dataDir, appliance, relay, Mode.RELAY, SidecarConfig.defaults(), ReportConfig.defaults(),
+                new HttpConfig("0.0.0.0", 10902));
     }
 
     /**
@@ -132,27 +142,31 @@ public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig r
     }
 
     public AgentConfig withDataDir(Path dir) {
-        return new AgentConfig(dir, appliance, relay, mode, sidecar, report);
+        return new AgentConfig(dir, appliance, relay, mode, sidecar, report, http);
     }
 
     public AgentConfig withAppliance(ApplianceConfig a) {
-        return new AgentConfig(dataDir, a, relay, mode, sidecar, report);
+        return new AgentConfig(dataDir, a, relay, mode, sidecar, report, http);
     }
 
     public AgentConfig withRelay(RelayConfig r) {
-        return new AgentConfig(dataDir, appliance, r, mode, sidecar, report);
+        return new AgentConfig(dataDir, appliance, r, mode, sidecar, report, http);
     }
 
     public AgentConfig withMode(Mode m) {
-        return new AgentConfig(dataDir, appliance, relay, m, sidecar, report);
+        return new AgentConfig(dataDir, appliance, relay, m, sidecar, report, http);
     }
 
     public AgentConfig withSidecar(SidecarConfig s) {
-        return new AgentConfig(dataDir, appliance, relay, mode, s, report);
+        return new AgentConfig(dataDir, appliance, relay, mode, s, report, http);
+    }
+
+    public AgentConfig withHttp(HttpConfig h) {
+        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, report, h);
     }
 
     public AgentConfig withReport(ReportConfig r) {
-        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, r);
+        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, r, http);
     }
 
     /** Where the shipper records the blocks it uploaded. */

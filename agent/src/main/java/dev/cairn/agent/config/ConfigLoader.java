@@ -68,7 +68,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   shipper_state: DATA_DIR/shipper.json
  *   enabled: true                   # the old spelling of mode: relay+sidecar
  * pki: {dir, renew_before}          # reserved
- * http: {listen}                    # reserved
+ * http: {listen: 0.0.0.0:10902}     # /metrics when the mode has no relay
  * log: {level}                      # reserved
  * </pre>
  * "Reserved" keys belong to features that are not built yet. They are accepted, so that one file
@@ -156,7 +156,6 @@ public final class ConfigLoader {
             labels(m.get("external_labels"), "external_labels");
         }
         reserved(m, "pki", Map.of("dir", Kind.PATH, "renew_before", Kind.DURATION));
-        reserved(m, "http", Map.of("listen", Kind.HOST_PORT));
         reserved(m, "log", Map.of("level", Kind.LOG_LEVEL));
         Path dataDir = m.containsKey("data_dir") ? path(m.get("data_dir"), "data_dir") : d.dataDir();
         ApplianceConfig a = m.containsKey("appliance") ? appliance(m.get("appliance"), d.appliance()) : d.appliance();
@@ -181,7 +180,16 @@ public final class ConfigLoader {
                 report = new ReportConfig(iv, report.agentId());
             }
         }
-        return new AgentConfig(dataDir == null ? d.dataDir() : dataDir, a, r, mode, sidecar, report);
+        AgentConfig.HttpConfig http = d.http();
+        Map<String, Object> hm = m.containsKey("http") ? map(m.get("http"), "http") : null;
+        if (hm != null) {
+            keys(hm, "http", Set.of("listen"));
+            HostPort hp = hm.containsKey("listen") ? hostPort(hm.get("listen"), "http.listen", problems) : null;
+            if (hp != null) {
+                http = new AgentConfig.HttpConfig(hp.host(), hp.port());
+            }
+        }
+        return new AgentConfig(dataDir == null ? d.dataDir() : dataDir, a, r, mode, sidecar, report, http);
     }
 
     private ApplianceConfig appliance(Object node, ApplianceConfig d) {

@@ -121,7 +121,6 @@ class ConfigSchemaTest {
                 appliance: {enrollment_token: "", enrollment_token_file: /etc/cairn/token}
                 external_labels: {dc: fra1, replica: a}
                 pki: {dir: /pki, renew_before: 240h}
-                http: {listen: "[::]:10902"}
                 log: {level: warn}
                 """, "agent.yaml");
         assertEquals(AgentConfig.defaults(), c);
@@ -149,6 +148,7 @@ class ConfigSchemaTest {
         AgentConfig c = ConfigLoader.parse("""
                 mode: sidecar
                 report: {interval: 2s, agent_id: vm17}
+                http: {listen: "[::]:19902"}
                 sidecar: {prometheus_url: "http://127.0.0.1:9090", prometheus_data_dir: /p, grpc_listen: "127.0.0.1:0",
                           advertise_address: "vm17.example:10901", upload: bucket, ship_interval: 5s,
                           shipper_state: /s.json, bucket: {type: filesystem, filesystem: {dir: /b}}}
@@ -156,6 +156,7 @@ class ConfigSchemaTest {
         assertEquals(Mode.SIDECAR, c.mode());
         assertFalse(c.mode().relay());
         assertEquals(new ReportConfig(Duration.ofSeconds(2), "vm17"), c.report());
+        assertEquals(new AgentConfig.HttpConfig("::", 19902), c.http());
         assertEquals(new SidecarConfig(URI.create("http://127.0.0.1:9090"), Path.of("/p"), "127.0.0.1", 0,
                 "vm17.example:10901", SidecarConfig.Upload.BUCKET, new SidecarConfig.BucketConfig(Path.of("/b"), null),
                 Duration.ofSeconds(5), Path.of("/s.json")), c.sidecar());

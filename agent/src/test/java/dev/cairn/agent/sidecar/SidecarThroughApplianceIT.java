@@ -93,6 +93,7 @@ class SidecarThroughApplianceIT {
         agentB = Agent.start(d.withDataDir(dir.resolve("agent-b"))
                 .withAppliance(new AgentConfig.ApplianceConfig(write, false, null))
                 .withMode(Mode.SIDECAR)
+                .withHttp(new AgentConfig.HttpConfig("127.0.0.1", 0))
                 .withSidecar(sidecar.withUpload(SidecarConfig.Upload.BUCKET,
                         new SidecarConfig.BucketConfig(directBucket, null)))
                 .withReport(new ReportConfig(Duration.ofSeconds(1), "agent-b")));
@@ -196,6 +197,10 @@ class SidecarThroughApplianceIT {
         assertTrue(value(own, "cairn_agent_heartbeats_sent_total") >= 1, own);
         assertTrue(value(own, "cairn_shipper_upload_lag_seconds") > 0, own);
         assertTrue(own.contains("\ncairn_relay_queue_bytes "), own);
+        // agent-b has no relay: its /metrics are on http.listen
+        String b = get(URI.create("http://127.0.0.1:" + agentB.metricsAddress().getPort() + "/metrics"));
+        assertTrue(value(b, "cairn_shipper_uploaded_blocks_total") >= 1, b);
+        assertFalse(b.contains("cairn_relay_"), b);
     }
 
     @Test

@@ -79,16 +79,12 @@ public final class HttpServer implements AutoCloseable {
                         connections.add(ch);
                         ch.pipeline()
                                 .addLast(new HttpServerCodec());
-                        HttpObjectAggregator aggregator = new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20));
                         if (spoolDir != null) {
-                            // the spooler writes files, so it runs on the workers; the aggregator follows
-                            // it there (one executor per connection: no extra thread hop, order kept)
-                            ch.pipeline().addLast(workers, "uploads", new UploadSpooler(routes, spoolDir))
-                                    .addLast(workers, "aggregator", aggregator);
-                        } else {
-                            ch.pipeline().addLast(aggregator);
+                            // on the event loop; an upload's file writes go to one worker, in order
+                            ch.pipeline().addLast("uploads", new UploadSpooler(routes, spoolDir, workers.next()));
                         }
                         ch.pipeline()
+                                .addLast(new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20)))
                                 .addLast(workers, "router", new Router(api, metrics, ready, routes))
                                 .addLast(workers, "remote-write",
                                         new RemoteWriteHandler(Router.WRITE_PATH, sink, maxRequestBytes));
