@@ -138,7 +138,7 @@ describe 'cairn::agent' do
         context "with a plain-HTTP appliance on loopback (#{url})" do
           let(:params) { { appliance_url: url } }
 
-          it { expect(config_yaml['appliance']).to eq('url' => url, 'heartbeat_interval' => '30s') }
+          it { expect(config_yaml['appliance']).to eq('url' => url) }
         end
       end
 
