@@ -20,7 +20,9 @@ import dev.cairn.appliance.promql.Engine;
 import dev.cairn.appliance.promql.EngineOptions;
 import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
+import dev.cairn.appliance.pki.AgentPki;
 import dev.cairn.appliance.web.HttpServer;
+import dev.cairn.appliance.web.Routes;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.DbOptions;
@@ -73,11 +75,19 @@ public final class ApplianceMain implements AutoCloseable {
     private final QueryLayer query;
     private final StoreApiServer grpc;
     private volatile boolean ready;
+    /** Routes other parts add to the HTTP port and to the agents' port (heartbeat, block upload, enrollment). */
+    private final Routes httpRoutes;
+    private final Routes agentRoutes = new Routes();
+    /** The agents' HTTPS port and its CA; null when {@code agents.listen} is empty. */
+    private HttpServer agentsServer;
+    private AgentPki pki;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
-                          CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc) {
+                          CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc,
+                          Routes httpRoutes) {
         this.config = config;
+        this.httpRoutes = httpRoutes;
         this.bucket = bucket;
         this.query = query;
         this.grpc = grpc;
@@ -174,10 +184,11 @@ public final class ApplianceMain implements AutoCloseable {
             bucket.close();
             throw e;
         }
+        Routes httpRoutes = new Routes();
         try {
             http = new HttpServer(c.http().host(), c.http().port(), receiver, api, metrics,
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
-                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), httpRoutes);
         } catch (IOException | RuntimeException e) {
             grpc.close();
             query.close();
@@ -185,11 +196,19 @@ public final class ApplianceMain implements AutoCloseable {
             bucket.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc);
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc, httpRoutes);
         self[0] = m;
         m.shipLoop.start();
         if (compactor != null) {
             compactor.start();
+        }
+        if (c.agents().enabled()) {
+            try {
+                m.startAgentsPort();
+            } catch (IOException | RuntimeException e) {
+                m.close();
+                throw e;
+            }
         }
         m.ready = true;
         LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}, StoreAPI on"
@@ -198,8 +217,45 @@ public final class ApplianceMain implements AutoCloseable {
         return m;
     }
 
+    /**
+     * The agents' port (docs/agent-protocol.md): the CA under {@code <data_dir>/pki} (created on first start), its
+     * enrollment endpoints, and HTTPS with per-path client certificate checks, remote write into the same receiver.
+     */
+    private void startAgentsPort() throws IOException {
+        pki = AgentPki.open(config, Clock.systemUTC());
+        pki.register(agentRoutes);
+        agentsServer = HttpServer.agents(config.agents().listen().host(), config.agents().listen().port(), receiver,
+                agentRoutes, pki.tlsPort(), config.receive().maxRequestBytes(),
+                Math.max(4, Runtime.getRuntime().availableProcessors() * 2));
+        LOG.log(System.Logger.Level.INFO, "agents'' port (HTTPS, CA in {0}) on {1}:{2,number,#}", config.pkiDir(),
+                config.agents().listen().host(), agentsServer.port());
+    }
+
     public int httpPort() {
         return http.port();
+    }
+
+    /** The agents' HTTPS port bound; -1 when it is disabled. */
+    public int agentsPort() {
+        return agentsServer == null ? -1 : agentsServer.port();
+    }
+
+    /** Routes served on the plain HTTP port besides the Prometheus API (may be added while running). */
+    public Routes httpRoutes() {
+        return httpRoutes;
+    }
+
+    /**
+     * Routes served on the agents' HTTPS port (may be added while running); every path but enroll and ca needs a
+     * client certificate from the appliance CA, and the route reads its CN as {@code WebRequest.clientId()}.
+     */
+    public Routes agentRoutes() {
+        return agentRoutes;
+    }
+
+    /** The agents' CA; null when the agents' port is disabled. */
+    public AgentPki pki() {
+        return pki;
     }
 
     /** Ships the blocks the Db has cut now rather than at the next tick (tests). */
@@ -232,6 +288,9 @@ public final class ApplianceMain implements AutoCloseable {
         }
         ready = false;
         try {
+            if (agentsServer != null) {
+                agentsServer.close();
+            }
             http.close();
             grpc.close();
             if (compactor != null) {
@@ -307,6 +366,9 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("compact.retention_raw", c.compact().retentionRaw().toString());
         f.put("compact.retention_5m", c.compact().retention5m().toString());
         f.put("compact.retention_1h", c.compact().retention1h().toString());
+        f.put("agents.listen", c.agents().enabled() ? c.agents().listen().toString() : "");
+        f.put("pki.dir", c.pkiDir().toString());
+        f.put("pki.agent_certificate_lifetime", c.pki().agentCertificateLifetime().toString());
         return f;
     }
 
@@ -317,7 +379,7 @@ public final class ApplianceMain implements AutoCloseable {
 
     /**
      * Runs the appliance until SIGTERM/SIGINT: {@code [--config FILE] [--data-dir DIR] [--http-address HOST:PORT]
-     * [--grpc-address HOST:PORT]}.
+     * [--grpc-address HOST:PORT] [--agents-address HOST:PORT]}.
      * The {@code cairn appliance} command does the same with picocli; this entry point lets tests start
      * the appliance as a child JVM from the module's own classpath.
      */
@@ -326,6 +388,7 @@ public final class ApplianceMain implements AutoCloseable {
         Path dataDir = null;
         String http = null;
         String grpc = null;
+        String agents = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -337,6 +400,7 @@ public final class ApplianceMain implements AutoCloseable {
                 case "--data-dir" -> dataDir = Path.of(args[++i]);
                 case "--http-address" -> http = args[++i];
                 case "--grpc-address" -> grpc = args[++i];
+                case "--agents-address" -> agents = args[++i];
                 default -> {
                     System.err.println("cairn appliance: unknown flag " + a);
                     System.exit(2);
@@ -345,7 +409,7 @@ public final class ApplianceMain implements AutoCloseable {
         }
         ApplianceConfig c;
         try {
-            c = ConfigLoader.load(config, dataDir, http, grpc);
+            c = ConfigLoader.load(config, dataDir, http, grpc, agents);
         } catch (ConfigException e) {
             System.err.println("cairn appliance: " + e.getMessage());
             System.exit(1);
@@ -367,6 +431,9 @@ public final class ApplianceMain implements AutoCloseable {
             }
         }, "cairn-appliance-shutdown"));
         System.out.println("cairn appliance listening on " + c.http().host() + ":" + m.httpPort());
+        if (m.agentsPort() >= 0) {
+            System.out.println("cairn appliance agents' port on " + c.agents().listen().host() + ":" + m.agentsPort());
+        }
         System.out.flush();
         m.awaitStopped();
     }

@@ -29,9 +29,11 @@ import java.util.Objects;
  * @param grpc           the StoreAPI gRPC listener (the appliance's merged view, for Thanos or another appliance)
  * @param query          PromQL limits, replica labels and the StoreAPI endpoints queried beside the local data
  * @param compact        the bucket compactor
+ * @param agents         the agents' HTTPS port (mTLS): remote write, enrollment, heartbeats
+ * @param pki            the CA that signs the agents' certificates
  */
 public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
-                              Bucket bucket, Query query, Compact compact) {
+                              Bucket bucket, Query query, Compact compact, Agents agents, Pki pki) {
     public ApplianceConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
@@ -41,6 +43,8 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(compact, "compact");
+        Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(pki, "pki");
     }
 
     /** Labels that tell HA replicas apart: Prometheus HA pairs, Cairn's agents and receivers. */
@@ -52,7 +56,8 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
                 new Receive(null, "", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20),
                 new Bucket("filesystem", null, null),
                 new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5), DEFAULT_REPLICA_LABELS, List.of()),
-                new Compact(true, null, Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(180), Duration.ZERO));
+                new Compact(true, null, Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(180), Duration.ZERO),
+                new Agents(null, List.of()), new Pki(null, null, Duration.ofDays(90)));
     }
 
     /** Where the receiver keeps its TSDB: configured, or {@code <data_dir>/receive}. */
@@ -71,27 +76,72 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
     }
 
     public ApplianceConfig withDataDir(Path d) {
-        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact, agents, pki);
     }
 
     public ApplianceConfig withHttp(Http h) {
-        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact, agents, pki);
     }
 
     public ApplianceConfig withGrpc(Http g) {
-        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact, agents, pki);
     }
 
     public ApplianceConfig withQuery(Query q) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact, agents, pki);
     }
 
     public ApplianceConfig withBucket(Bucket b) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact, agents, pki);
     }
 
     public ApplianceConfig withCompact(Compact c) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c, agents, pki);
+    }
+
+    public ApplianceConfig withAgents(Agents a) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, a, pki);
+    }
+
+    public ApplianceConfig withPki(Pki p) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, agents, p);
+    }
+
+    /** The CA's directory: configured, or {@code <data_dir>/pki}. */
+    public Path pkiDir() {
+        return pki.dir() != null ? pki.dir() : dataDir.resolve("pki");
+    }
+
+    /**
+     * The agents' port ({@code agents} section).
+     *
+     * @param listen      where it listens; null when disabled (the embedded default: the README's run.sh puts an
+     *                    agent's relay on 127.0.0.1:19291 of the same host; the packaged config enables it)
+     * @param serverNames DNS names and IP literals in the port's server certificate; empty for the host name,
+     *                    localhost and 127.0.0.1
+     */
+    public record Agents(Http listen, List<String> serverNames) {
+        public Agents {
+            serverNames = List.copyOf(serverNames);
+        }
+
+        public boolean enabled() {
+            return listen != null;
+        }
+    }
+
+    /**
+     * The agents' certificate authority ({@code pki} section).
+     *
+     * @param dir                      its directory; null for {@code <data_dir>/pki}
+     * @param enrollmentTokenFile      bootstrap tokens, one a line ({@code #} comments), read at each enrollment;
+     *                                 null: enrollment refused (agents may still use certificates issued otherwise)
+     * @param agentCertificateLifetime validity of an issued agent certificate; agents renew at two thirds of it
+     */
+    public record Pki(Path dir, Path enrollmentTokenFile, Duration agentCertificateLifetime) {
+        public Pki {
+            Objects.requireNonNull(agentCertificateLifetime, "agentCertificateLifetime");
+        }
     }
 
     /**

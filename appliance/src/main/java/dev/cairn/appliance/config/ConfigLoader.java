@@ -53,6 +53,15 @@ public final class ConfigLoader {
     /** As {@link #load(Path, Path, String)}, with {@code --grpc-address HOST:PORT} (null when not given). */
     public static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag, String grpcAddressFlag)
             throws ConfigException {
+        return load(file, dataDirFlag, httpAddressFlag, grpcAddressFlag, null);
+    }
+
+    /**
+     * As {@link #load(Path, Path, String, String)}, with {@code --agents-address HOST:PORT} (null when not given),
+     * which enables the agents' HTTPS port.
+     */
+    public static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag, String grpcAddressFlag,
+                                       String agentsAddressFlag) throws ConfigException {
         ConfigLoader l = new ConfigLoader();
         ApplianceConfig c = ApplianceConfig.defaults();
         if (file != null) {
@@ -87,6 +96,12 @@ public final class ConfigLoader {
                 c = c.withGrpc(g);
             }
         }
+        if (agentsAddressFlag != null) {
+            ApplianceConfig.Http a = l.address("--agents-address", agentsAddressFlag);
+            if (a != null) {
+                c = c.withAgents(new ApplianceConfig.Agents(a, c.agents().serverNames()));
+            }
+        }
         l.checkDirectories(c);
         if (!l.errors.isEmpty()) {
             String where = file == null ? "the configuration" : "config file " + file;
@@ -97,14 +112,13 @@ public final class ConfigLoader {
 
     /** Sections of parts not built yet: their documented keys are accepted (and not used yet). */
     private static final Map<String, Set<String>> LATER = Map.of(
-            "agents", Set.of("listen", "heartbeat_timeout"),
             "store", Set.of("cache_dir", "cache_max_size"),
             "ca", Set.of("dir", "agent_cert_validity", "token_validity"),
             "log", Set.of("level"));
 
     private ApplianceConfig root(Object node, ApplianceConfig d) {
         Set<String> known = new java.util.HashSet<>(Set.of("external_labels", "data_dir", "http", "receive", "bucket",
-                "query", "compact", "grpc"));
+                "query", "compact", "grpc", "agents", "pki"));
         known.addAll(LATER.keySet());
         Map<String, Object> m = map("", node, known);
         if (m == null) {
@@ -147,7 +161,81 @@ public final class ConfigLoader {
         ApplianceConfig.Query query = m.containsKey("query") ? query(m.get("query"), d.query()) : d.query();
         ApplianceConfig.Compact compact = m.containsKey("compact") && m.get("compact") != null
                 ? compact(m.get("compact"), d.compact()) : d.compact();
-        return new ApplianceConfig(dataDir, http, grpc, external, receive, bucket, query, compact);
+        ApplianceConfig.Agents agents = m.get("agents") != null ? agents(m.get("agents"), d.agents()) : d.agents();
+        ApplianceConfig.Pki pki = m.get("pki") != null ? pki(m.get("pki"), d.pki()) : d.pki();
+        return new ApplianceConfig(dataDir, http, grpc, external, receive, bucket, query, compact, agents, pki);
+    }
+
+    /**
+     * {@code agents}: {@code listen} ("" disables the port; {@code listen_address}, the name in the agent protocol
+     * document, is read as a synonym), {@code server_names}; {@code heartbeat_timeout} is accepted for the
+     * agent registry.
+     */
+    private ApplianceConfig.Agents agents(Object node, ApplianceConfig.Agents d) {
+        Map<String, Object> m = map("agents", node, Set.of("listen", "listen_address", "server_names",
+                "heartbeat_timeout"));
+        if (m == null) {
+            return d;
+        }
+        if (m.containsKey("listen") && m.containsKey("listen_address")) {
+            errors.add("agents: listen and listen_address are the same setting; keep one");
+        }
+        String key = m.containsKey("listen_address") ? "listen_address" : "listen";
+        ApplianceConfig.Http listen = d.listen();
+        if (m.containsKey(key)) {
+            String a = string("agents." + key, m.get(key), null);
+            if (a != null) {
+                listen = a.isEmpty() ? null : address("agents." + key, a);
+            }
+        }
+        if (m.containsKey("heartbeat_timeout")) {
+            duration("agents.heartbeat_timeout", m.get("heartbeat_timeout"), null);
+        }
+        List<String> names = d.serverNames();
+        if (m.containsKey("server_names")) {
+            names = new ArrayList<>();
+            if (!(m.get("server_names") instanceof List<?> l)) {
+                errors.add("agents.server_names: expected a list of DNS names and IP addresses, got "
+                        + describe(m.get("server_names")));
+            } else {
+                for (int i = 0; i < l.size(); i++) {
+                    if (l.get(i) instanceof String n && Pattern.matches("[A-Za-z0-9*][A-Za-z0-9.:*-]*", n)) {
+                        names.add(n);
+                    } else {
+                        errors.add("agents.server_names[" + i + "]: not a DNS name or IP address: " + describe(l.get(i)));
+                    }
+                }
+            }
+        }
+        return new ApplianceConfig.Agents(listen, names);
+    }
+
+    /** {@code pki}: {@code dir}, {@code enrollment_token_file}, {@code agent_certificate_lifetime}. */
+    private ApplianceConfig.Pki pki(Object node, ApplianceConfig.Pki d) {
+        Map<String, Object> m = map("pki", node, Set.of("dir", "enrollment_token_file", "agent_certificate_lifetime"));
+        if (m == null) {
+            return d;
+        }
+        Path dir = d.dir();
+        if (m.containsKey("dir")) {
+            String s = string("pki.dir", m.get("dir"), "");
+            dir = s.isEmpty() ? null : Path.of(s);
+        }
+        Path tokens = d.enrollmentTokenFile();
+        if (m.containsKey("enrollment_token_file")) {
+            String s = string("pki.enrollment_token_file", m.get("enrollment_token_file"), "");
+            tokens = s.isEmpty() ? null : Path.of(s);
+        }
+        Duration lifetime = m.containsKey("agent_certificate_lifetime")
+                ? duration("pki.agent_certificate_lifetime", m.get("agent_certificate_lifetime"),
+                        d.agentCertificateLifetime())
+                : d.agentCertificateLifetime();
+        if (lifetime.toMillis() < 3000) {
+            errors.add("pki.agent_certificate_lifetime: must be at least 3s (agents renew at two thirds of it), got "
+                    + lifetime.toMillis() + "ms");
+            lifetime = d.agentCertificateLifetime();
+        }
+        return new ApplianceConfig.Pki(dir, tokens, lifetime);
     }
 
     private ApplianceConfig.Compact compact(Object node, ApplianceConfig.Compact d) {
@@ -440,6 +528,9 @@ public final class ConfigLoader {
         }
         if (c.compact().enabled()) {
             checkWritable("compact.dir", c.compactDir());
+        }
+        if (c.agents().enabled()) {
+            checkWritable("pki.dir", c.pkiDir());
         }
     }
 

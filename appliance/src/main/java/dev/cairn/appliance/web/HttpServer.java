@@ -51,6 +51,30 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(String host, int port, RemoteWriteSink sink, PrometheusApi api, List<MetricsSource> metrics,
                       BooleanSupplier ready, int maxRequestBytes, int workerThreads) throws IOException {
+        this(host, port, sink, api, metrics, ready, maxRequestBytes, workerThreads, new Routes(), null);
+    }
+
+    /**
+     * As above, also serving {@code routes} (checked before the Prometheus API).
+     */
+    public HttpServer(String host, int port, RemoteWriteSink sink, PrometheusApi api, List<MetricsSource> metrics,
+                      BooleanSupplier ready, int maxRequestBytes, int workerThreads, Routes routes) throws IOException {
+        this(host, port, sink, api, metrics, ready, maxRequestBytes, workerThreads, routes, null);
+    }
+
+    /**
+     * The agents' port: HTTPS with the client certificate checked per path ({@link TlsPort}), serving remote write
+     * into {@code sink} (the same receiver as the HTTP port) and {@code routes}; no Prometheus API, /metrics or UI.
+     */
+    public static HttpServer agents(String host, int port, RemoteWriteSink sink, Routes routes, TlsPort tls,
+                                    int maxRequestBytes, int workerThreads) throws IOException {
+        return new HttpServer(host, port, sink, null, List.of(), () -> true, maxRequestBytes, workerThreads, routes,
+                tls);
+    }
+
+    private HttpServer(String host, int port, RemoteWriteSink sink, PrometheusApi api, List<MetricsSource> metrics,
+                       BooleanSupplier ready, int maxRequestBytes, int workerThreads, Routes routes, TlsPort tls)
+            throws IOException {
         this.workers = new DefaultEventExecutorGroup(workerThreads);
         int maxCompressed = new RemoteWriteDecoder(maxRequestBytes).maxCompressed();
         ServerBootstrap b = new ServerBootstrap()
@@ -61,10 +85,13 @@ public final class HttpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.context().get().newHandler(ch.alloc()));
+                        }
                         ch.pipeline()
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20)))
-                                .addLast(workers, "router", new Router(api, metrics, ready))
+                                .addLast(workers, "router", new Router(api, metrics, ready, routes, tls))
                                 .addLast(workers, "remote-write",
                                         new RemoteWriteHandler(Router.WRITE_PATH, sink, maxRequestBytes));
                     }
@@ -76,7 +103,8 @@ public final class HttpServer implements AutoCloseable {
             throw new IOException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another http address or stop what uses it", e);
         }
-        LOG.log(System.Logger.Level.INFO, "HTTP server listening on {0}", channel.localAddress());
+        LOG.log(System.Logger.Level.INFO, (tls == null ? "HTTP" : "agents' HTTPS") + " server listening on {0}",
+                channel.localAddress());
     }
 
     /** The port actually bound (useful when 0 was asked for). */

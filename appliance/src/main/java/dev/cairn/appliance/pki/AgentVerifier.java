@@ -1,0 +1,35 @@
+package dev.cairn.appliance.pki;
+
+import dev.cairn.appliance.web.ClientVerifier;
+import java.security.cert.X509Certificate;
+
+/**
+ * The agents' port's judge of client certificates: the TLS layer has checked the chain against the CA and the
+ * validity dates at the handshake; this refuses revoked certificates on every request (a connection opened before
+ * the revocation is cut off at its next request) and names the agent by the certificate's CN.
+ */
+final class AgentVerifier implements ClientVerifier {
+    private final RevocationList crl;
+
+    AgentVerifier(RevocationList crl) {
+        this.crl = crl;
+    }
+
+    @Override
+    public Verdict verify(X509Certificate[] chain) {
+        if (chain.length == 0) {
+            return Verdict.NONE;
+        }
+        X509Certificate leaf = chain[0];
+        String cn = Hosts.commonName(leaf);
+        if (crl.isRevoked(leaf.getSerialNumber())) {
+            return new Verdict(cn, "the client certificate of " + cn + " (serial " + leaf.getSerialNumber().toString(16)
+                    + ") is revoked; the agent must enroll again with a new bootstrap token");
+        }
+        if (cn.isEmpty()) {
+            return new Verdict(null, "the client certificate " + leaf.getSubjectX500Principal()
+                    + " has no CN, so it names no agent");
+        }
+        return new Verdict(cn, null);
+    }
+}
