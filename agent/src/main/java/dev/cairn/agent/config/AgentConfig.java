@@ -13,12 +13,42 @@ import java.util.Objects;
  * @param dataDir the agent's state directory ({@code queue/} below it holds the relay's disk queue)
  * @param appliance where the relay forwards to
  * @param relay the loopback remote-write endpoint and its queue
+ * @param pki the agent's own certificate: enrollment, trust of the appliance, where it is kept
  */
-public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay) {
+public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay, PkiConfig pki) {
     public AgentConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(appliance, "appliance");
         Objects.requireNonNull(relay, "relay");
+        Objects.requireNonNull(pki, "pki");
+    }
+
+    /**
+     * How the agent gets and keeps the certificate it presents to the appliance (docs/agent-protocol.md), used
+     * when the appliance URL is https and no {@code appliance.tls} files are given. YAML: {@code appliance.ca_file},
+     * {@code appliance.ca_sha256}, {@code appliance.enrollment_token}, {@code appliance.enrollment_token_file},
+     * {@code pki.dir}, {@code pki.agent_id}.
+     *
+     * @param dir                 where agent.key (0600), agent.crt and ca.crt are kept; null for {@code <data_dir>/pki}
+     * @param agentId             the certificate's CN; "" for this host's fully qualified name
+     * @param caFile              the appliance's CA certificate (PEM, e.g. shipped by Puppet); null when not given
+     * @param caSha256            hex SHA-256 of the CA certificate's DER; the CA is then fetched from the appliance
+     *                            and accepted only if it matches; "" when not given
+     * @param enrollmentToken     bootstrap token; "" when not given
+     * @param enrollmentTokenFile file holding the bootstrap token (first line that is not a # comment); null when not
+     *                            given
+     */
+    public record PkiConfig(Path dir, String agentId, Path caFile, String caSha256, String enrollmentToken,
+            Path enrollmentTokenFile) {
+        public PkiConfig {
+            Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(caSha256, "caSha256");
+            Objects.requireNonNull(enrollmentToken, "enrollmentToken");
+        }
+
+        public PkiConfig withEnrollmentTokenFile(Path f) {
+            return new PkiConfig(dir, agentId, caFile, caSha256, enrollmentToken, f);
+        }
     }
 
     /**
@@ -116,19 +146,29 @@ public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig r
                 Duration.ofSeconds(5), Duration.ofSeconds(30));
         return new AgentConfig(Path.of("/var/lib/cairn/agent"),
                 new ApplianceConfig(null, false, null),
-                new RelayConfig("127.0.0.1", 19291, 1L << 30, q));
+                new RelayConfig("127.0.0.1", 19291, 1L << 30, q),
+                new PkiConfig(null, "", null, "", "", null));
     }
 
     public AgentConfig withDataDir(Path dir) {
-        return new AgentConfig(dir, appliance, relay);
+        return new AgentConfig(dir, appliance, relay, pki);
     }
 
     public AgentConfig withAppliance(ApplianceConfig a) {
-        return new AgentConfig(dataDir, a, relay);
+        return new AgentConfig(dataDir, a, relay, pki);
     }
 
     public AgentConfig withRelay(RelayConfig r) {
-        return new AgentConfig(dataDir, appliance, r);
+        return new AgentConfig(dataDir, appliance, r, pki);
+    }
+
+    public AgentConfig withPki(PkiConfig p) {
+        return new AgentConfig(dataDir, appliance, relay, p);
+    }
+
+    /** Where the agent's key and certificates live: {@code pki.dir}, or {@code <data_dir>/pki}. */
+    public Path pkiDir() {
+        return pki.dir() != null ? pki.dir() : dataDir.resolve("pki");
     }
 
     /** The relay's disk queue directory. */
