@@ -3,6 +3,7 @@ package dev.cairn.agent;
 import dev.cairn.agent.config.AgentConfig;
 import dev.cairn.agent.config.AgentFlags;
 import dev.cairn.agent.config.ConfigException;
+import dev.cairn.agent.pki.AgentCertificates;
 import dev.cairn.agent.relay.Relay;
 import java.io.IOException;
 import java.util.concurrent.CountDownLatch;
@@ -42,14 +43,32 @@ public final class AgentMain {
 
     /** Runs until the JVM is asked to stop (SIGTERM, SIGINT); returns after a clean shutdown. */
     public static void run(AgentConfig config) throws IOException {
-        Relay relay = new Relay(config).start();
+        // the certificate first: with an https appliance the relay forwards over mutual TLS with it
+        AgentCertificates certs = AgentCertificates.start(config, java.time.Clock.systemUTC());
+        if (certs != null) {
+            config = config.withAppliance(new AgentConfig.ApplianceConfig(config.appliance().url(),
+                    config.appliance().insecure(), certs.tlsFiles()));
+        }
+        Relay relay;
+        try {
+            relay = new Relay(config).start();
+        } catch (IOException | RuntimeException e) {
+            if (certs != null) {
+                certs.close();
+            }
+            throw e;
+        }
         System.out.println("cairn agent: relay listening on " + relay.address().getHostString() + ":"
-                + relay.address().getPort() + ", forwarding to " + config.appliance().url());
+                + relay.address().getPort() + ", forwarding to " + config.appliance().url()
+                + (certs == null ? "" : " as " + certs.agentId() + " (certificate until " + certs.notAfter() + ")"));
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 relay.close();
+                if (certs != null) {
+                    certs.close();
+                }
             } catch (IOException e) {
                 System.err.println("cairn agent: clean shutdown failed: " + e.getMessage());
             } finally {
