@@ -6,7 +6,8 @@ import java.security.cert.X509Certificate;
 /**
  * The agents' port's judge of client certificates: the TLS layer has checked the chain against the CA and the
  * validity dates at the handshake; this refuses revoked certificates on every request (a connection opened before
- * the revocation is cut off at its next request) and names the agent by the certificate's CN.
+ * the revocation is cut off at its next request), closes connections whose certificate expired while they
+ * stayed open, and names the agent by the certificate's CN.
  */
 final class AgentVerifier implements ClientVerifier {
     private final RevocationList crl;
@@ -25,6 +26,11 @@ final class AgentVerifier implements ClientVerifier {
         if (crl.isRevoked(leaf.getSerialNumber())) {
             return new Verdict(cn, "the client certificate of " + cn + " (serial " + leaf.getSerialNumber().toString(16)
                     + ") is revoked; the agent must enroll again with a new bootstrap token");
+        }
+        if (!leaf.getNotAfter().after(new java.util.Date())) {
+            // checked at the handshake; this is a connection kept open past the certificate's end
+            return new Verdict(cn, "the client certificate of " + cn + " expired at " + leaf.getNotAfter().toInstant(),
+                    true);
         }
         if (cn.isEmpty()) {
             return new Verdict(null, "the client certificate " + leaf.getSubjectX500Principal()

@@ -15,10 +15,17 @@ public interface ClientVerifier {
     Verdict verify(X509Certificate[] chain);
 
     /**
-     * @param clientId the client's id (certificate CN); null when there is none to give
-     * @param refusal  why a presented certificate is not accepted (e.g. revoked); null when accepted or absent
+     * @param clientId   the client's id (certificate CN); null when there is none to give
+     * @param refusal    why a presented certificate is not accepted (e.g. revoked); null when accepted or absent
+     * @param disconnect refuse by closing the connection instead of answering 403: for a certificate that expired
+     *                   while its connection stayed open, the client reconnects, fails the handshake and retries
+     *                   later (keeping its data) rather than dropping data on a 4xx
      */
-    record Verdict(String clientId, String refusal) {
-        public static final Verdict NONE = new Verdict(null, null);
+    record Verdict(String clientId, String refusal, boolean disconnect) {
+        public static final Verdict NONE = new Verdict(null, null, false);
+
+        public Verdict(String clientId, String refusal) {
+            this(clientId, refusal, false);
+        }
     }
 }

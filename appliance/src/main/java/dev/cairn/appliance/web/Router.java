@@ -76,6 +76,11 @@ final class Router extends ChannelInboundHandlerAdapter {
         if (tls != null) {
             java.security.cert.X509Certificate[] chain = peerChain(ctx);
             ClientVerifier.Verdict v = tls.verifier().verify(chain);
+            if (v.disconnect()) {
+                ReferenceCountUtil.release(req);
+                ctx.close();
+                return;
+            }
             if (!tls.openPaths().contains(path) && (v.clientId() == null || v.refusal() != null)) {
                 try {
                     WebResponse refused = v.refusal() != null

@@ -286,4 +286,24 @@ class AgentsPortTest {
                 "-purpose", "sslserver", tmp.resolve("data/pki/server.pem").toString());
         assertEquals(0, v.exit(), v.output());
     }
+
+    @Test
+    void certificateExpiringOnAnOpenConnection_isCutOff_notAnswered4xx() throws Exception {
+        ApplianceConfig c = app.config();
+        app.close();
+        app = ApplianceMain.start(c.withPki(new ApplianceConfig.Pki(null, c.pki().enrollmentTokenFile(),
+                Duration.ofSeconds(4))));
+        agents = URI.create("https://127.0.0.1:" + app.agentsPort());
+        KeyPair keys = KeyAlgorithm.EC_P256.generate();
+        X509Certificate leaf = Pem.readCertificates(Files.writeString(tmp.resolve("short.pem"),
+                enroll("vm-short", keys).path("certificate").asText())).get(0);
+        HttpClient mtls = TlsClients.client(ca, keys.getPrivate(), leaf);
+        assertEquals(204, remoteWrite(mtls, agents.resolve("/api/v1/write"),
+                write("short_lived", System.currentTimeMillis(), 1)).statusCode());
+        Thread.sleep(Math.max(0, leaf.getNotAfter().getTime() - System.currentTimeMillis()) + 1500);
+        // a sender must see a network error (and retry later with a renewed certificate), never a 4xx that makes
+        // Prometheus-style senders drop the data
+        assertThrows(IOException.class, () -> remoteWrite(mtls, agents.resolve("/api/v1/write"),
+                write("short_lived", System.currentTimeMillis(), 2)));
+    }
 }
