@@ -17,8 +17,9 @@ import java.util.Objects;
  * and the command-line flags on them and validates everything before anything starts.
  *
  * <p>The YAML layout is the one the packages and the Puppet module write
- * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (agents,
- * store, ca, log) are accepted with their documented keys and not used yet.
+ * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (store, log,
+ * agents.heartbeat_timeout, and ca, the older spelling of pki) are accepted with their documented keys and
+ * not used yet.
  *
  * @param dataDir        state directory: {@code receive/} (WAL, head, blocks not yet shipped) and, by
  *                       default, {@code bucket/}
@@ -119,10 +120,16 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
      *                    agent's relay on 127.0.0.1:19291 of the same host; the packaged config enables it)
      * @param serverNames DNS names and IP literals in the port's server certificate; empty for the host name,
      *                    localhost and 127.0.0.1
+     * @param clientCaFile PEM file of further CAs whose client certificates the port accepts besides its own CA's
+     *                     (e.g. Puppet's CA, so agents can present the host's Puppet certificate); null for none
      */
-    public record Agents(Http listen, List<String> serverNames) {
+    public record Agents(Http listen, List<String> serverNames, Path clientCaFile) {
         public Agents {
             serverNames = List.copyOf(serverNames);
+        }
+
+        public Agents(Http listen, List<String> serverNames) {
+            this(listen, serverNames, null);
         }
 
         public boolean enabled() {

@@ -99,7 +99,7 @@ public final class ConfigLoader {
         if (agentsAddressFlag != null) {
             ApplianceConfig.Http a = l.address("--agents-address", agentsAddressFlag);
             if (a != null) {
-                c = c.withAgents(new ApplianceConfig.Agents(a, c.agents().serverNames()));
+                c = c.withAgents(new ApplianceConfig.Agents(a, c.agents().serverNames(), c.agents().clientCaFile()));
             }
         }
         l.checkDirectories(c);
@@ -168,12 +168,12 @@ public final class ConfigLoader {
 
     /**
      * {@code agents}: {@code listen} ("" disables the port; {@code listen_address}, the name in the agent protocol
-     * document, is read as a synonym), {@code server_names}; {@code heartbeat_timeout} is accepted for the
-     * agent registry.
+     * document, is read as a synonym), {@code server_names}, {@code client_ca_file}; {@code heartbeat_timeout} is
+     * accepted for the agent registry.
      */
     private ApplianceConfig.Agents agents(Object node, ApplianceConfig.Agents d) {
         Map<String, Object> m = map("agents", node, Set.of("listen", "listen_address", "server_names",
-                "heartbeat_timeout"));
+                "client_ca_file", "heartbeat_timeout"));
         if (m == null) {
             return d;
         }
@@ -207,7 +207,16 @@ public final class ConfigLoader {
                 }
             }
         }
-        return new ApplianceConfig.Agents(listen, names);
+        Path clientCa = d.clientCaFile();
+        if (m.containsKey("client_ca_file")) {
+            String s = string("agents.client_ca_file", m.get("client_ca_file"), "");
+            clientCa = s.isEmpty() ? null : Path.of(s);
+            if (clientCa != null && !Files.isReadable(clientCa)) {
+                errors.add("agents.client_ca_file: cannot read " + clientCa + "; give the appliance's user read access"
+                        + " or leave it empty");
+            }
+        }
+        return new ApplianceConfig.Agents(listen, names, clientCa);
     }
 
     /** {@code pki}: {@code dir}, {@code enrollment_token_file}, {@code agent_certificate_lifetime}. */

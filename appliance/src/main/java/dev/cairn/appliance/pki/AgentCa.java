@@ -43,6 +43,7 @@ public final class AgentCa {
     static final String SERVER_CERT = "server.pem";
     static final String SERVER_KEY = "server.key";
     static final String ISSUED_LOG = "issued.log";
+    static final String CLIENT_CA = "client-ca.pem";
     /** The CA's validity: long, because replacing it means re-enrolling every agent. */
     static final Duration CA_LIFETIME = Duration.ofDays(3652);
     static final Duration SERVER_LIFETIME = Duration.ofDays(365);
@@ -266,6 +267,19 @@ public final class AgentCa {
         Pem.writePrivateKey(key, keys.getPrivate());
         Pem.writeCertificates(cert, leaf);
         return files;
+    }
+
+    /**
+     * Writes {@code client-ca.pem}: this CA's certificate followed by every certificate in {@code extra}, the CAs the
+     * agents' port accepts client certificates from. Rewritten at every start, so it follows the extra file then.
+     */
+    Path clientTrust(Path extra) throws IOException, PkiException {
+        List<X509Certificate> all = new ArrayList<>();
+        all.add(ca.certificate());
+        all.addAll(Pem.readCertificates(extra));
+        Path out = dir.resolve(CLIENT_CA);
+        Pem.writeCertificates(out, all.toArray(new X509Certificate[0]));
+        return out;
     }
 
     private boolean usable(Path certFile, List<String> names) throws IOException {

@@ -31,12 +31,13 @@ public final class AgentPki {
     private SslContext current;
     private long nextCheck;
 
-    private AgentPki(AgentCa ca, RevocationList crl, AgentEndpoints endpoints, ReloadingSslContext server) {
+    private AgentPki(AgentCa ca, RevocationList crl, AgentEndpoints endpoints, ReloadingSslContext server,
+                     AgentVerifier verifier) {
         this.ca = ca;
         this.crl = crl;
         this.endpoints = endpoints;
         this.server = server;
-        this.verifier = new AgentVerifier(crl);
+        this.verifier = verifier;
         this.current = server.current();
         this.nextCheck = System.nanoTime() + RELOAD_CHECK_NANOS;
     }
@@ -48,10 +49,14 @@ public final class AgentPki {
             AgentCa ca = AgentCa.openOrCreate(dir, clock);
             RevocationList crl = RevocationList.open(ca, clock);
             TlsFiles files = ca.serverFiles(serverNames(c.agents().serverNames()));
+            if (c.agents().clientCaFile() != null) {
+                files = new TlsFiles(files.certificate(), files.privateKey(),
+                        ca.clientTrust(c.agents().clientCaFile()));
+            }
             ReloadingSslContext server = new ReloadingSslContext(files, TlsContexts::optionalClientAuthServer);
             AgentEndpoints endpoints = new AgentEndpoints(ca, crl, new EnrollmentTokens(c.pki().enrollmentTokenFile()),
                     c.pki().agentCertificateLifetime());
-            return new AgentPki(ca, crl, endpoints, server);
+            return new AgentPki(ca, crl, endpoints, server, new AgentVerifier(crl, ca.certificate()));
         } catch (PkiException e) {
             throw new IOException("the agents' certificate authority in " + dir + " cannot be used: " + e.getMessage(),
                     e);

@@ -11,9 +11,12 @@ import java.security.cert.X509Certificate;
  */
 final class AgentVerifier implements ClientVerifier {
     private final RevocationList crl;
+    private final javax.security.auth.x500.X500Principal caSubject;
 
-    AgentVerifier(RevocationList crl) {
+    /** @param ca this appliance's CA: its certificates are checked against its CRL */
+    AgentVerifier(RevocationList crl, X509Certificate ca) {
         this.crl = crl;
+        this.caSubject = ca.getSubjectX500Principal();
     }
 
     @Override
@@ -23,7 +26,9 @@ final class AgentVerifier implements ClientVerifier {
         }
         X509Certificate leaf = chain[0];
         String cn = Hosts.commonName(leaf);
-        if (crl.isRevoked(leaf.getSerialNumber())) {
+        // serials are unique per issuer only: certificates of an extra client CA (agents.client_ca_file, e.g.
+        // Puppet's) are revoked at that CA, not here
+        if (leaf.getIssuerX500Principal().equals(caSubject) && crl.isRevoked(leaf.getSerialNumber())) {
             return new Verdict(cn, "the client certificate of " + cn + " (serial " + leaf.getSerialNumber().toString(16)
                     + ") is revoked; the agent must enroll again with a new bootstrap token");
         }

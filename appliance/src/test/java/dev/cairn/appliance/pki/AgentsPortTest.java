@@ -306,4 +306,57 @@ class AgentsPortTest {
         assertThrows(IOException.class, () -> remoteWrite(mtls, agents.resolve("/api/v1/write"),
                 write("short_lived", System.currentTimeMillis(), 2)));
     }
+
+    /** An openssl-made RSA CA and a host certificate with a PKCS#1 key, shaped like a Puppet agent's files. */
+    private Path[] opensslCaAndHost(String name, String cn) throws Exception {
+        Path d = Files.createDirectories(tmp.resolve(name));
+        Path caKey = d.resolve("ca_key.pem");
+        Path caCrt = d.resolve("ca_crt.pem");
+        Path key = d.resolve("host_key.pem");
+        Path csr = d.resolve("host.csr");
+        Path crt = d.resolve("host_crt.pem");
+        Path ext = Files.writeString(d.resolve("ext.cnf"), "subjectAltName=DNS:" + cn
+                + "\nextendedKeyUsage=serverAuth,clientAuth\nkeyUsage=digitalSignature,keyEncipherment\n");
+        for (String[] args : List.of(
+                new String[] {"genrsa", "-traditional", "-out", caKey.toString(), "2048"},
+                new String[] {"req", "-x509", "-new", "-key", caKey.toString(), "-subj", "/CN=Puppet CA: " + name,
+                    "-days", "30", "-out", caCrt.toString()},
+                new String[] {"genrsa", "-traditional", "-out", key.toString(), "2048"},
+                new String[] {"req", "-new", "-key", key.toString(), "-subj", "/CN=" + cn, "-out", csr.toString()},
+                new String[] {"x509", "-req", "-in", csr.toString(), "-CA", caCrt.toString(), "-CAkey",
+                    caKey.toString(), "-set_serial", "7", "-days", "10", "-extfile", ext.toString(), "-out",
+                    crt.toString()})) {
+            TlsClients.Run r = TlsClients.openssl(args);
+            assertEquals(0, r.exit(), String.join(" ", args) + "\n" + r.output());
+        }
+        assertTrue(Files.readString(key).startsWith("-----BEGIN RSA PRIVATE KEY-----"));
+        return new Path[] {caCrt, key, crt};
+    }
+
+    @Test
+    void puppetCertificate_isAcceptedWhenItsCaIsAClientCa_anotherCasIsNot() throws Exception {
+        Path[] puppet = opensslCaAndHost("puppet", "vm7.example");
+        Path[] stranger = opensslCaAndHost("stranger", "vm7.example");
+        ApplianceConfig c = app.config();
+        app.close();
+        app = ApplianceMain.start(c.withAgents(new ApplianceConfig.Agents(c.agents().listen(), List.of(),
+                puppet[0])));
+        agents = URI.create("https://127.0.0.1:" + app.agentsPort());
+        app.agentRoutes().add("GET", "/api/v1/agents/whoami", req -> WebResponse.text(200, req.clientId()));
+
+        HttpClient host = TlsClients.client(ca, Pem.readPrivateKey(puppet[1]),
+                Pem.readCertificates(puppet[2]).toArray(new X509Certificate[0]));
+        assertEquals(204, remoteWrite(host, agents.resolve("/api/v1/write"),
+                write("from_puppet_host", System.currentTimeMillis(), 5)).statusCode());
+        assertEquals("vm7.example", TlsClients.get(host, agents.resolve("/api/v1/agents/whoami")).body());
+        // this CA's CRL is not consulted for another CA's serials: revoking our serial 7 leaves the host alone
+        RevocationList.revoke(tmp.resolve("data/pki"), Set.of(BigInteger.valueOf(7)), Clock.systemUTC());
+        Thread.sleep(1500);
+        assertEquals(200, TlsClients.get(host, agents.resolve("/api/v1/agents/whoami")).statusCode());
+
+        HttpClient strangerClient = TlsClients.client(ca, Pem.readPrivateKey(stranger[1]),
+                Pem.readCertificates(stranger[2]).toArray(new X509Certificate[0]));
+        assertThrows(IOException.class, () -> remoteWrite(strangerClient, agents.resolve("/api/v1/write"),
+                write("from_stranger", System.currentTimeMillis(), 5)));
+    }
 }
