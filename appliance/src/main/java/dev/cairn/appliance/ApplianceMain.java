@@ -79,8 +79,8 @@ public final class ApplianceMain implements AutoCloseable {
     private final Routes httpRoutes;
     private final Routes agentRoutes = new Routes();
     /** The agents' HTTPS port and its CA; null when {@code agents.listen} is empty. */
-    private HttpServer agentsServer;
-    private AgentPki pki;
+    private volatile HttpServer agentsServer;
+    private volatile AgentPki pki;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
