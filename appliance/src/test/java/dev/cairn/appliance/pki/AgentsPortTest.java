@@ -154,6 +154,20 @@ class AgentsPortTest {
                 .statusCode());
         assertEquals(204, remoteWrite(mtls, agents.resolve("/api/v1/receive"), write("via_receive_path", now, 7))
                 .statusCode());
+        // remote write 2.0 into the same receiver
+        byte[] v2 = Snappy.compress(dev.cairn.storeapi.pb.writev2.Request.newBuilder()
+                .addAllSymbols(List.of("", "__name__", "via_rw2", "job", "agent"))
+                .addTimeseries(dev.cairn.storeapi.pb.writev2.TimeSeries.newBuilder().addAllLabelsRefs(List.of(1, 2, 3, 4))
+                        .addSamples(dev.cairn.storeapi.pb.writev2.Sample.newBuilder().setTimestamp(now).setValue(9)))
+                .build().toByteArray());
+        HttpResponse<String> rw2 = mtls.send(java.net.http.HttpRequest.newBuilder(agents.resolve("/api/v1/write"))
+                .header("Content-Type", "application/x-protobuf;proto=io.prometheus.write.v2.Request")
+                .header("Content-Encoding", "snappy").header("X-Prometheus-Remote-Write-Version", "2.0.0")
+                .POST(java.net.http.HttpRequest.BodyPublishers.ofByteArray(v2)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(204, rw2.statusCode(), rw2.body());
+        assertEquals("1", rw2.headers().firstValue("X-Prometheus-Remote-Write-Samples-Written").orElse(""));
+        assertTrue(query("via_rw2").contains("\"9\""));
         String answer = query("via_agents_port");
         assertTrue(answer.contains("\"42\""), answer);
         assertTrue(query("via_receive_path").contains("\"7\""));
