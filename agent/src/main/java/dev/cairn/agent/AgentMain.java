@@ -3,6 +3,7 @@ package dev.cairn.agent;
 import dev.cairn.agent.config.AgentConfig;
 import dev.cairn.agent.config.AgentFlags;
 import dev.cairn.agent.config.ConfigException;
+import dev.cairn.agent.pki.AgentCertificates;
 import dev.cairn.agent.relay.Relay;
 import dev.cairn.agent.sidecar.SidecarException;
 import java.io.IOException;
@@ -44,14 +45,25 @@ public final class AgentMain {
 
     /** Runs until the JVM is asked to stop (SIGTERM, SIGINT); returns after a clean shutdown. */
     public static void run(AgentConfig config) throws IOException {
+        // the certificate first: with an https appliance the relay, the heartbeat and the block uploads use it
+        AgentCertificates certs = AgentCertificates.start(config, java.time.Clock.systemUTC());
+        if (certs != null) {
+            config = config.withAppliance(new AgentConfig.ApplianceConfig(config.appliance().url(),
+                    config.appliance().insecure(), certs.tlsFiles()));
+        }
         Agent agent;
         try {
             agent = Agent.start(config);
         } catch (SidecarException e) {
+            closeQuietly(certs);
             throw new IOException("the sidecar cannot start: " + e.getMessage(), e);
         } catch (InterruptedException e) {
+            closeQuietly(certs);
             Thread.currentThread().interrupt();
             return;
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(certs);
+            throw e;
         }
         Relay relay = agent.relay();
         StringBuilder parts = new StringBuilder("cairn agent (mode " + config.mode().text() + "):");
@@ -70,12 +82,17 @@ public final class AgentMain {
                     }).append(';');
         }
         parts.append(" heartbeat every ").append(config.report().interval().toSeconds()).append(" s");
+        if (certs != null) {
+            parts.append("; as ").append(certs.agentId()).append(" (certificate until ").append(certs.notAfter())
+                    .append(')');
+        }
         System.out.println(parts);
         System.out.flush();
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             try {
                 agent.close();
+                closeQuietly(certs);
             } catch (IOException e) {
                 System.err.println("cairn agent: clean shutdown failed: " + e.getMessage());
             } finally {
@@ -86,6 +103,12 @@ public final class AgentMain {
             stopped.await();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    private static void closeQuietly(AgentCertificates certs) {
+        if (certs != null) {
+            certs.close();
         }
     }
 }

@@ -24,6 +24,7 @@ import dev.cairn.appliance.registry.AgentRegistry;
 import dev.cairn.appliance.registry.AgentRoutes;
 import dev.cairn.appliance.store.BucketStore;
 import dev.cairn.appliance.ui.StatusUi;
+import dev.cairn.appliance.pki.AgentPki;
 import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.Routes;
 import dev.cairn.appliance.web.MetricsSource;
@@ -83,14 +84,22 @@ public final class ApplianceMain implements AutoCloseable {
     private final AgentStores agents;
     private final BucketStore store;
     private volatile boolean ready;
+    /** Routes other parts add to the HTTP port and to the agents' port (heartbeat, block upload, enrollment). */
+    private final Routes httpRoutes;
+    private final Routes agentRoutes;
+    /** The agents' HTTPS port and its CA; null when {@code agents.listen} is empty. */
+    private volatile HttpServer agentsServer;
+    private volatile AgentPki pki;
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
                           CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc,
-                          AgentStores agents, BucketStore store) {
+                          AgentStores agents, BucketStore store, Routes httpRoutes, Routes agentRoutes) {
         this.config = config;
         this.agents = agents;
         this.store = store;
+        this.httpRoutes = httpRoutes;
+        this.agentRoutes = agentRoutes;
         this.bucket = bucket;
         this.query = query;
         this.grpc = grpc;
@@ -183,11 +192,15 @@ public final class ApplianceMain implements AutoCloseable {
         // agents: heartbeats into the registry (sidecars join the fan-out), block uploads into the bucket;
         // the routes are the same for the HTTP port and the agents' port
         AgentStores agents = new AgentStores(query.endpoints(), c.query().timeout());
-        Routes routes = new Routes();
-        AgentRoutes.mount(routes, agents.registry(), bucket);
+        // the agents' routes (heartbeat, agents list, block upload) on both ports, as docs/agent-protocol.md says;
+        // the UI only on the plain HTTP port
+        Routes httpRoutes = new Routes();
+        Routes agentRoutes = new Routes();
+        AgentRoutes.mount(httpRoutes, agents.registry(), bucket);
+        AgentRoutes.mount(agentRoutes, agents.registry(), bucket);
         // the status UI at / and its JSON (blocks, endpoints, compactor) beside the Prometheus API
         new StatusUi(bucket, query.endpoints(), compactor == null ? null : compactor.status(), System::currentTimeMillis)
-                .mount(routes);
+                .mount(httpRoutes);
         metrics.add(agents.registry());
         HttpServer http;
         StoreApiServer grpc;
@@ -209,7 +222,7 @@ public final class ApplianceMain implements AutoCloseable {
         try {
             http = new HttpServer(c.http().host(), c.http().port(), receiver, api, metrics,
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
-                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), routes, c.dataDir().resolve("uploads"));
+                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), httpRoutes, c.dataDir().resolve("uploads"));
         } catch (IOException | RuntimeException e) {
             grpc.close();
             agents.close();
@@ -218,12 +231,21 @@ public final class ApplianceMain implements AutoCloseable {
             bucket.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc, agents, store);
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc, agents, store,
+                httpRoutes, agentRoutes);
         self[0] = m;
         m.shipLoop.start();
         store.start(c.store().syncInterval().toMillis());
         if (compactor != null) {
             compactor.start();
+        }
+        if (c.agents().enabled()) {
+            try {
+                m.startAgentsPort();
+            } catch (IOException | RuntimeException e) {
+                m.close();
+                throw e;
+            }
         }
         m.ready = true;
         LOG.log(System.Logger.Level.INFO, "Cairn appliance ready: data in {0}, HTTP on {1}:{2,number,#}, StoreAPI on"
@@ -232,8 +254,45 @@ public final class ApplianceMain implements AutoCloseable {
         return m;
     }
 
+    /**
+     * The agents' port (docs/agent-protocol.md): the CA under {@code <data_dir>/pki} (created on first start), its
+     * enrollment endpoints, and HTTPS with per-path client certificate checks, remote write into the same receiver.
+     */
+    private void startAgentsPort() throws IOException {
+        pki = AgentPki.open(config, Clock.systemUTC());
+        pki.register(agentRoutes);
+        agentsServer = HttpServer.agents(config.agents().listen().host(), config.agents().listen().port(), receiver,
+                agentRoutes, pki.tlsPort(), config.receive().maxRequestBytes(),
+                Math.max(4, Runtime.getRuntime().availableProcessors() * 2), config.dataDir().resolve("uploads-agents"));
+        LOG.log(System.Logger.Level.INFO, "agents'' port (HTTPS, CA in {0}) on {1}:{2,number,#}", config.pkiDir(),
+                config.agents().listen().host(), agentsServer.port());
+    }
+
     public int httpPort() {
         return http.port();
+    }
+
+    /** The agents' HTTPS port bound; -1 when it is disabled. */
+    public int agentsPort() {
+        return agentsServer == null ? -1 : agentsServer.port();
+    }
+
+    /** Routes served on the plain HTTP port besides the Prometheus API (may be added while running). */
+    public Routes httpRoutes() {
+        return httpRoutes;
+    }
+
+    /**
+     * Routes served on the agents' HTTPS port (may be added while running); every path but enroll and ca needs a
+     * client certificate from the appliance CA, and the route reads its CN as {@code WebRequest.clientId()}.
+     */
+    public Routes agentRoutes() {
+        return agentRoutes;
+    }
+
+    /** The agents' CA; null when the agents' port is disabled. */
+    public AgentPki pki() {
+        return pki;
     }
 
     /** Ships the blocks the Db has cut now rather than at the next tick (tests). */
@@ -276,6 +335,9 @@ public final class ApplianceMain implements AutoCloseable {
         }
         ready = false;
         try {
+            if (agentsServer != null) {
+                agentsServer.close();
+            }
             http.close();
             grpc.close();
             if (compactor != null) {
@@ -355,6 +417,9 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("compact.retention_raw", c.compact().retentionRaw().toString());
         f.put("compact.retention_5m", c.compact().retention5m().toString());
         f.put("compact.retention_1h", c.compact().retention1h().toString());
+        f.put("agents.listen", c.agents().enabled() ? c.agents().listen().toString() : "");
+        f.put("pki.dir", c.pkiDir().toString());
+        f.put("pki.agent_certificate_lifetime", c.pki().agentCertificateLifetime().toString());
         return f;
     }
 
@@ -365,7 +430,7 @@ public final class ApplianceMain implements AutoCloseable {
 
     /**
      * Runs the appliance until SIGTERM/SIGINT: {@code [--config FILE] [--data-dir DIR] [--http-address HOST:PORT]
-     * [--grpc-address HOST:PORT]}.
+     * [--grpc-address HOST:PORT] [--agents-address HOST:PORT]}.
      * The {@code cairn appliance} command does the same with picocli; this entry point lets tests start
      * the appliance as a child JVM from the module's own classpath.
      */
@@ -374,6 +439,7 @@ public final class ApplianceMain implements AutoCloseable {
         Path dataDir = null;
         String http = null;
         String grpc = null;
+        String agents = null;
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (i + 1 >= args.length) {
@@ -385,6 +451,7 @@ public final class ApplianceMain implements AutoCloseable {
                 case "--data-dir" -> dataDir = Path.of(args[++i]);
                 case "--http-address" -> http = args[++i];
                 case "--grpc-address" -> grpc = args[++i];
+                case "--agents-address" -> agents = args[++i];
                 default -> {
                     System.err.println("cairn appliance: unknown flag " + a);
                     System.exit(2);
@@ -393,7 +460,7 @@ public final class ApplianceMain implements AutoCloseable {
         }
         ApplianceConfig c;
         try {
-            c = ConfigLoader.load(config, dataDir, http, grpc);
+            c = ConfigLoader.load(config, dataDir, http, grpc, agents);
         } catch (ConfigException e) {
             System.err.println("cairn appliance: " + e.getMessage());
             System.exit(1);
@@ -415,6 +482,9 @@ public final class ApplianceMain implements AutoCloseable {
             }
         }, "cairn-appliance-shutdown"));
         System.out.println("cairn appliance listening on " + c.http().host() + ":" + m.httpPort());
+        if (m.agentsPort() >= 0) {
+            System.out.println("cairn appliance agents' port on " + c.agents().listen().host() + ":" + m.agentsPort());
+        }
         System.out.flush();
         m.awaitStopped();
     }

@@ -1,6 +1,7 @@
 package dev.cairn.cli;
 
 import dev.cairn.agent.AgentMain;
+import dev.cairn.agent.config.AgentConfig;
 import dev.cairn.agent.config.AgentFlags;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -26,9 +27,17 @@ final class AgentCommand implements Callable<Integer> {
     @Option(names = "--insecure", description = "Allow plain http to a non-loopback appliance.")
     boolean insecure;
 
+    @Option(names = "--enrollment-token-file", paramLabel = "FILE",
+            description = "Bootstrap token for the first enrollment (overrides appliance.enrollment_token_file).")
+    Path enrollmentTokenFile;
+
     @Override
     public Integer call() throws Exception {
-        AgentMain.run(AgentFlags.build(config, appliance, dataDir, relayAddress, insecure));
+        AgentConfig c = AgentFlags.build(config, appliance, dataDir, relayAddress, insecure);
+        if (enrollmentTokenFile != null) {
+            c = c.withPki(c.pki().withEnrollmentTokenFile(enrollmentTokenFile));
+        }
+        AgentMain.run(c);
         return 0;
     }
 }

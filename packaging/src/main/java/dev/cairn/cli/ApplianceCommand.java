@@ -27,9 +27,13 @@ final class ApplianceCommand implements Callable<Integer> {
             description = "Overrides grpc.listen (the StoreAPI; default 127.0.0.1:10901).")
     String grpcAddress;
 
+    @Option(names = "--agents-address", paramLabel = "HOST:PORT",
+            description = "Enables the agents' HTTPS port (mTLS, enrollment) here; overrides agents.listen.")
+    String agentsAddress;
+
     @Override
     public Integer call() throws Exception {
-        ApplianceConfig c = ConfigLoader.load(config, dataDir, httpAddress, grpcAddress);
+        ApplianceConfig c = ConfigLoader.load(config, dataDir, httpAddress, grpcAddress, agentsAddress);
         ApplianceMain.run(c);
         return 0;
     }

@@ -145,4 +145,43 @@ class PkiCommandTest {
         assertEquals(1, r.exitCode(), r.toString());
         assertTrue(r.err().contains("not a CA certificate"), r.err());
     }
+
+    @Test
+    void revoke_byAgentIdSerialOrFile_writesACrlThatOpensslReads_andSaysWhatItDid() throws Exception {
+        // the appliance's CA directory, as the appliance creates it, with two agents enrolled
+        Path pki = dir.resolve("pki");
+        var ca = dev.cairn.appliance.pki.AgentCa.openOrCreate(pki, java.time.Clock.systemUTC());
+        var keys = dev.cairn.storeapi.pki.KeyAlgorithm.EC_P256.generate();
+        var a = ca.issueAgent(dev.cairn.storeapi.pki.Csr.create(keys, "vm-a"), "vm-a", "vm-a", List.of(),
+                Duration.ofHours(1));
+        var b = ca.issueAgent(dev.cairn.storeapi.pki.Csr.create(keys, "vm-b"), "vm-b", "vm-b", List.of(),
+                Duration.ofHours(1));
+        Path bFile = dir.resolve("b.pem");
+        dev.cairn.storeapi.pki.Pem.writeCertificates(bFile, b);
+
+        CliRun none = CliRun.of("pki", "revoke", "--ca", pki.toString());
+        assertEquals(2, none.exitCode(), none.toString());
+        assertTrue(none.err().contains("--agent-id ID, --serial HEX or --cert FILE"), none.toString());
+        CliRun unknown = CliRun.of("pki", "revoke", "--ca", pki.toString(), "--agent-id", "vm-z");
+        assertEquals(1, unknown.exitCode(), unknown.toString());
+        assertTrue(unknown.err().contains("no unexpired certificate was issued to agent vm-z"), unknown.toString());
+        assertFalse(unknown.hasStackTrace(), unknown.toString());
+
+        CliRun byId = CliRun.of("pki", "revoke", "--ca", pki.toString(), "--agent-id", "vm-a");
+        assertEquals(0, byId.exitCode(), byId.toString());
+        assertTrue(byId.out().startsWith("revoked 1 certificate(s) (0 already revoked)"), byId.toString());
+        CliRun again = CliRun.of("pki", "revoke", "--ca", pki.toString(), "--cert", bFile.toString(), "--serial",
+                a.getSerialNumber().toString(16));
+        assertEquals(0, again.exitCode(), again.toString());
+        assertTrue(again.out().startsWith("revoked 1 certificate(s) (1 already revoked)"), again.toString());
+
+        Result crl = openssl("crl", "-in", pki.resolve("crl.pem").toString(), "-CAfile",
+                pki.resolve("ca.pem").toString(), "-noout", "-text");
+        assertEquals(0, crl.exit(), crl.output());
+        assertTrue(crl.output().contains("verify OK"), crl.output());
+        for (var c : List.of(a, b)) {
+            assertTrue(crl.output().toUpperCase().contains(c.getSerialNumber().toString(16).toUpperCase()),
+                    c.getSerialNumber().toString(16) + " not in\n" + crl.output());
+        }
+    }
 }

@@ -17,9 +17,10 @@ import java.util.Objects;
  * @param sidecar the StoreAPI and shipper settings (used when the mode includes the sidecar)
  * @param report the heartbeat to the appliance
  * @param http where /metrics is served when the mode has no relay (with a relay, its port serves it)
+ * @param pki the agent's own certificate: enrollment, trust of the appliance, where it is kept
  */
 public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay, Mode mode,
-                          SidecarConfig sidecar, ReportConfig report, HttpConfig http) {
+                          SidecarConfig sidecar, ReportConfig report, HttpConfig http, PkiConfig pki) {
     public AgentConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(appliance, "appliance");
@@ -28,6 +29,7 @@ public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig r
         Objects.requireNonNull(sidecar, "sidecar");
         Objects.requireNonNull(report, "report");
         Objects.requireNonNull(http, "http");
+        Objects.requireNonNull(pki, "pki");
     }
 
     /** {@code http.listen}: the agent's own /metrics and /-/healthy in sidecar mode. */
@@ -40,7 +42,40 @@ public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig r
     /** A relay-only agent with the other sections at their defaults. */
     public AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig relay) {
         this(dataDir, appliance, relay, Mode.RELAY, SidecarConfig.defaults(), ReportConfig.defaults(),
-                new HttpConfig("0.0.0.0", 10902));
+                new HttpConfig("0.0.0.0", 10902), PkiConfig.defaults());
+    }
+
+    /**
+     * How the agent gets and keeps the certificate it presents to the appliance (docs/agent-protocol.md), used
+     * when the appliance URL is https and no {@code appliance.tls} files are given. YAML: {@code appliance.ca_file},
+     * {@code appliance.ca_sha256}, {@code appliance.enrollment_token}, {@code appliance.enrollment_token_file},
+     * {@code pki.dir}, {@code pki.agent_id}.
+     *
+     * @param dir                 where agent.key (0600), agent.crt and ca.crt are kept; null for {@code <data_dir>/pki}
+     * @param agentId             the certificate's CN; "" for this host's fully qualified name
+     * @param caFile              the appliance's CA certificate (PEM, e.g. shipped by Puppet); null when not given
+     * @param caSha256            hex SHA-256 of the CA certificate's DER; the CA is then fetched from the appliance
+     *                            and accepted only if it matches; "" when not given
+     * @param enrollmentToken     bootstrap token; "" when not given
+     * @param enrollmentTokenFile file holding the bootstrap token (first line that is not a # comment); null when not
+     *                            given
+     */
+    public record PkiConfig(Path dir, String agentId, Path caFile, String caSha256, String enrollmentToken,
+            Path enrollmentTokenFile) {
+        public PkiConfig {
+            Objects.requireNonNull(agentId, "agentId");
+            Objects.requireNonNull(caSha256, "caSha256");
+            Objects.requireNonNull(enrollmentToken, "enrollmentToken");
+        }
+
+        /** Enroll with the host's name, keep the files under {@code <data_dir>/pki}, trust nothing given yet. */
+        public static PkiConfig defaults() {
+            return new PkiConfig(null, "", null, "", "", null);
+        }
+
+        public PkiConfig withEnrollmentTokenFile(Path f) {
+            return new PkiConfig(dir, agentId, caFile, caSha256, enrollmentToken, f);
+        }
     }
 
     /**
@@ -142,36 +177,45 @@ public record AgentConfig(Path dataDir, ApplianceConfig appliance, RelayConfig r
     }
 
     public AgentConfig withDataDir(Path dir) {
-        return new AgentConfig(dir, appliance, relay, mode, sidecar, report, http);
+        return new AgentConfig(dir, appliance, relay, mode, sidecar, report, http, pki);
     }
 
     public AgentConfig withAppliance(ApplianceConfig a) {
-        return new AgentConfig(dataDir, a, relay, mode, sidecar, report, http);
+        return new AgentConfig(dataDir, a, relay, mode, sidecar, report, http, pki);
     }
 
     public AgentConfig withRelay(RelayConfig r) {
-        return new AgentConfig(dataDir, appliance, r, mode, sidecar, report, http);
+        return new AgentConfig(dataDir, appliance, r, mode, sidecar, report, http, pki);
     }
 
     public AgentConfig withMode(Mode m) {
-        return new AgentConfig(dataDir, appliance, relay, m, sidecar, report, http);
+        return new AgentConfig(dataDir, appliance, relay, m, sidecar, report, http, pki);
     }
 
     public AgentConfig withSidecar(SidecarConfig s) {
-        return new AgentConfig(dataDir, appliance, relay, mode, s, report, http);
+        return new AgentConfig(dataDir, appliance, relay, mode, s, report, http, pki);
     }
 
     public AgentConfig withHttp(HttpConfig h) {
-        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, report, h);
+        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, report, h, pki);
     }
 
     public AgentConfig withReport(ReportConfig r) {
-        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, r, http);
+        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, r, http, pki);
     }
 
     /** Where the shipper records the blocks it uploaded. */
     public Path shipperStateFile() {
         return sidecar.shipperState() != null ? sidecar.shipperState() : dataDir.resolve("shipper.json");
+    }
+
+    public AgentConfig withPki(PkiConfig p) {
+        return new AgentConfig(dataDir, appliance, relay, mode, sidecar, report, http, p);
+    }
+
+    /** Where the agent's key and certificates live: {@code pki.dir}, or {@code <data_dir>/pki}. */
+    public Path pkiDir() {
+        return pki.dir() != null ? pki.dir() : dataDir.resolve("pki");
     }
 
     /** The relay's disk queue directory. */

@@ -9,7 +9,7 @@ import java.util.List;
 
 /**
  * The agent's command line for scripts: {@code [--config FILE] [--appliance URL] [--data-dir DIR]
- * [--relay-address HOST:PORT] [--insecure]}. Flags override the file, which overrides the defaults;
+ * [--relay-address HOST:PORT] [--enrollment-token-file FILE] [--insecure]}. Flags override the file, which overrides the defaults;
  * the result is validated as a whole ({@link ConfigLoader#validate}).
  */
 public final class AgentFlags {
@@ -22,6 +22,7 @@ public final class AgentFlags {
         String appliance = null;
         String dataDir = null;
         String relay = null;
+        String tokenFile = null;
         boolean insecure = false;
         List<String> problems = new ArrayList<>();
         for (int i = 0; i < args.length; i++) {
@@ -37,9 +38,10 @@ public final class AgentFlags {
                 insecure = true;
                 continue;
             }
-            if (!List.of("--config", "--appliance", "--data-dir", "--relay-address").contains(name)) {
+            if (!List.of("--config", "--appliance", "--data-dir", "--relay-address", "--enrollment-token-file")
+                    .contains(name)) {
                 problems.add(a + ": unknown flag; known flags are --config FILE, --appliance URL, --data-dir DIR, "
-                        + "--relay-address HOST:PORT, --insecure");
+                        + "--relay-address HOST:PORT, --enrollment-token-file FILE, --insecure");
                 continue;
             }
             if (value == null) {
@@ -53,14 +55,16 @@ public final class AgentFlags {
                 case "--config" -> config = value;
                 case "--appliance" -> appliance = value;
                 case "--data-dir" -> dataDir = value;
+                case "--enrollment-token-file" -> tokenFile = value;
                 default -> relay = value;
             }
         }
         if (!problems.isEmpty()) {
             throw new ConfigException("command line", problems);
         }
-        return build(config == null ? null : Path.of(config), appliance, dataDir == null ? null : Path.of(dataDir),
-                relay, insecure);
+        AgentConfig c = build(config == null ? null : Path.of(config), appliance,
+                dataDir == null ? null : Path.of(dataDir), relay, insecure);
+        return tokenFile == null ? c : c.withPki(c.pki().withEnrollmentTokenFile(Path.of(tokenFile)));
     }
 
     /** The config from an optional file with the given overrides (null: not given). */

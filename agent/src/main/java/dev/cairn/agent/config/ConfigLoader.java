@@ -39,8 +39,10 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   url: https://appliance.example:19291/api/v1/write
  *   insecure: false                 # plain http to a non-loopback host only with this
  *   tls: {cert_file: ..., key_file: ..., ca_file: ...}
- *   enrollment_token: ""            # reserved: enrollment is not built yet
- *   enrollment_token_file: ""       # reserved
+ *   ca_file: ""                     # trust for enrollment: the appliance's CA (PEM) ...
+ *   ca_sha256: ""                   # ... or its SHA-256 pin, fetched from the appliance
+ *   enrollment_token: ""            # bootstrap token (or the file holding it)
+ *   enrollment_token_file: ""
  *   heartbeat_interval: 15s         # old name of report.interval, read when that is absent
  * mode: relay                       # relay | sidecar | relay+sidecar
  * external_labels: {}               # reserved: checked, not applied yet
@@ -67,7 +69,7 @@ import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
  *   ship_interval: 30s
  *   shipper_state: DATA_DIR/shipper.json
  *   enabled: true                   # the old spelling of mode: relay+sidecar
- * pki: {dir, renew_before}          # reserved
+ * pki: {dir, agent_id}             # where agent.key/agent.crt/ca.crt live; the certificate's CN
  * http: {listen: 0.0.0.0:10902}     # /metrics when the mode has no relay
  * log: {level}                      # reserved
  * </pre>
@@ -155,7 +157,6 @@ public final class ConfigLoader {
         if (m.containsKey("external_labels")) {
             labels(m.get("external_labels"), "external_labels");
         }
-        reserved(m, "pki", Map.of("dir", Kind.PATH, "renew_before", Kind.DURATION));
         reserved(m, "log", Map.of("level", Kind.LOG_LEVEL));
         Path dataDir = m.containsKey("data_dir") ? path(m.get("data_dir"), "data_dir") : d.dataDir();
         ApplianceConfig a = m.containsKey("appliance") ? appliance(m.get("appliance"), d.appliance()) : d.appliance();
@@ -189,7 +190,76 @@ public final class ConfigLoader {
                 http = new AgentConfig.HttpConfig(hp.host(), hp.port());
             }
         }
-        return new AgentConfig(dataDir == null ? d.dataDir() : dataDir, a, r, mode, sidecar, report, http);
+        dataDir = dataDir == null ? d.dataDir() : dataDir;
+        AgentConfig.PkiConfig pki = pki(m, dataDir, d.pki());
+        return new AgentConfig(dataDir, a, r, mode, sidecar, report, http, pki);
+    }
+
+    /**
+     * The certificate settings: {@code appliance.ca_file}, {@code ca_sha256}, {@code enrollment_token},
+     * {@code enrollment_token_file}, and the {@code pki} section ({@code dir}, {@code agent_id}).
+     */
+    private AgentConfig.PkiConfig pki(Map<String, Object> root, Path dataDir, AgentConfig.PkiConfig d) {
+        Map<String, Object> app = root.get("appliance") instanceof Map<?, ?> ? map(root.get("appliance"), "appliance")
+                : Map.of();
+        Path caFile = optionalPath(app, "ca_file", "appliance", d.caFile());
+        String pin = d.caSha256();
+        if (app.containsKey("ca_sha256")) {
+            Object v = app.get("ca_sha256");
+            String hex = v instanceof String s ? s.replace(":", "").toLowerCase(Locale.ROOT) : null;
+            if (hex == null || !(hex.isEmpty() || hex.matches("[0-9a-f]{64}"))) {
+                problems.add("appliance.ca_sha256: expected the 64 hex digits of the CA certificate's SHA-256 "
+                        + "(openssl x509 -in ca.pem -outform DER | sha256sum), got " + describe(v));
+            } else {
+                pin = hex;
+            }
+        }
+        if (caFile != null && !pin.isEmpty()) {
+            problems.add("appliance.ca_file and appliance.ca_sha256: give one way to trust the appliance, not both");
+        }
+        String token = d.enrollmentToken();
+        if (app.containsKey("enrollment_token")) {
+            if (app.get("enrollment_token") instanceof String s) {
+                token = s.strip();
+            } else if (app.get("enrollment_token") != null) {
+                problems.add("appliance.enrollment_token: expected a string, got " + describe(app.get("enrollment_token")));
+            }
+        }
+        Path tokenFile = optionalPath(app, "enrollment_token_file", "appliance", d.enrollmentTokenFile());
+        Path dir = d.dir();
+        String agentId = d.agentId();
+        if (root.containsKey("pki") && root.get("pki") != null) {
+            Map<String, Object> m = map(root.get("pki"), "pki");
+            if (m != null) {
+                keys(m, "pki", Set.of("dir", "agent_id"));
+                dir = optionalPath(m, "dir", "pki", dir);
+                if (m.containsKey("agent_id")) {
+                    if (m.get("agent_id") instanceof String s
+                            && (s.isEmpty() || s.matches("[A-Za-z0-9][A-Za-z0-9._@:-]{0,252}"))) {
+                        agentId = s;
+                    } else {
+                        problems.add("pki.agent_id: expected a host-name-like id (letters, digits, . - _ @ :), or \"\" "
+                                + "for this host's name, got " + describe(m.get("agent_id")));
+                    }
+                }
+            }
+        }
+        if (dir != null && dir.equals(dataDir.resolve("pki"))) {
+            dir = null; // spelled out, the default is still the default (the Puppet template writes it)
+        }
+        return new AgentConfig.PkiConfig(dir, agentId, caFile, pin, token, tokenFile);
+    }
+
+    /** A path, or {@code dflt} when absent, or null when "" (the documented way to say "not set"). */
+    private Path optionalPath(Map<String, Object> m, String key, String at, Path dflt) {
+        if (!m.containsKey(key)) {
+            return dflt;
+        }
+        Object v = m.get(key);
+        if ("".equals(v) || v == null) {
+            return null;
+        }
+        return path(v, at + "." + key);
     }
 
     private ApplianceConfig appliance(Object node, ApplianceConfig d) {
@@ -198,10 +268,8 @@ public final class ConfigLoader {
             return d;
         }
         keys(m, "appliance", Set.of("url", "insecure", "tls", "enrollment_token", "enrollment_token_file",
-                "heartbeat_interval"));
-        // enrollment and heartbeat are not built yet: checked, then ignored
-        check(m, "enrollment_token", "appliance", Kind.STRING);
-        check(m, "enrollment_token_file", "appliance", Kind.OPTIONAL_PATH);
+                "heartbeat_interval", "ca_file", "ca_sha256"));
+        // the heartbeat is not built yet: checked, then ignored (enrollment and trust are read by pki())
         check(m, "heartbeat_interval", "appliance", Kind.DURATION);
         URI url = d.url();
         if (m.containsKey("url")) {

@@ -142,4 +142,37 @@ class ConfigLoaderTest {
         }
         assertEquals(AgentConfig.defaults(), ConfigLoader.parse(yaml, "agent.yaml"));
     }
+
+    @Test
+    void certificateSettings_areReadFromApplianceAndPki() throws Exception {
+        AgentConfig c = ConfigLoader.parse("""
+                data_dir: /srv/agent
+                appliance:
+                  url: https://app.example:19291
+                  ca_sha256: "AB:%s"
+                  enrollment_token: " t0ken "
+                  enrollment_token_file: /etc/cairn/token
+                pki: {dir: /srv/agent/pki, agent_id: vm1.example}
+                """.formatted("cd".repeat(31)), "agent.yaml");
+        assertEquals(new AgentConfig.PkiConfig(null, "vm1.example", null, "ab" + "cd".repeat(31), "t0ken",
+                Path.of("/etc/cairn/token")), c.pki());
+        assertEquals(Path.of("/srv/agent/pki"), c.pkiDir());
+        AgentConfig f = AgentFlags.parse("--appliance", "https://a:1", "--enrollment-token-file", "/t",
+                "--data-dir", dir.toString());
+        assertEquals(Path.of("/t"), f.pki().enrollmentTokenFile());
+        assertEquals(dir.resolve("pki"), f.pkiDir());
+
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse("""
+                appliance: {ca_file: /ca.pem, ca_sha256: "%s", enrollment_token: 5}
+                pki: {agent_id: "a b", renew_before: 1d}
+                """.formatted("0".repeat(64)), "agent.yaml"));
+        for (String start : List.of("appliance.ca_file and appliance.ca_sha256: give one way",
+                "appliance.enrollment_token: expected a string", "pki.agent_id: expected a host-name-like id",
+                "pki.renew_before: unknown key")) {
+            assertTrue(e.problems().stream().anyMatch(p -> p.startsWith(start)), start + " missing from "
+                    + e.problems());
+        }
+        assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("appliance: {ca_sha256: abc}",
+                "agent.yaml")).problems().get(0).startsWith("appliance.ca_sha256: expected the 64 hex digits"));
+    }
 }

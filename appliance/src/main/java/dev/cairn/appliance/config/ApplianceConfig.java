@@ -17,8 +17,9 @@ import java.util.Objects;
  * and the command-line flags on them and validates everything before anything starts.
  *
  * <p>The YAML layout is the one the packages and the Puppet module write
- * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (agents,
- * store, ca, log) are accepted with their documented keys and not used yet.
+ * ({@code packaging/src/pkg/appliance/appliance.yaml}); sections of parts not built yet (store, log,
+ * agents.heartbeat_timeout, and ca, the older spelling of pki) are accepted with their documented keys and
+ * not used yet.
  *
  * @param dataDir        state directory: {@code receive/} (WAL, head, blocks not yet shipped) and, by
  *                       default, {@code bucket/}
@@ -30,9 +31,11 @@ import java.util.Objects;
  * @param query          PromQL limits, replica labels and the StoreAPI endpoints queried beside the local data
  * @param compact        the bucket compactor
  * @param store          the store gateway over the bucket's blocks
+ * @param agents         the agents' HTTPS port (mTLS): remote write, enrollment, heartbeats
+ * @param pki            the CA that signs the agents' certificates
  */
 public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
-                              Bucket bucket, Query query, Compact compact, Store store) {
+                              Bucket bucket, Query query, Compact compact, Store store, Agents agents, Pki pki) {
     public ApplianceConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
@@ -43,12 +46,8 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(compact, "compact");
         Objects.requireNonNull(store, "store");
-    }
-
-    /** Without a {@code store} section: its defaults. */
-    public ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
-                           Bucket bucket, Query query, Compact compact) {
-        this(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, Store.defaults());
+        Objects.requireNonNull(agents, "agents");
+        Objects.requireNonNull(pki, "pki");
     }
 
     /** Labels that tell HA replicas apart: Prometheus HA pairs, Cairn's agents and receivers. */
@@ -60,7 +59,8 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
                 new Receive(null, "", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20),
                 new Bucket("filesystem", null, null),
                 new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5), DEFAULT_REPLICA_LABELS, List.of()),
-                new Compact(true, null, Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(180), Duration.ZERO));
+                new Compact(true, null, Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(180), Duration.ZERO),
+                Store.defaults(), new Agents(null, List.of()), new Pki(null, null, Duration.ofDays(90)));
     }
 
     /** Where the receiver keeps its TSDB: configured, or {@code <data_dir>/receive}. */
@@ -79,31 +79,82 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
     }
 
     public ApplianceConfig withDataDir(Path d) {
-        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact, store);
+        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact, store, agents, pki);
     }
 
     public ApplianceConfig withHttp(Http h) {
-        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact, store);
+        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact, store, agents, pki);
     }
 
     public ApplianceConfig withGrpc(Http g) {
-        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact, store);
+        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact, store, agents, pki);
     }
 
     public ApplianceConfig withQuery(Query q) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact, store);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact, store, agents, pki);
     }
 
     public ApplianceConfig withBucket(Bucket b) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact, store);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact, store, agents, pki);
     }
 
     public ApplianceConfig withCompact(Compact c) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c, store);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c, store, agents, pki);
+    }
+
+    public ApplianceConfig withAgents(Agents a) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, store, a, pki);
+    }
+
+    public ApplianceConfig withPki(Pki p) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, store, agents, p);
+    }
+
+    /** The CA's directory: configured, or {@code <data_dir>/pki}. */
+    public Path pkiDir() {
+        return pki.dir() != null ? pki.dir() : dataDir.resolve("pki");
+    }
+
+    /**
+     * The agents' port ({@code agents} section).
+     *
+     * @param listen      where it listens; null when disabled (the embedded default: the README's run.sh puts an
+     *                    agent's relay on 127.0.0.1:19291 of the same host; the packaged config enables it)
+     * @param serverNames DNS names and IP literals in the port's server certificate; empty for the host name,
+     *                    localhost and 127.0.0.1
+     * @param clientCaFile PEM file of further CAs whose client certificates the port accepts besides its own CA's
+     *                     (e.g. Puppet's CA, so agents can present the host's Puppet certificate); null for none
+     */
+    public record Agents(Http listen, List<String> serverNames, Path clientCaFile) {
+        public Agents {
+            serverNames = List.copyOf(serverNames);
+        }
+
+        public Agents(Http listen, List<String> serverNames) {
+            this(listen, serverNames, null);
+        }
+
+        public boolean enabled() {
+            return listen != null;
+        }
+    }
+
+    /**
+     * The agents' certificate authority ({@code pki} section).
+     *
+     * @param dir                      its directory; null for {@code <data_dir>/pki}
+     * @param enrollmentTokenFile      bootstrap tokens, one a line ({@code #} comments), read at each enrollment;
+     *                                 null: enrollment refused (agents may still use certificates issued otherwise)
+     * @param agentCertificateLifetime validity of an issued agent certificate; agents renew at two thirds of it
+     */
+    public record Pki(Path dir, Path enrollmentTokenFile, Duration agentCertificateLifetime) {
+        public Pki {
+            Objects.requireNonNull(agentCertificateLifetime, "agentCertificateLifetime");
+        }
     }
 
     public ApplianceConfig withStore(Store st) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, st);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, st, agents, pki);
     }
 
     /**

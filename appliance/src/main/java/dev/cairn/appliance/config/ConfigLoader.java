@@ -53,7 +53,16 @@ public final class ConfigLoader {
     /** As {@link #load(Path, Path, String)}, with {@code --grpc-address HOST:PORT} (null when not given). */
     public static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag, String grpcAddressFlag)
             throws ConfigException {
-        return load(file, dataDirFlag, httpAddressFlag, grpcAddressFlag, true);
+        return load(file, dataDirFlag, httpAddressFlag, grpcAddressFlag, null, true);
+    }
+
+    /**
+     * As {@link #load(Path, Path, String, String)}, with {@code --agents-address HOST:PORT} (null when not given),
+     * which enables the agents' HTTPS port.
+     */
+    public static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag, String grpcAddressFlag,
+                                       String agentsAddressFlag) throws ConfigException {
+        return load(file, dataDirFlag, httpAddressFlag, grpcAddressFlag, agentsAddressFlag, true);
     }
 
     /**
@@ -61,11 +70,11 @@ public final class ConfigLoader {
      * {@link #load(Path, Path, String)} without creating or checking the appliance's directories.
      */
     public static ApplianceConfig loadForTool(Path file, Path dataDirFlag) throws ConfigException {
-        return load(file, dataDirFlag, null, null, false);
+        return load(file, dataDirFlag, null, null, null, false);
     }
 
     private static ApplianceConfig load(Path file, Path dataDirFlag, String httpAddressFlag, String grpcAddressFlag,
-                                        boolean checkDirectories) throws ConfigException {
+                                        String agentsAddressFlag, boolean checkDirectories) throws ConfigException {
         ConfigLoader l = new ConfigLoader();
         ApplianceConfig c = ApplianceConfig.defaults();
         if (file != null) {
@@ -100,6 +109,12 @@ public final class ConfigLoader {
                 c = c.withGrpc(g);
             }
         }
+        if (agentsAddressFlag != null) {
+            ApplianceConfig.Http a = l.address("--agents-address", agentsAddressFlag);
+            if (a != null) {
+                c = c.withAgents(new ApplianceConfig.Agents(a, c.agents().serverNames(), c.agents().clientCaFile()));
+            }
+        }
         if (checkDirectories) {
             l.checkDirectories(c);
         }
@@ -112,13 +127,12 @@ public final class ConfigLoader {
 
     /** Sections of parts not built yet: their documented keys are accepted (and not used yet). */
     private static final Map<String, Set<String>> LATER = Map.of(
-            "agents", Set.of("listen", "heartbeat_timeout"),
             "ca", Set.of("dir", "agent_cert_validity", "token_validity"),
             "log", Set.of("level"));
 
     private ApplianceConfig root(Object node, ApplianceConfig d) {
         Set<String> known = new java.util.HashSet<>(Set.of("external_labels", "data_dir", "http", "receive", "bucket",
-                "query", "compact", "grpc", "store"));
+                "query", "compact", "grpc", "store", "agents", "pki"));
         known.addAll(LATER.keySet());
         Map<String, Object> m = map("", node, known);
         if (m == null) {
@@ -163,7 +177,91 @@ public final class ConfigLoader {
                 ? compact(m.get("compact"), d.compact()) : d.compact();
         ApplianceConfig.Store store = m.containsKey("store") && m.get("store") != null
                 ? store(m.get("store"), d.store()) : d.store();
-        return new ApplianceConfig(dataDir, http, grpc, external, receive, bucket, query, compact, store);
+        ApplianceConfig.Agents agents = m.get("agents") != null ? agents(m.get("agents"), d.agents()) : d.agents();
+        ApplianceConfig.Pki pki = m.get("pki") != null ? pki(m.get("pki"), d.pki()) : d.pki();
+        return new ApplianceConfig(dataDir, http, grpc, external, receive, bucket, query, compact, store, agents,
+                pki);
+    }
+
+    /**
+     * {@code agents}: {@code listen} ("" disables the port; {@code listen_address}, the name in the agent protocol
+     * document, is read as a synonym), {@code server_names}, {@code client_ca_file}; {@code heartbeat_timeout} is
+     * accepted for the agent registry.
+     */
+    private ApplianceConfig.Agents agents(Object node, ApplianceConfig.Agents d) {
+        Map<String, Object> m = map("agents", node, Set.of("listen", "listen_address", "server_names",
+                "client_ca_file", "heartbeat_timeout"));
+        if (m == null) {
+            return d;
+        }
+        if (m.containsKey("listen") && m.containsKey("listen_address")) {
+            errors.add("agents: listen and listen_address are the same setting; keep one");
+        }
+        String key = m.containsKey("listen_address") ? "listen_address" : "listen";
+        ApplianceConfig.Http listen = d.listen();
+        if (m.containsKey(key)) {
+            String a = string("agents." + key, m.get(key), null);
+            if (a != null) {
+                listen = a.isEmpty() ? null : address("agents." + key, a);
+            }
+        }
+        if (m.containsKey("heartbeat_timeout")) {
+            duration("agents.heartbeat_timeout", m.get("heartbeat_timeout"), null);
+        }
+        List<String> names = d.serverNames();
+        if (m.containsKey("server_names")) {
+            names = new ArrayList<>();
+            if (!(m.get("server_names") instanceof List<?> l)) {
+                errors.add("agents.server_names: expected a list of DNS names and IP addresses, got "
+                        + describe(m.get("server_names")));
+            } else {
+                for (int i = 0; i < l.size(); i++) {
+                    if (l.get(i) instanceof String n && Pattern.matches("[A-Za-z0-9*][A-Za-z0-9.:*-]*", n)) {
+                        names.add(n);
+                    } else {
+                        errors.add("agents.server_names[" + i + "]: not a DNS name or IP address: " + describe(l.get(i)));
+                    }
+                }
+            }
+        }
+        Path clientCa = d.clientCaFile();
+        if (m.containsKey("client_ca_file")) {
+            String s = string("agents.client_ca_file", m.get("client_ca_file"), "");
+            clientCa = s.isEmpty() ? null : Path.of(s);
+            if (clientCa != null && !Files.isReadable(clientCa)) {
+                errors.add("agents.client_ca_file: cannot read " + clientCa + "; give the appliance's user read access"
+                        + " or leave it empty");
+            }
+        }
+        return new ApplianceConfig.Agents(listen, names, clientCa);
+    }
+
+    /** {@code pki}: {@code dir}, {@code enrollment_token_file}, {@code agent_certificate_lifetime}. */
+    private ApplianceConfig.Pki pki(Object node, ApplianceConfig.Pki d) {
+        Map<String, Object> m = map("pki", node, Set.of("dir", "enrollment_token_file", "agent_certificate_lifetime"));
+        if (m == null) {
+            return d;
+        }
+        Path dir = d.dir();
+        if (m.containsKey("dir")) {
+            String s = string("pki.dir", m.get("dir"), "");
+            dir = s.isEmpty() ? null : Path.of(s);
+        }
+        Path tokens = d.enrollmentTokenFile();
+        if (m.containsKey("enrollment_token_file")) {
+            String s = string("pki.enrollment_token_file", m.get("enrollment_token_file"), "");
+            tokens = s.isEmpty() ? null : Path.of(s);
+        }
+        Duration lifetime = m.containsKey("agent_certificate_lifetime")
+                ? duration("pki.agent_certificate_lifetime", m.get("agent_certificate_lifetime"),
+                        d.agentCertificateLifetime())
+                : d.agentCertificateLifetime();
+        if (lifetime.toMillis() < 3000) {
+            errors.add("pki.agent_certificate_lifetime: must be at least 3s (agents renew at two thirds of it), got "
+                    + lifetime.toMillis() + "ms");
+            lifetime = d.agentCertificateLifetime();
+        }
+        return new ApplianceConfig.Pki(dir, tokens, lifetime);
     }
 
     private ApplianceConfig.Store store(Object node, ApplianceConfig.Store d) {
@@ -503,6 +601,9 @@ public final class ConfigLoader {
         }
         if (c.compact().enabled()) {
             checkWritable("compact.dir", c.compactDir());
+        }
+        if (c.agents().enabled()) {
+            checkWritable("pki.dir", c.pkiDir());
         }
     }
 

@@ -58,7 +58,7 @@ public final class StatusUi {
                 .add("GET", "/api/v1/blocks", r -> success(blocks.data()))
                 .add("GET", "/api/v1/stores", r -> success(stores()))
                 .add("GET", "/api/v1/compactor", r -> success(compactor()))
-                .add("GET", "/static/", this::staticFile);
+                .addPrefix("GET", "/static/", this::staticFile);
     }
 
     private WebResponse staticFile(WebRequest r) {

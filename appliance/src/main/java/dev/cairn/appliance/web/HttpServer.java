@@ -54,16 +54,32 @@ public final class HttpServer implements AutoCloseable {
      */
     public HttpServer(String host, int port, RemoteWriteSink sink, PrometheusApi api, List<MetricsSource> metrics,
                       BooleanSupplier ready, int maxRequestBytes, int workerThreads) throws IOException {
-        this(host, port, sink, api, metrics, ready, maxRequestBytes, workerThreads, new Routes(), null);
+        this(host, port, sink, api, metrics, ready, maxRequestBytes, workerThreads, new Routes(), null, null);
     }
 
     /**
-     * Also serves {@code routes} (tried before the built-in paths); upload bodies are spooled to files in
-     * {@code spoolDir} (emptied here: what is left there is from a crash).
+     * As above, also serving {@code routes} (checked before the Prometheus API); upload bodies are spooled to
+     * files in {@code spoolDir} (emptied here: what is left there is from a crash), or refused when it is null.
      */
     public HttpServer(String host, int port, RemoteWriteSink sink, PrometheusApi api, List<MetricsSource> metrics,
                       BooleanSupplier ready, int maxRequestBytes, int workerThreads, Routes routes, Path spoolDir)
             throws IOException {
+        this(host, port, sink, api, metrics, ready, maxRequestBytes, workerThreads, routes, null, spoolDir);
+    }
+
+    /**
+     * The agents' port: HTTPS with the client certificate checked per path ({@link TlsPort}), serving remote write
+     * into {@code sink} (the same receiver as the HTTP port) and {@code routes}; no Prometheus API, /metrics or UI.
+     */
+    public static HttpServer agents(String host, int port, RemoteWriteSink sink, Routes routes, TlsPort tls,
+                                    int maxRequestBytes, int workerThreads, Path spoolDir) throws IOException {
+        return new HttpServer(host, port, sink, null, List.of(), () -> true, maxRequestBytes, workerThreads, routes,
+                tls, spoolDir);
+    }
+
+    private HttpServer(String host, int port, RemoteWriteSink sink, PrometheusApi api, List<MetricsSource> metrics,
+                       BooleanSupplier ready, int maxRequestBytes, int workerThreads, Routes routes, TlsPort tls,
+                       Path spoolDir) throws IOException {
         if (spoolDir != null) {
             clearSpool(spoolDir);
         }
@@ -77,15 +93,17 @@ public final class HttpServer implements AutoCloseable {
                     @Override
                     protected void initChannel(SocketChannel ch) {
                         connections.add(ch);
-                        ch.pipeline()
-                                .addLast(new HttpServerCodec());
+                        if (tls != null) {
+                            ch.pipeline().addLast("tls", tls.context().get().newHandler(ch.alloc()));
+                        }
+                        ch.pipeline().addLast(new HttpServerCodec());
                         if (spoolDir != null) {
                             // on the event loop; an upload's file writes go to one worker, in order
-                            ch.pipeline().addLast("uploads", new UploadSpooler(routes, spoolDir, workers.next()));
+                            ch.pipeline().addLast("uploads", new UploadSpooler(routes, spoolDir, workers.next(), tls));
                         }
                         ch.pipeline()
                                 .addLast(new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20)))
-                                .addLast(workers, "router", new Router(api, metrics, ready, routes))
+                                .addLast(workers, "router", new Router(api, metrics, ready, routes, tls))
                                 .addLast(workers, "remote-write",
                                         new RemoteWriteHandler(Router.WRITE_PATH, sink, maxRequestBytes));
                     }
@@ -97,7 +115,8 @@ public final class HttpServer implements AutoCloseable {
             throw new IOException("cannot listen on " + host + ":" + port + " (" + e.getMessage()
                     + "); choose another http address or stop what uses it", e);
         }
-        LOG.log(System.Logger.Level.INFO, "HTTP server listening on {0}", channel.localAddress());
+        LOG.log(System.Logger.Level.INFO, (tls == null ? "HTTP" : "agents' HTTPS") + " server listening on {0}",
+                channel.localAddress());
     }
 
     private static void clearSpool(Path dir) throws IOException {

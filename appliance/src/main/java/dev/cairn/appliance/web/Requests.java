@@ -9,41 +9,24 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import dev.cairn.storeapi.tls.PeerIdentity;
-import io.netty.handler.ssl.SslHandler;
 import java.net.InetSocketAddress;
-import java.util.HashMap;
-import java.util.Locale;
-import java.util.Map;
-import javax.net.ssl.SSLPeerUnverifiedException;
+import java.security.cert.X509Certificate;
 
-/** Netty requests to {@link WebRequest}s and {@link WebResponse}s back, for {@link Router} and {@link UploadSpooler}. */
+/** Netty requests to {@link WebRequest}s and {@link WebResponse}s back, for {@link UploadSpooler}. */
 final class Requests {
     private Requests() {
     }
 
-    static WebRequest of(ChannelHandlerContext ctx, HttpRequest req, byte[] body) {
-        Map<String, String> headers = new HashMap<>();
-        req.headers().forEach(e -> headers.put(e.getKey().toLowerCase(Locale.ROOT), e.getValue()));
-        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
-        return new WebRequest(req.method().name(), new QueryStringDecoder(req.uri()).path(), headers, body, remote,
-                clientId(ctx));
-    }
-
     /**
-     * The CN of the peer certificate when the channel is TLS and the client presented a certificate the
-     * trust manager accepted (an untrusted one fails the handshake before any request); else null.
+     * The request as a route sees it; {@code clientId}/{@code clientCert} are what the port's
+     * {@link ClientVerifier} accepted (null on a plain port or without an accepted certificate).
      */
-    static String clientId(ChannelHandlerContext ctx) {
-        SslHandler ssl = ctx.pipeline().get(SslHandler.class);
-        if (ssl == null) {
-            return null;
-        }
-        try {
-            return PeerIdentity.commonName(ssl.engine().getSession());
-        } catch (SSLPeerUnverifiedException e) {
-            return null;
-        }
+    static WebRequest of(ChannelHandlerContext ctx, HttpRequest req, byte[] body, String clientId,
+                         X509Certificate clientCert) {
+        QueryStringDecoder uri = new QueryStringDecoder(req.uri());
+        InetSocketAddress remote = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a : null;
+        return new WebRequest(req.method().name(), uri.path(), uri.parameters(), req.headers(), body, remote,
+                clientId, clientCert);
     }
 
     static FullHttpResponse response(WebResponse r) {

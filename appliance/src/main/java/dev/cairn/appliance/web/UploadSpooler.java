@@ -40,6 +40,7 @@ import java.util.concurrent.atomic.AtomicLong;
  */
 final class UploadSpooler extends ChannelInboundHandlerAdapter {
     private final Routes routes;
+    private final TlsPort tls;
     private final Path spoolDir;
     static final long PAUSE_BYTES = 8L << 20;
     static final long RESUME_BYTES = 2L << 20;
@@ -65,8 +66,10 @@ final class UploadSpooler extends ChannelInboundHandlerAdapter {
         }
     }
 
-    UploadSpooler(Routes routes, Path spoolDir, EventExecutor worker) {
+    /** @param tls the port's TLS (its client-certificate checks apply to uploads too), null for plain HTTP */
+    UploadSpooler(Routes routes, Path spoolDir, EventExecutor worker, TlsPort tls) {
         this.routes = routes;
+        this.tls = tls;
         this.spoolDir = spoolDir;
         this.worker = worker;
     }
@@ -114,8 +117,26 @@ final class UploadSpooler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(ChannelHandlerContext ctx, HttpRequest req, UploadRoute r) {
-        WebRequest head = Requests.of(ctx, req, new byte[0]);
-        Upload u = new Upload(req, r, head, r.check(head));
+        // the agents' port: the same per-request certificate check as the Router's, before any byte is spooled
+        String clientId = null;
+        java.security.cert.X509Certificate cert = null;
+        WebResponse refused = null;
+        if (tls != null) {
+            java.security.cert.X509Certificate[] chain = Router.peerChain(ctx);
+            ClientVerifier.Verdict v = tls.verifier().verify(chain);
+            if (v.refusal() != null || v.disconnect()) {
+                refused = WebResponse.error(403, "forbidden", v.refusal() != null ? v.refusal()
+                        : "the client certificate is no longer valid; renew it");
+            } else if (v.clientId() == null) {
+                refused = WebResponse.error(401, "unauthorized", "uploads need a client certificate issued by this"
+                        + " appliance's CA; enroll the agent first");
+            } else {
+                clientId = v.clientId();
+                cert = chain[0];
+            }
+        }
+        WebRequest head = Requests.of(ctx, req, new byte[0], clientId, cert);
+        Upload u = new Upload(req, r, head, refused != null ? refused : r.check(head));
         current = u;
         if (HttpUtil.is100ContinueExpected(req)) {
             if (u.refusal == null) {

@@ -2,36 +2,45 @@ package dev.cairn.appliance.web;
 
 import java.nio.charset.StandardCharsets;
 
-/** What a {@link Route} answers: status, content type and body. */
+/**
+ * What a {@link Route} answers.
+ *
+ * @param status      HTTP status
+ * @param contentType Content-Type header; ignored for 204
+ * @param body        the body (empty for 204)
+ */
 public record WebResponse(int status, String contentType, byte[] body) {
     public static final String JSON = "application/json";
-
-    /** 204 without a body. */
-    public static WebResponse noContent() {
-        return new WebResponse(204, "text/plain; charset=utf-8", new byte[0]);
-    }
 
     public static WebResponse json(int status, String json) {
         return new WebResponse(status, JSON, json.getBytes(StandardCharsets.UTF_8));
     }
 
+    public static WebResponse text(int status, String text) {
+        return new WebResponse(status, "text/plain; charset=utf-8", text.getBytes(StandardCharsets.UTF_8));
+    }
+
+    public static WebResponse noContent() {
+        return new WebResponse(204, "text/plain; charset=utf-8", new byte[0]);
+    }
+
     /**
-     * Prometheus's error envelope {@code {"status":"error","errorType":...,"error":...}}; {@code message} says
-     * what was wrong and what to do.
+     * The Prometheus API's error shape, {@code {"status":"error","errorType":...,"error":...}}, which the agents'
+     * endpoints use too: {@code error} says what was wrong and what to do.
      */
-    public static WebResponse error(int status, String errorType, String message) {
-        StringBuilder sb = new StringBuilder(64 + message.length());
-        sb.append("{\"status\":\"error\",\"errorType\":");
-        quote(sb, errorType);
-        sb.append(",\"error\":");
-        quote(sb, message);
-        sb.append('}');
-        return json(status, sb.toString());
+    public static WebResponse error(int status, String errorType, String error) {
+        return json(status, "{\"status\":\"error\",\"errorType\":" + quote(errorType) + ",\"error\":" + quote(error)
+                + "}");
     }
 
     /** Appends {@code s} as a JSON string literal. */
     public static void quote(StringBuilder sb, String s) {
-        sb.append('"');
+        sb.append(quote(s));
+    }
+
+    /** A JSON string literal (RFC 8259 escapes). */
+    public static String quote(String s) {
+        StringBuilder sb = new StringBuilder(s.length() + 2).append('"');
         for (int i = 0; i < s.length(); i++) {
             char c = s.charAt(i);
             switch (c) {
@@ -49,6 +58,6 @@ public record WebResponse(int status, String contentType, byte[] body) {
                 }
             }
         }
-        sb.append('"');
+        return sb.append('"').toString();
     }
 }

@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -78,9 +79,10 @@ class ConfigLoaderTest {
 
     @Test
     void load_packagedDefaultFile_isAccepted() throws Exception {
-        // the file the deb/rpm install as /etc/cairn/appliance.yaml: everything commented out
+        // the file the deb/rpm install as /etc/cairn/appliance.yaml: everything commented out but the agents' port
         Path packaged = Path.of("..", "packaging", "src", "pkg", "appliance", "appliance.yaml");
-        assertEquals(ApplianceConfig.defaults().withDataDir(tmp.resolve("d")),
+        assertEquals(ApplianceConfig.defaults().withDataDir(tmp.resolve("d"))
+                        .withAgents(new ApplianceConfig.Agents(new ApplianceConfig.Http("0.0.0.0", 19291), List.of())),
                 ConfigLoader.load(packaged, tmp.resolve("d"), null));
     }
 
@@ -249,5 +251,39 @@ class ConfigLoaderTest {
         assertEquals(Duration.ofDays(8), ConfigLoader.parseDuration("1w1d"));
         assertEquals(null, ConfigLoader.parseDuration("30m1h"));
         assertEquals(null, ConfigLoader.parseDuration("h"));
+    }
+
+    @Test
+    void load_agentsAndPki_readEveryKeyAndTheFlag() throws Exception {
+        Path f = write("""
+                data_dir: %s
+                agents: {listen_address: "127.0.0.1:19391", server_names: [appliance.example, 10.0.0.5],
+                         client_ca_file: "%3$s"}
+                pki: {dir: %s, enrollment_token_file: /etc/cairn/tokens, agent_certificate_lifetime: 30s}
+                """.formatted(tmp.resolve("x"), tmp.resolve("p"), Files.writeString(tmp.resolve("extra-ca.pem"), "")));
+        ApplianceConfig c = ConfigLoader.load(f, null, null);
+        assertEquals(new ApplianceConfig.Agents(new ApplianceConfig.Http("127.0.0.1", 19391),
+                List.of("appliance.example", "10.0.0.5"), tmp.resolve("extra-ca.pem")), c.agents());
+        assertEquals(new ApplianceConfig.Pki(tmp.resolve("p"), Path.of("/etc/cairn/tokens"), Duration.ofSeconds(30)),
+                c.pki());
+        assertEquals(tmp.resolve("p"), c.pkiDir());
+        // the embedded default has the port off; the flag turns it on
+        assertEquals(null, ConfigLoader.load(null, tmp.resolve("d"), null).agents().listen());
+        assertEquals(new ApplianceConfig.Http("127.0.0.1", 0),
+                ConfigLoader.load(null, tmp.resolve("d"), null, null, "127.0.0.1:0").agents().listen());
+        assertEquals(tmp.resolve("d").resolve("pki"), ConfigLoader.load(null, tmp.resolve("d"), null).pkiDir());
+
+        Path bad = write("""
+                agents: {listen: "1.2.3.4:19291", listen_address: ":1", server_names: ["a b"], heartbeat_timeout: soon,
+                         client_ca_file: /nonexistent/ca.pem}
+                pki: {agent_certificate_lifetime: 1s, enrollment_token: x}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.load(bad, tmp.resolve("d"), null));
+        for (String want : List.of("agents: listen and listen_address are the same setting",
+                "agents.server_names[0]: not a DNS name", "agents.heartbeat_timeout: \"soon\" is not a duration",
+                "pki.agent_certificate_lifetime: must be at least 3s", "pki.enrollment_token: unknown key",
+                "agents.client_ca_file: cannot read /nonexistent/ca.pem")) {
+            assertTrue(e.getMessage().contains(want), want + " missing from " + e.getMessage());
+        }
     }
 }

@@ -91,12 +91,12 @@ class AgentRoutesTest {
             }
         });
         byte[] body = "{\"agent_id\":\"vm1\",\"mode\":\"relay\"}".getBytes(StandardCharsets.UTF_8);
-        WebResponse r = AgentRoutes.heartbeat(registry, new WebRequest("POST", AgentRoutes.HEARTBEAT, Map.of(), body,
-                new InetSocketAddress("127.0.0.1", 40000), "vm2"));
+        WebResponse r = AgentRoutes.heartbeat(registry, new WebRequest("POST", AgentRoutes.HEARTBEAT, Map.of(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, body,
+                new InetSocketAddress("127.0.0.1", 40000), "vm2", null));
         assertEquals(403, r.status());
         assertEquals(0, registry.agents().size());
-        assertEquals(204, AgentRoutes.heartbeat(registry, new WebRequest("POST", AgentRoutes.HEARTBEAT, Map.of(), body,
-                new InetSocketAddress("127.0.0.1", 40000), "vm1")).status());
+        assertEquals(204, AgentRoutes.heartbeat(registry, new WebRequest("POST", AgentRoutes.HEARTBEAT, Map.of(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, body,
+                new InetSocketAddress("127.0.0.1", 40000), "vm1", null)).status());
     }
 
     @Test
@@ -144,12 +144,12 @@ class AgentRoutesTest {
     void blockUpload_fromAnotherHostWithoutCertificate_isForbidden() {
         BlockUploadRoute route = new BlockUploadRoute(null);
         String path = BlockUploadRoute.PREFIX + ULID + "/index";
-        WebResponse r = route.check(new WebRequest("PUT", path, Map.of(), new byte[0],
-                new InetSocketAddress("10.1.2.3", 40000), null));
+        WebResponse r = route.check(new WebRequest("PUT", path, Map.of(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, new byte[0],
+                new InetSocketAddress("10.1.2.3", 40000), null, null));
         assertEquals(403, r.status());
-        assertNull(route.check(new WebRequest("PUT", path, Map.of(), new byte[0],
-                new InetSocketAddress("10.1.2.3", 40000), "vm1")), "a verified client certificate may upload");
-        assertNull(route.check(new WebRequest("PUT", path, Map.of(), new byte[0],
-                new InetSocketAddress("127.0.0.1", 40000), null)), "loopback may upload on the plain port");
+        assertNull(route.check(new WebRequest("PUT", path, Map.of(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, new byte[0],
+                new InetSocketAddress("10.1.2.3", 40000), "vm1", null)), "a verified client certificate may upload");
+        assertNull(route.check(new WebRequest("PUT", path, Map.of(), io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE, new byte[0],
+                new InetSocketAddress("127.0.0.1", 40000), null, null)), "loopback may upload on the plain port");
     }
 }

@@ -173,6 +173,8 @@ class StatusUiTest {
         Routes routes = new Routes();
         ui.mount(routes);
         Route route = routes.route(method, path);
-        return route == null ? null : route.handle(new WebRequest(method, path, headers, new byte[0], null, null));
+        io.netty.handler.codec.http.HttpHeaders h = new io.netty.handler.codec.http.DefaultHttpHeaders();
+        headers.forEach(h::add);
+        return route == null ? null : route.handle(new WebRequest(method, path, Map.of(), h, new byte[0], null, null, null));
     }
 }

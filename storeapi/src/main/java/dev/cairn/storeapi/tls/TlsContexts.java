@@ -46,6 +46,26 @@ public final class TlsContexts {
     }
 
     /**
+     * A server context that asks for a client certificate but lets clients without one in (the appliance's
+     * agents' port: enrollment comes before any certificate). A certificate that is presented must chain to
+     * {@code files.trustedCa()} and be valid now, or the handshake fails; which paths need one is the
+     * application's decision.
+     */
+    public static SslContext optionalClientAuthServer(TlsFiles files) throws IOException, PkiException {
+        Loaded l = load(files);
+        try {
+            return SslContextBuilder.forServer(l.key, l.chain)
+                    .sslProvider(SslProvider.JDK)
+                    .protocols(PROTOCOLS)
+                    .trustManager(l.trusted)
+                    .clientAuth(ClientAuth.OPTIONAL)
+                    .build();
+        } catch (SSLException e) {
+            throw new PkiException("cannot build a TLS server from " + files + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
      * A client context presenting {@code files.certificate()} and trusting only
      * {@code files.trustedCa()}. Check the server's name with {@link #clientHandler}.
      */
