@@ -209,13 +209,15 @@ final class BucketBlock {
                 // the entry may run on past the wanted range, as far as the read went
                 byte[] b = p == null ? new byte[0] : p.slice(start, p.start() + p.data().length);
                 int need = h.series(refs[i], b, 0, b.length, sb);
-                if (need > 0) {
-                    b = fetcher.read(object(INDEX), start, (int) Math.min(need, h.seriesEnd() - start));
-                    need = h.series(refs[i], b, 0, b.length, sb);
-                    if (need > 0) {
+                // the guess was short: read what the entry says it needs (twice at most: once to learn its
+                // length when not even that was read, once for the entry)
+                for (int attempt = 0; need > 0; attempt++) {
+                    if (attempt == 2 || need <= b.length) {
                         throw new CorruptionException(h.name(), start, "series entry of " + need
                                 + " bytes could not be read whole (got " + b.length + ")");
                     }
+                    b = fetcher.read(object(INDEX), start, (int) Math.min(need, h.seriesEnd() - start));
+                    need = h.series(refs[i], b, 0, b.length, sb);
                 }
                 int len = entryLength(b);
                 cache.put(seriesKey(refs[i]), len == b.length ? b : Arrays.copyOf(b, len));
@@ -285,8 +287,14 @@ final class BucketBlock {
                 RangeFetcher.Part p = RangeFetcher.find(parts, starts[k]);
                 byte[] b = p == null ? new byte[0] : p.slice(starts[k], p.start() + p.data().length);
                 int need = chunkLength(b);
-                if (need > b.length) {
+                for (int attempt = 0; need > b.length && attempt < 2; attempt++) {
+                    // the guess was short (twice at most: to learn the length, then for the chunk)
+                    int got = b.length;
                     b = fetcher.read(object, starts[k], need);
+                    need = chunkLength(b);
+                    if (b.length <= got) {
+                        break; // the segment ends here
+                    }
                 }
                 if (need > b.length || b.length == 0) {
                     throw new CorruptionException(fetcher.bucket().name() + "/" + object, starts[k],

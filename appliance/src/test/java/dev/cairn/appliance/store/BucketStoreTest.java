@@ -242,6 +242,65 @@ class BucketStoreTest {
         }
     }
 
+    @Test
+    void seriesEntriesAndChunksLongerThanTheGuesses_areReadWhole() throws Exception {
+        // one series of 300 chunks (its index entry far over 1 KiB) of 1000 random samples each (~9 KiB
+        // per chunk, over the 2 KiB guess), beside a short series
+        java.util.Random r = new java.util.Random(3);
+        List<dev.cairn.tsdb.block.BlockChunk> chunks = new ArrayList<>();
+        List<double[]> samples = new ArrayList<>();
+        long t = Workload.T0;
+        for (int c = 0; c < 300; c++) {
+            dev.cairn.tsdb.chunk.XorChunk x = new dev.cairn.tsdb.chunk.XorChunk();
+            dev.cairn.tsdb.chunk.XorAppender app = x.appender();
+            long first = t;
+            for (int i = 0; i < 1000; i++, t += 1000) {
+                double v = r.nextDouble() * 1e6;
+                app.append(t, v);
+                samples.add(new double[] {t, v});
+            }
+            chunks.add(new dev.cairn.tsdb.block.BlockChunk(first, t - 1000, x));
+        }
+        Labels big = Labels.of("__name__", "big", "job", "x");
+        Labels small = Labels.of("__name__", "small", "job", "x");
+        Path dir;
+        try (dev.cairn.tsdb.block.BlockWriter w = dev.cairn.tsdb.block.BlockWriter.create(tmp.resolve("blocks"),
+                dev.cairn.tsdb.block.BlockWriter.Options.defaults().withRange(Workload.T0, t)
+                        .withThanos(new dev.cairn.tsdb.block.ThanosMeta(EXT, 0, "receive")))) {
+            w.addChunks(big, chunks);
+            dev.cairn.tsdb.chunk.XorChunk x = new dev.cairn.tsdb.chunk.XorChunk();
+            x.appender().append(Workload.T0, 1);
+            w.addChunks(small, List.of(new dev.cairn.tsdb.block.BlockChunk(Workload.T0, Workload.T0, x)));
+            dir = tmp.resolve("blocks").resolve(w.commit().ulid().toString());
+        }
+        try (Bucket bucket = FilesystemBucket.open(tmp.resolve("bucket"))) {
+            dev.cairn.tsdb.ship.Upload.upload(bucket, dir, dev.cairn.tsdb.ship.Upload.Options.of(EXT, "receive"));
+            BucketStore store = open(bucket, 64 << 20);
+            store.sync();
+            // the big series alone first: nothing read after its entry covers the entry's tail
+            for (int round = 0; round < 3; round++) { // cold alone, cold with the small one, then from the cache
+                try (Querier q = store.querier(Workload.T0, t)) {
+                    dev.cairn.tsdb.storage.SeriesSet set = q.select(round == 0
+                            ? List.of(Matcher.equal("__name__", "big")) : List.of(Matcher.equal("job", "x")));
+                    assertTrue(set.next());
+                    assertEquals("big", set.at().labels().get("__name__"));
+                    dev.cairn.tsdb.chunk.ChunkIterator it = set.at().iterator(null);
+                    for (double[] want : samples) {
+                        assertTrue(it.next());
+                        assertEquals((long) want[0], it.atT());
+                        assertEquals(want[1], it.atV());
+                    }
+                    assertFalse(it.next());
+                    if (round > 0) {
+                        assertTrue(set.next());
+                        assertEquals("small", set.at().labels().get("__name__"));
+                    }
+                    assertFalse(set.next());
+                }
+            }
+        }
+    }
+
     static String metrics(BucketStore store) {
         MetricsText out = new MetricsText();
         store.writeMetrics(out);
