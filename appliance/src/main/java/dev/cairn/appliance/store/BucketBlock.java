@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
 /*
  * One block of the bucket as the store gateway reads it. Nothing is read when the block is found by a
  * sync: the index header (TOC, symbols, postings offset table) is fetched on the first query that needs
- * the block, then kept. Postings lists, series entries and chunks are fetched per query with ranged
+ * the block, then kept in memory and on local disk (HeaderCache, for the next start). Postings lists, series entries and chunks are fetched per query with ranged
  * GETs, coalesced per object (RangeFetcher), and kept in the shared ByteCache.
  *
  * Lengths we do not know in advance: a postings list ends where the next list starts (IndexHeader);
@@ -46,15 +46,17 @@ final class BucketBlock {
     private final RangeFetcher fetcher;
     private final ByteCache cache;
     private final SymbolTable interner;
+    private final HeaderCache headers;
     private volatile IndexHeader header;
 
-    BucketBlock(BlockMeta meta, RangeFetcher fetcher, ByteCache cache, SymbolTable interner) {
+    BucketBlock(BlockMeta meta, RangeFetcher fetcher, ByteCache cache, SymbolTable interner, HeaderCache headers) {
         this.meta = meta;
         this.id = meta.ulid().toString();
         this.external = meta.thanos() == null ? Labels.EMPTY : Labels.of(meta.thanos().labels());
         this.fetcher = fetcher;
         this.cache = cache;
         this.interner = interner;
+        this.headers = headers;
     }
 
     BlockMeta meta() {
@@ -88,9 +90,24 @@ final class BucketBlock {
         synchronized (this) {
             if (header == null) {
                 String object = object(INDEX);
+                String name = fetcher.bucket().name() + "/" + object;
+                IndexHeader.RangeSource remote = (off, len) -> fetcher.readFully(object, off, len);
                 long size = indexSize();
-                header = IndexHeader.read((off, len) -> fetcher.readFully(object, off, len), size,
-                        fetcher.bucket().name() + "/" + object, interner);
+                HeaderCache.Source src = headers.source(id, remote);
+                IndexHeader loaded;
+                try {
+                    loaded = IndexHeader.read(src, size, name, interner);
+                } catch (CorruptionException e) {
+                    if (!src.fromDisk()) {
+                        throw e;
+                    }
+                    // the local copy does not match the index: it is the copy that is wrong, ask the bucket
+                    headers.drop(id);
+                    src = headers.source(id, remote);
+                    loaded = IndexHeader.read(src, size, name, interner);
+                }
+                src.persist();
+                header = loaded;
             }
             return header;
         }

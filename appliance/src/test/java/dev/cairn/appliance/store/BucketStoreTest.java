@@ -63,7 +63,11 @@ class BucketStoreTest {
     }
 
     private BucketStore open(Bucket bucket, long cacheBytes) {
-        BucketStore s = new BucketStore(bucket, cacheBytes);
+        return open(bucket, cacheBytes, null);
+    }
+
+    private BucketStore open(Bucket bucket, long cacheBytes, Path headerCache) {
+        BucketStore s = new BucketStore(bucket, cacheBytes, headerCache);
         stores.add(s);
         return s;
     }
@@ -298,6 +302,51 @@ class BucketStoreTest {
                     assertFalse(set.next());
                 }
             }
+        }
+    }
+
+    @Test
+    void indexHeaders_keptOnDisk_spareTheNextStartTheirReads() throws Exception {
+        Workload w = new Workload(2, Workload.T0, Workload.T0 + 6 * H);
+        Path cacheDir = tmp.resolve("cache");
+        try (Bucket bucket = FilesystemBucket.open(tmp.resolve("bucket"))) {
+            List<Path> dirs = w.ship2hBlocks(tmp.resolve("blocks"), bucket, EXT);
+            String q = "rate(http_requests_total[5m])";
+            Engine engine = new Engine();
+            BucketStore first = open(bucket, 64 << 20, cacheDir);
+            first.sync();
+            String want = Answers.render(engine.rangeQuery(first::querier, q, Workload.T0, Workload.T0 + 6 * H, 60_000));
+            long firstGets = first.bucketGets();
+            for (Path d : dirs) {
+                assertTrue(java.nio.file.Files.isRegularFile(cacheDir.resolve(d.getFileName() + ".index-header")));
+            }
+            // a restart: the headers come from disk, 4 reads per block fewer
+            BucketStore second = open(bucket, 64 << 20, cacheDir);
+            second.sync();
+            assertEquals(want, Answers.render(engine.rangeQuery(second::querier, q, Workload.T0, Workload.T0 + 6 * H,
+                    60_000)));
+            assertEquals(firstGets - 3 * 4, second.bucketGets());
+            // a damaged file, and another block's file under this block's name: fetched again, nothing reported
+            Path damaged = cacheDir.resolve(dirs.get(0).getFileName() + ".index-header");
+            byte[] b = java.nio.file.Files.readAllBytes(damaged);
+            b[b.length / 2] ^= 0x10;
+            java.nio.file.Files.write(damaged, b);
+            java.nio.file.Files.copy(cacheDir.resolve(dirs.get(2).getFileName() + ".index-header"),
+                    cacheDir.resolve(dirs.get(1).getFileName() + ".index-header"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            BucketStore third = open(bucket, 64 << 20, cacheDir);
+            third.sync();
+            assertEquals(want, Answers.render(engine.rangeQuery(third::querier, q, Workload.T0, Workload.T0 + 6 * H,
+                    60_000)));
+            assertEquals(firstGets - 4, third.bucketGets());
+            assertTrue(third.corruptBlocks().isEmpty(), third.corruptBlocks().toString());
+            // blocks that leave the bucket take their file with them
+            Ulid gone = Ulid.parse(dirs.get(2).getFileName().toString());
+            for (String name : bucket.list(gone + "/", true)) {
+                bucket.delete(name);
+            }
+            third.sync();
+            assertFalse(java.nio.file.Files.exists(cacheDir.resolve(gone + ".index-header")));
         }
     }
 
