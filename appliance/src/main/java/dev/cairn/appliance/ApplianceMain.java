@@ -157,7 +157,7 @@ public final class ApplianceMain implements AutoCloseable {
                 .withLookbackDelta(c.query().lookbackDelta().toMillis()));
         // The store gateway: a first sync now, so that the bucket's blocks answer the first query; a failure
         // (bucket unreachable) must not keep receive from starting, the timer retries.
-        BucketStore store = new BucketStore(bucket, c.store().cacheMaxBytes());
+        BucketStore store = new BucketStore(bucket, c.store().cacheMaxBytes(), c.storeCacheDir());
         try {
             store.sync();
         } catch (IOException | RuntimeException e) {
@@ -411,6 +411,7 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("grpc.listen", c.grpc().toString());
         f.put("store.sync_interval", c.store().syncInterval().toString());
         f.put("store.cache_max_size", Long.toString(c.store().cacheMaxBytes()));
+        f.put("store.cache_dir", c.storeCacheDir().toString());
         f.put("compact.enabled", Boolean.toString(c.compact().enabled()));
         f.put("compact.dir", c.compactDir().toString());
         f.put("compact.interval", c.compact().interval().toString());

@@ -162,15 +162,21 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
      *
      * @param syncInterval  how often the list of blocks is read from the bucket
      * @param cacheMaxBytes bound on the in-memory cache of postings, series and chunks read from the bucket
+     * @param cacheDir      where blocks' index headers are kept between starts; null for {@code <data_dir>/cache}
      */
-    public record Store(Duration syncInterval, long cacheMaxBytes) {
+    public record Store(Duration syncInterval, long cacheMaxBytes, Path cacheDir) {
         public Store {
             Objects.requireNonNull(syncInterval, "syncInterval");
         }
 
         public static Store defaults() {
-            return new Store(Duration.ofMinutes(1), 512L << 20);
+            return new Store(Duration.ofMinutes(1), 512L << 20, null);
         }
+    }
+
+    /** The store gateway's cache directory: configured, or {@code <data_dir>/cache}. */
+    public Path storeCacheDir() {
+        return store.cacheDir() != null ? store.cacheDir() : dataDir.resolve("cache");
     }
 
     /**

@@ -265,7 +265,6 @@ public final class ConfigLoader {
     }
 
     private ApplianceConfig.Store store(Object node, ApplianceConfig.Store d) {
-        // cache_dir: accepted for configs written for the on-disk index-header cache; headers are kept in memory
         Map<String, Object> m = map("store", node, Set.of("sync_interval", "cache_max_size", "cache_dir"));
         if (m == null) {
             return d;
@@ -277,7 +276,8 @@ public final class ConfigLoader {
         }
         long cache = m.containsKey("cache_max_size")
                 ? size("store.cache_max_size", m.get("cache_max_size"), d.cacheMaxBytes()) : d.cacheMaxBytes();
-        return new ApplianceConfig.Store(sync, cache);
+        Path dir = m.containsKey("cache_dir") ? path("store.cache_dir", m.get("cache_dir"), d.cacheDir()) : d.cacheDir();
+        return new ApplianceConfig.Store(sync, cache, dir);
     }
 
     private static final Pattern SIZE = Pattern.compile("(\\d+)\\s*(B|KiB|MiB|GiB|TiB)?");
@@ -605,6 +605,7 @@ public final class ConfigLoader {
         if (c.agents().enabled()) {
             checkWritable("pki.dir", c.pkiDir());
         }
+        checkWritable("store.cache_dir", c.storeCacheDir());
     }
 
     private void checkWritable(String path, Path dir) {

@@ -28,7 +28,7 @@ import java.util.zip.CRC32C;
 /*
  * One block of the bucket as the store gateway reads it. Nothing is read when the block is found by a
  * sync: the index header (TOC, symbols, postings offset table) is fetched on the first query that needs
- * the block, then kept. Postings lists, series entries and chunks are fetched per query with ranged
+ * the block, then kept in memory and on local disk (HeaderCache, for the next start). Postings lists, series entries and chunks are fetched per query with ranged
  * GETs, coalesced per object (RangeFetcher), and kept in the shared ByteCache.
  *
  * Lengths we do not know in advance: a postings list ends where the next list starts (IndexHeader);
@@ -46,15 +46,18 @@ final class BucketBlock {
     private final RangeFetcher fetcher;
     private final ByteCache cache;
     private final SymbolTable interner;
+    private final HeaderCache headers;
     private volatile IndexHeader header;
+    private final Map<Integer, String> segmentNames = new java.util.concurrent.ConcurrentHashMap<>();
 
-    BucketBlock(BlockMeta meta, RangeFetcher fetcher, ByteCache cache, SymbolTable interner) {
+    BucketBlock(BlockMeta meta, RangeFetcher fetcher, ByteCache cache, SymbolTable interner, HeaderCache headers) {
         this.meta = meta;
         this.id = meta.ulid().toString();
         this.external = meta.thanos() == null ? Labels.EMPTY : Labels.of(meta.thanos().labels());
         this.fetcher = fetcher;
         this.cache = cache;
         this.interner = interner;
+        this.headers = headers;
     }
 
     BlockMeta meta() {
@@ -88,9 +91,24 @@ final class BucketBlock {
         synchronized (this) {
             if (header == null) {
                 String object = object(INDEX);
+                String name = fetcher.bucket().name() + "/" + object;
+                IndexHeader.RangeSource remote = (off, len) -> fetcher.readFully(object, off, len);
                 long size = indexSize();
-                header = IndexHeader.read((off, len) -> fetcher.readFully(object, off, len), size,
-                        fetcher.bucket().name() + "/" + object, interner);
+                HeaderCache.Source src = headers.source(id, remote);
+                IndexHeader loaded;
+                try {
+                    loaded = IndexHeader.read(src, size, name, interner);
+                } catch (CorruptionException e) {
+                    if (!src.fromDisk()) {
+                        throw e;
+                    }
+                    // the local copy does not match the index: it is the copy that is wrong, ask the bucket
+                    headers.drop(id);
+                    src = headers.source(id, remote);
+                    loaded = IndexHeader.read(src, size, name, interner);
+                }
+                src.persist();
+                header = loaded;
             }
             return header;
         }
@@ -206,37 +224,40 @@ final class BucketBlock {
                 int i = missing[k];
                 long start = starts[k];
                 RangeFetcher.Part p = RangeFetcher.find(parts, start);
-                // the entry may run on past the wanted range, as far as the read went
-                byte[] b = p == null ? new byte[0] : p.slice(start, p.start() + p.data().length);
-                int need = h.series(refs[i], b, 0, b.length, sb);
-                if (need > 0) {
-                    b = fetcher.read(object(INDEX), start, (int) Math.min(need, h.seriesEnd() - start));
-                    need = h.series(refs[i], b, 0, b.length, sb);
-                    if (need > 0) {
+                // decoded in place: the entry may run on past the wanted range, as far as the read went
+                byte[] data = p == null ? new byte[0] : p.data();
+                int off = p == null ? 0 : (int) (start - p.start());
+                int need = h.series(refs[i], data, off, data.length - off, sb);
+                // the guess was short: read what the entry says it needs (twice at most: once to learn its
+                // length when not even that was read, once for the entry)
+                for (int attempt = 0; need > 0; attempt++) {
+                    if (attempt == 2 || need <= data.length - off) {
                         throw new CorruptionException(h.name(), start, "series entry of " + need
-                                + " bytes could not be read whole (got " + b.length + ")");
+                                + " bytes could not be read whole (got " + (data.length - off) + ")");
                     }
+                    data = fetcher.read(object(INDEX), start, (int) Math.min(need, h.seriesEnd() - start));
+                    off = 0;
+                    need = h.series(refs[i], data, 0, data.length, sb);
                 }
-                int len = entryLength(b);
-                cache.put(seriesKey(refs[i]), len == b.length ? b : Arrays.copyOf(b, len));
+                cache.put(seriesKey(refs[i]), Arrays.copyOfRange(data, off, off + entryLength(data, off)));
                 out[i] = new Entry(refs[i], sb.labels(), List.copyOf(sb.chunks()));
             }
         }
         return Arrays.asList(out);
     }
 
-    /** Bytes of the series entry at the start of {@code b}: its length field, body and CRC. */
-    private static int entryLength(byte[] b) {
+    /** Bytes of the series entry at {@code b[off]}: its length field, body and CRC. */
+    private static int entryLength(byte[] b, int off) {
         long len = 0;
         int shift = 0;
-        int p = 0;
+        int p = off;
         int x;
         do {
             x = b[p++] & 0xFF;
             len |= (long) (x & 0x7F) << shift;
             shift += 7;
         } while (x >= 0x80);
-        return (int) (p + len + 4);
+        return (int) (p - off + len + 4);
     }
 
     private ByteCache.Key seriesKey(long ref) {
@@ -268,7 +289,7 @@ final class BucketBlock {
             while (j < missing.size() && (int) (missing.get(j) >>> 32) == seg) {
                 j++;
             }
-            String object = object(String.format("chunks/%06d", seg + 1));
+            String object = object(segmentFile(seg));
             int n = j - i;
             long[] starts = new long[n];
             long[] ends = new long[n];
@@ -283,16 +304,25 @@ final class BucketBlock {
             for (int k = 0; k < n; k++) {
                 long ref = missing.get(i + k);
                 RangeFetcher.Part p = RangeFetcher.find(parts, starts[k]);
-                byte[] b = p == null ? new byte[0] : p.slice(starts[k], p.start() + p.data().length);
-                int need = chunkLength(b);
-                if (need > b.length) {
-                    b = fetcher.read(object, starts[k], need);
+                // measured in place, then copied exactly: the part may hold many chunks
+                byte[] data = p == null ? new byte[0] : p.data();
+                int off = p == null ? 0 : (int) (starts[k] - p.start());
+                int need = chunkLength(data, off);
+                for (int attempt = 0; need > data.length - off && attempt < 2; attempt++) {
+                    // the guess was short (twice at most: to learn the length, then for the chunk)
+                    int got = data.length - off;
+                    data = fetcher.read(object, starts[k], need);
+                    off = 0;
+                    need = chunkLength(data, 0);
+                    if (data.length <= got) {
+                        break; // the segment ends here
+                    }
                 }
-                if (need > b.length || b.length == 0) {
+                if (need > data.length - off || data.length - off == 0) {
                     throw new CorruptionException(fetcher.bucket().name() + "/" + object, starts[k],
                             "chunk reference 0x" + Long.toHexString(ref) + " points past the end of the segment");
                 }
-                byte[] exact = b.length == need ? b : Arrays.copyOf(b, need);
+                byte[] exact = Arrays.copyOfRange(data, off, off + need);
                 Chunk c = decodeChunk(exact, ref, true);
                 cache.put(chunkKey(ref), exact);
                 out.put(ref, c);
@@ -302,14 +332,17 @@ final class BucketBlock {
         return out;
     }
 
-    /** Bytes of the chunk at the start of {@code b} (length field, encoding, data, CRC); a guess if b is too short. */
-    private static int chunkLength(byte[] b) {
+    /**
+     * Bytes of the chunk at {@code b[off]} (length field, encoding, data, CRC); a guess past what there
+     * is when not even the length field is there.
+     */
+    private static int chunkLength(byte[] b, int off) {
         long len = 0;
         int shift = 0;
-        int p = 0;
+        int p = off;
         while (true) {
             if (p >= b.length) {
-                return b.length + CHUNK_GUESS;
+                return b.length - off + CHUNK_GUESS;
             }
             int x = b[p++] & 0xFF;
             len |= (long) (x & 0x7F) << shift;
@@ -321,12 +354,12 @@ final class BucketBlock {
                 return Integer.MAX_VALUE;
             }
         }
-        return (int) Math.min(Integer.MAX_VALUE, p + 1 + len + 4);
+        return (int) Math.min(Integer.MAX_VALUE, p - off + 1 + len + 4);
     }
 
     /** Decodes a chunk as stored in a segment (length, encoding, data, CRC32C), checking the CRC when asked. */
     private Chunk decodeChunk(byte[] b, long ref, boolean check) {
-        String file = fetcher.bucket().name() + "/" + object(String.format("chunks/%06d", (ref >>> 32) + 1));
+        String file = segmentName((int) (ref >>> 32));
         long offset = ref & 0xFFFFFFFFL;
         int p = 0;
         long len = 0;
@@ -361,6 +394,17 @@ final class BucketBlock {
         }
         throw new UnsupportedOperationException(file + " at offset " + offset + ": chunk encoding "
                 + (b[encPos] & 0xFF) + " (native histograms or unknown) is not supported by Cairn yet");
+    }
+
+    /** {@code chunks/000001} for segment index 0. */
+    private static String segmentFile(int seg) {
+        String n = Integer.toString(seg + 1);
+        return "chunks/" + "000000".substring(Math.min(6, n.length())) + n;
+    }
+
+    /** Bucket and object of a segment, for messages; built once per segment, not per chunk. */
+    private String segmentName(int seg) {
+        return segmentNames.computeIfAbsent(seg, s -> fetcher.bucket().name() + "/" + object(segmentFile(s)));
     }
 
     private ByteCache.Key chunkKey(long ref) {

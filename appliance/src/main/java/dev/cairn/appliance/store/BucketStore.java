@@ -11,6 +11,7 @@ import dev.cairn.tsdb.storage.Querier;
 
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashSet;
@@ -40,7 +41,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * out; the sync goes on. Runs every {@code sync_interval} once {@link #start} was called.
  *
  * <p><b>Reads.</b> Nothing of a block is read at sync: its index header is loaded by the first query
- * that needs it ({@link BucketBlock}). A block whose index or chunks turn out damaged is reported and
+ * that needs it ({@link BucketBlock}) and kept in memory and, when a directory is given, on disk for
+ * the next start. A block whose index or chunks turn out damaged is reported and
  * left out of this and later queries; the others still answer.
  *
  * <p>Thread-safe: queries read an immutable snapshot of the block list that a sync replaces.
@@ -54,6 +56,7 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
     private final MetaFetcher metas;
     private final RangeFetcher fetcher;
     private final ByteCache cache;
+    private final HeaderCache headers;
     private volatile SortedMap<Ulid, BucketBlock> blocks = Collections.emptySortedMap();
     private final Map<Ulid, String> corrupt = new ConcurrentHashMap<>();
     private volatile int markedForDeletion;
@@ -71,10 +74,20 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
 
     /** @param cacheBytes bound on the bytes the postings/series/chunk cache holds */
     public BucketStore(Bucket bucket, long cacheBytes) {
+        this(bucket, cacheBytes, null);
+    }
+
+    /**
+     * @param cacheBytes     bound on the bytes the postings/series/chunk cache holds
+     * @param headerCacheDir where index headers are kept between starts ({@code <data_dir>/cache}); null
+     *                       for memory only
+     */
+    public BucketStore(Bucket bucket, long cacheBytes, Path headerCacheDir) {
         this.bucket = bucket;
         this.metas = new MetaFetcher(bucket, SYNC_CONCURRENCY);
         this.fetcher = new RangeFetcher(bucket);
         this.cache = new ByteCache(cacheBytes);
+        this.headers = new HeaderCache(headerCacheDir);
     }
 
     /** What one sync found. */
@@ -108,13 +121,16 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
             SortedMap<Ulid, BucketBlock> next = new TreeMap<>();
             for (BlockMeta m : served) {
                 BucketBlock b = old.get(m.ulid());
-                next.put(m.ulid(), b != null ? b : new BucketBlock(m, fetcher, cache, null));
+                next.put(m.ulid(), b != null ? b : new BucketBlock(m, fetcher, cache, null, headers));
             }
             for (Ulid id : old.keySet()) {
                 if (!next.containsKey(id)) {
                     cache.dropBlock(id.toString());
                 }
             }
+            Set<String> live = new HashSet<>();
+            next.keySet().forEach(id -> live.add(id.toString()));
+            headers.retain(live);
             // reports of blocks that left the bucket go with them
             Set<Ulid> present = new HashSet<>(r.metas().keySet());
             present.addAll(r.corrupt().keySet());

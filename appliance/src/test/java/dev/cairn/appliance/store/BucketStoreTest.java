@@ -63,7 +63,11 @@ class BucketStoreTest {
     }
 
     private BucketStore open(Bucket bucket, long cacheBytes) {
-        BucketStore s = new BucketStore(bucket, cacheBytes);
+        return open(bucket, cacheBytes, null);
+    }
+
+    private BucketStore open(Bucket bucket, long cacheBytes, Path headerCache) {
+        BucketStore s = new BucketStore(bucket, cacheBytes, headerCache);
         stores.add(s);
         return s;
     }
@@ -239,6 +243,110 @@ class BucketStoreTest {
             QueryResult q = new Engine().rangeQuery(store::querier, "node_load1", Workload.T0 + 2 * H,
                     Workload.T0 + 6 * H - 60_000, 60_000);
             assertEquals(2, ((dev.cairn.appliance.promql.Matrix) q.value()).series().size());
+        }
+    }
+
+    @Test
+    void seriesEntriesAndChunksLongerThanTheGuesses_areReadWhole() throws Exception {
+        // one series of 300 chunks (its index entry far over 1 KiB) of 1000 random samples each (~9 KiB
+        // per chunk, over the 2 KiB guess), beside a short series
+        java.util.Random r = new java.util.Random(3);
+        List<dev.cairn.tsdb.block.BlockChunk> chunks = new ArrayList<>();
+        List<double[]> samples = new ArrayList<>();
+        long t = Workload.T0;
+        for (int c = 0; c < 300; c++) {
+            dev.cairn.tsdb.chunk.XorChunk x = new dev.cairn.tsdb.chunk.XorChunk();
+            dev.cairn.tsdb.chunk.XorAppender app = x.appender();
+            long first = t;
+            for (int i = 0; i < 1000; i++, t += 1000) {
+                double v = r.nextDouble() * 1e6;
+                app.append(t, v);
+                samples.add(new double[] {t, v});
+            }
+            chunks.add(new dev.cairn.tsdb.block.BlockChunk(first, t - 1000, x));
+        }
+        Labels big = Labels.of("__name__", "big", "job", "x");
+        Labels small = Labels.of("__name__", "small", "job", "x");
+        Path dir;
+        try (dev.cairn.tsdb.block.BlockWriter w = dev.cairn.tsdb.block.BlockWriter.create(tmp.resolve("blocks"),
+                dev.cairn.tsdb.block.BlockWriter.Options.defaults().withRange(Workload.T0, t)
+                        .withThanos(new dev.cairn.tsdb.block.ThanosMeta(EXT, 0, "receive")))) {
+            w.addChunks(big, chunks);
+            dev.cairn.tsdb.chunk.XorChunk x = new dev.cairn.tsdb.chunk.XorChunk();
+            x.appender().append(Workload.T0, 1);
+            w.addChunks(small, List.of(new dev.cairn.tsdb.block.BlockChunk(Workload.T0, Workload.T0, x)));
+            dir = tmp.resolve("blocks").resolve(w.commit().ulid().toString());
+        }
+        try (Bucket bucket = FilesystemBucket.open(tmp.resolve("bucket"))) {
+            dev.cairn.tsdb.ship.Upload.upload(bucket, dir, dev.cairn.tsdb.ship.Upload.Options.of(EXT, "receive"));
+            BucketStore store = open(bucket, 64 << 20);
+            store.sync();
+            // the big series alone first: nothing read after its entry covers the entry's tail
+            for (int round = 0; round < 3; round++) { // cold alone, cold with the small one, then from the cache
+                try (Querier q = store.querier(Workload.T0, t)) {
+                    dev.cairn.tsdb.storage.SeriesSet set = q.select(round == 0
+                            ? List.of(Matcher.equal("__name__", "big")) : List.of(Matcher.equal("job", "x")));
+                    assertTrue(set.next());
+                    assertEquals("big", set.at().labels().get("__name__"));
+                    dev.cairn.tsdb.chunk.ChunkIterator it = set.at().iterator(null);
+                    for (double[] want : samples) {
+                        assertTrue(it.next());
+                        assertEquals((long) want[0], it.atT());
+                        assertEquals(want[1], it.atV());
+                    }
+                    assertFalse(it.next());
+                    if (round > 0) {
+                        assertTrue(set.next());
+                        assertEquals("small", set.at().labels().get("__name__"));
+                    }
+                    assertFalse(set.next());
+                }
+            }
+        }
+    }
+
+    @Test
+    void indexHeaders_keptOnDisk_spareTheNextStartTheirReads() throws Exception {
+        Workload w = new Workload(2, Workload.T0, Workload.T0 + 6 * H);
+        Path cacheDir = tmp.resolve("cache");
+        try (Bucket bucket = FilesystemBucket.open(tmp.resolve("bucket"))) {
+            List<Path> dirs = w.ship2hBlocks(tmp.resolve("blocks"), bucket, EXT);
+            String q = "rate(http_requests_total[5m])";
+            Engine engine = new Engine();
+            BucketStore first = open(bucket, 64 << 20, cacheDir);
+            first.sync();
+            String want = Answers.render(engine.rangeQuery(first::querier, q, Workload.T0, Workload.T0 + 6 * H, 60_000));
+            long firstGets = first.bucketGets();
+            for (Path d : dirs) {
+                assertTrue(java.nio.file.Files.isRegularFile(cacheDir.resolve(d.getFileName() + ".index-header")));
+            }
+            // a restart: the headers come from disk, 4 reads per block fewer
+            BucketStore second = open(bucket, 64 << 20, cacheDir);
+            second.sync();
+            assertEquals(want, Answers.render(engine.rangeQuery(second::querier, q, Workload.T0, Workload.T0 + 6 * H,
+                    60_000)));
+            assertEquals(firstGets - 3 * 4, second.bucketGets());
+            // a damaged file, and another block's file under this block's name: fetched again, nothing reported
+            Path damaged = cacheDir.resolve(dirs.get(0).getFileName() + ".index-header");
+            byte[] b = java.nio.file.Files.readAllBytes(damaged);
+            b[b.length / 2] ^= 0x10;
+            java.nio.file.Files.write(damaged, b);
+            java.nio.file.Files.copy(cacheDir.resolve(dirs.get(2).getFileName() + ".index-header"),
+                    cacheDir.resolve(dirs.get(1).getFileName() + ".index-header"),
+                    java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+            BucketStore third = open(bucket, 64 << 20, cacheDir);
+            third.sync();
+            assertEquals(want, Answers.render(engine.rangeQuery(third::querier, q, Workload.T0, Workload.T0 + 6 * H,
+                    60_000)));
+            assertEquals(firstGets - 4, third.bucketGets());
+            assertTrue(third.corruptBlocks().isEmpty(), third.corruptBlocks().toString());
+            // blocks that leave the bucket take their file with them
+            Ulid gone = Ulid.parse(dirs.get(2).getFileName().toString());
+            for (String name : bucket.list(gone + "/", true)) {
+                bucket.delete(name);
+            }
+            third.sync();
+            assertFalse(java.nio.file.Files.exists(cacheDir.resolve(gone + ".index-header")));
         }
     }
 

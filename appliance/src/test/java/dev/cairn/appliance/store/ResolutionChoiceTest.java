@@ -22,7 +22,7 @@ class ResolutionChoiceTest {
         Ulid id = Ulid.generate();
         BlockMeta m = new BlockMeta(id, minH * H, maxH * H, new BlockStats(1, 1, 1, 0), BlockCompaction.level1(id), 1,
                 new ThanosMeta(labels, res, "test"));
-        return new BucketBlock(m, null, null, null);
+        return new BucketBlock(m, null, null, null, new HeaderCache(null));
     }
 
     /** "res:from-to" per choice, times in hours, in the order chosen. */

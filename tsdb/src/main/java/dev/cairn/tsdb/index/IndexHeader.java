@@ -175,8 +175,18 @@ public final class IndexHeader {
         if (start < 0) {
             return null;
         }
-        int i = Arrays.binarySearch(listStarts, start);
-        long end = i + 1 < listStarts.length ? listStarts[i + 1] : postingsEnd;
+        // the first list start after this one (an upper bound: robust to lists sharing an offset)
+        int lo = 0;
+        int hi = listStarts.length;
+        while (lo < hi) {
+            int mid = (lo + hi) >>> 1;
+            if (listStarts[mid] <= start) {
+                lo = mid + 1;
+            } else {
+                hi = mid;
+            }
+        }
+        long end = lo < listStarts.length ? listStarts[lo] : postingsEnd;
         if (end <= start || end > size) {
             throw new CorruptionException(name, start, "postings list of " + labelName + "=" + value
                     + " has no room before the next section (ends at " + end + ")");
