@@ -25,6 +25,8 @@ import dev.cairn.appliance.registry.AgentRoutes;
 import dev.cairn.appliance.store.BucketStore;
 import dev.cairn.appliance.ui.StatusUi;
 import dev.cairn.appliance.pki.AgentPki;
+import dev.cairn.appliance.web.BucketMetrics;
+import dev.cairn.appliance.web.DiskSpaceMetrics;
 import dev.cairn.appliance.web.HttpServer;
 import dev.cairn.appliance.web.Routes;
 import dev.cairn.appliance.web.MetricsSource;
@@ -32,6 +34,7 @@ import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.DbOptions;
 import dev.cairn.tsdb.bucket.Bucket;
 import dev.cairn.tsdb.bucket.FilesystemBucket;
+import dev.cairn.tsdb.bucket.InstrumentedBucket;
 import dev.cairn.tsdb.bucket.S3Bucket;
 
 import java.io.IOException;
@@ -132,7 +135,9 @@ public final class ApplianceMain implements AutoCloseable {
                 .withSyncPolicy(c.receive().walSync());
         Files.createDirectories(c.receiveDir());
         BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
-        Bucket bucket = c.bucket().isS3() ? S3Bucket.open(c.bucket().s3()) : FilesystemBucket.open(c.bucketDir());
+        // one counted bucket for every user of it (shipping, store, compactor, uploads): cairn_bucket_* on /metrics
+        InstrumentedBucket bucket = InstrumentedBucket.wrap(
+                c.bucket().isS3() ? S3Bucket.open(c.bucket().s3()) : FilesystemBucket.open(c.bucketDir()));
         Db db;
         try {
             db = Db.open(c.receiveDir(), dbo);
@@ -185,7 +190,12 @@ public final class ApplianceMain implements AutoCloseable {
             out.single("jvm_threads_live", "gauge", "Live threads.",
                     ManagementFactory.getThreadMXBean().getThreadCount());
         };
-        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process, store));
+        List<Path> disks = new ArrayList<>(List.of(c.dataDir(), c.receiveDir()));
+        if (!c.bucket().isS3()) {
+            disks.add(c.bucketDir());
+        }
+        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process, store,
+                new BucketMetrics(bucket), new DiskSpaceMetrics(disks)));
         if (compactor != null) {
             metrics.add(out -> out.raw(compactor.status().metricsText()));
         }

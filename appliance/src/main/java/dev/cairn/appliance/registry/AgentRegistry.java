@@ -17,16 +17,18 @@ import java.util.function.LongSupplier;
  * agents' default) until a second one arrives. An agent with a longer interval therefore does not flap,
  * and one that stops turns unhealthy after three of its own intervals.
  *
- * <p><b>Dropping.</b> After {@value #DROP_AFTER_MS} ms without a heartbeat an agent is forgotten by
- * {@link #sweep()}: it leaves {@code GET /api/v1/agents}, /metrics and (through the {@link Listener}) the
- * query fan-out. A decommissioned VM thus disappears by itself; one that comes back re-registers with its
- * next heartbeat.
+ * <p><b>Dropping.</b> After {@value #DROP_AFTER_MS} ms without a heartbeat {@link #sweep()} takes a sidecar
+ * agent out of the query fan-out (through the {@link Listener}); the agent stays listed, unhealthy, in
+ * {@code GET /api/v1/agents} and on /metrics, so that the missing-heartbeat alert sees it, until
+ * {@value #FORGET_AFTER_MS} ms of silence forget it. A decommissioned VM thus disappears by itself after a day;
+ * one that comes back rejoins with its next heartbeat.
  *
  * <p>Thread-safe: heartbeats arrive on HTTP workers while the sweeper, scrapes and the API read.
  */
 public final class AgentRegistry implements MetricsSource {
     static final long DEFAULT_INTERVAL_MS = 15_000;
     static final long DROP_AFTER_MS = 5 * 60_000;
+    static final long FORGET_AFTER_MS = 24 * 3_600_000L;
     private static final long MIN_INTERVAL_MS = 1_000;
     private static final int UNHEALTHY_AFTER_INTERVALS = 3;
 
@@ -39,8 +41,11 @@ public final class AgentRegistry implements MetricsSource {
         void storeRemoved(String agentId);
     }
 
-    /** One agent's latest heartbeat with when it arrived and the interval measured so far. */
-    public record Agent(Heartbeat heartbeat, long lastHeartbeatMs, long intervalMs) {
+    /**
+     * One agent's latest heartbeat with when it arrived and the interval measured so far; {@code storeDropped}:
+     * its StoreAPI was taken out of the fan-out for silence.
+     */
+    public record Agent(Heartbeat heartbeat, long lastHeartbeatMs, long intervalMs, boolean storeDropped) {
         public boolean healthy(long nowMs) {
             return nowMs - lastHeartbeatMs <= UNHEALTHY_AFTER_INTERVALS * intervalMs;
         }
@@ -67,9 +72,9 @@ public final class AgentRegistry implements MetricsSource {
             before[0] = old;
             long interval = old == null ? DEFAULT_INTERVAL_MS
                     : Math.max(MIN_INTERVAL_MS, now - old.lastHeartbeatMs());
-            return new Agent(hb, now, interval);
+            return new Agent(hb, now, interval, false);
         });
-        String was = before[0] == null ? "" : before[0].heartbeat().storeAddress();
+        String was = before[0] == null || before[0].storeDropped() ? "" : before[0].heartbeat().storeAddress();
         if (!hb.storeAddress().equals(was)) {
             if (hb.storeAddress().isEmpty()) {
                 listener.storeRemoved(hb.agentId());
@@ -79,16 +84,26 @@ public final class AgentRegistry implements MetricsSource {
         }
     }
 
-    /** Forgets agents silent for longer than {@value #DROP_AFTER_MS} ms; returns their ids. */
+    /**
+     * Takes the StoreAPIs of agents silent for longer than {@value #DROP_AFTER_MS} ms out of the fan-out and
+     * forgets agents silent for longer than {@value #FORGET_AFTER_MS} ms; returns the ids taken out of the fan-out.
+     */
     public List<String> sweep() {
         long now = clock.getAsLong();
         List<String> dropped = new ArrayList<>();
         for (Agent a : agents.values()) {
-            if (now - a.lastHeartbeatMs() > DROP_AFTER_MS && agents.remove(a.heartbeat().agentId(), a)) {
-                dropped.add(a.heartbeat().agentId());
-                if (!a.heartbeat().storeAddress().isEmpty()) {
-                    listener.storeRemoved(a.heartbeat().agentId());
+            long silent = now - a.lastHeartbeatMs();
+            String id = a.heartbeat().agentId();
+            boolean hasStore = !a.heartbeat().storeAddress().isEmpty() && !a.storeDropped();
+            if (silent > FORGET_AFTER_MS) {
+                if (agents.remove(id, a) && hasStore) {
+                    dropped.add(id);
+                    listener.storeRemoved(id);
                 }
+            } else if (silent > DROP_AFTER_MS && hasStore
+                    && agents.replace(id, a, new Agent(a.heartbeat(), a.lastHeartbeatMs(), a.intervalMs(), true))) {
+                dropped.add(id);
+                listener.storeRemoved(id);
             }
         }
         return dropped;
@@ -129,7 +144,7 @@ public final class AgentRegistry implements MetricsSource {
     public void writeMetrics(MetricsText out) {
         List<Agent> list = agents();
         long now = clock.getAsLong();
-        out.single("cairn_agents_registered", "gauge", "Agents that sent a heartbeat in the last 5 minutes.",
+        out.single("cairn_agents_registered", "gauge", "Agents known to the registry (a heartbeat in the last 24 hours).",
                 list.size());
         out.family("cairn_agents_healthy", "gauge", "Registered agents whose last heartbeat is within 3 intervals.");
         out.sample("cairn_agents_healthy", list.stream().filter(a -> a.healthy(now)).count());

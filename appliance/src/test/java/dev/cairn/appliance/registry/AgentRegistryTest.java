@@ -80,10 +80,18 @@ class AgentRegistryTest {
         now.addAndGet(1);
         assertEquals(List.of("s"), registry.sweep());
         assertEquals("-s", events.get(2));
-        assertEquals(List.of("r"), registry.agents().stream().map(a -> a.heartbeat().agentId()).toList());
+        assertEquals(List.of(), registry.sweep(), "taken out of the fan-out once");
+        assertEquals(List.of("r", "s"), registry.agents().stream().map(a -> a.heartbeat().agentId()).toList(),
+                "a silent agent stays listed (unhealthy) so that the missing-heartbeat alert can see it");
+        assertFalse(healthy("s"));
 
         registry.heartbeat(hb("s", "10.0.0.6:10901"));
-        assertEquals("+s@10.0.0.6:10901", events.get(3), "a dropped agent re-registers with its next heartbeat");
+        assertEquals("+s@10.0.0.6:10901", events.get(3), "a dropped agent rejoins the fan-out with its next heartbeat");
+
+        now.addAndGet(AgentRegistry.FORGET_AFTER_MS + 1);
+        registry.sweep();
+        assertEquals(List.of(), registry.agents(), "a day of silence forgets an agent");
+        assertEquals("-s", events.get(4));
     }
 
     @Test
