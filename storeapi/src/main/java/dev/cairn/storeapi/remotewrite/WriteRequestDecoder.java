@@ -40,12 +40,22 @@ public final class WriteRequestDecoder {
     private static final int S_TIMESTAMP = 2;
 
     // scratch for the series being read: flat label pairs, sample timestamps and values
-    private final StringCache strings = new StringCache();
+    /** Null: labels decoded by protobuf as they come (cheapest for a sink that only re-encodes them). */
+    private final StringCache strings;
     private byte[] buf;
     private int base; // offset in buf where the CodedInputStream starts
     private String[] kv = new String[32];
     private long[] ts = new long[64];
     private double[] vs = new double[64];
+
+    public WriteRequestDecoder() {
+        this(false);
+    }
+
+    /** @param reuseLabelStrings decode labels through a per-decoder {@link StringCache} */
+    public WriteRequestDecoder(boolean reuseLabelStrings) {
+        this.strings = reuseLabelStrings ? new StringCache() : null;
+    }
 
     /** A protobuf tag: field number and wire type in one varint (WireFormat keeps its own private). */
     private static int tag(int field, int wireType) {
@@ -197,6 +207,9 @@ public final class WriteRequestDecoder {
      * {@link StringCache}: the bytes are read in place (the stream is over {@link #buf}).
      */
     private String readString(CodedInputStream in) throws IOException {
+        if (strings == null) {
+            return in.readStringRequireUtf8();
+        }
         int len = in.readRawVarint32();
         if (len < 0) {
             throw new InvalidProtocolBufferException("CodedInputStream encountered an embedded string or message "

@@ -52,4 +52,45 @@ class StringCacheTest {
             }
         }
     }
+
+    @Test
+    void decoderWithReuse_decodesLikeWithout_andSharesStringsAcrossRequests() throws Exception {
+        dev.cairn.storeapi.pb.prometheus.WriteRequest req = dev.cairn.storeapi.pb.prometheus.WriteRequest.newBuilder()
+                .addTimeseries(dev.cairn.storeapi.pb.prometheus.TimeSeries.newBuilder()
+                        .addLabels(dev.cairn.storeapi.pb.prometheus.Label.newBuilder().setName("__name__").setValue("up"))
+                        .addLabels(dev.cairn.storeapi.pb.prometheus.Label.newBuilder().setName("job").setValue("nödé"))
+                        .addSamples(dev.cairn.storeapi.pb.prometheus.Sample.newBuilder().setTimestamp(5).setValue(1)))
+                .build();
+        byte[] bytes = req.toByteArray();
+        WriteRequestDecoder reuse = new WriteRequestDecoder(true);
+        DecodedWrite a = reuse.decode(bytes, 0, bytes.length);
+        DecodedWrite b = reuse.decode(bytes, 0, bytes.length);
+        DecodedWrite plain = new WriteRequestDecoder().decode(bytes, 0, bytes.length);
+        assertEquals(plain.series().get(0).labels(), a.series().get(0).labels());
+        assertEquals("nödé", a.series().get(0).labels().get("job"));
+        assertSame(a.series().get(0).labels().get("job"), b.series().get(0).labels().get("job"));
+        // invalid UTF-8 in a label value is a 400 with and without reuse
+        byte[] bad = req.toByteArray();
+        int at = indexOf(bad, "nödé".getBytes(StandardCharsets.UTF_8));
+        bad[at + 1] = (byte) 0xC0;
+        bad[at + 2] = (byte) 0x80;
+        RemoteWriteException e1 = assertThrows(RemoteWriteException.class, () -> reuse.decode(bad, 0, bad.length));
+        RemoteWriteException e2 = assertThrows(RemoteWriteException.class,
+                () -> new WriteRequestDecoder().decode(bad, 0, bad.length));
+        assertEquals(400, e1.status());
+        assertEquals(e2.status(), e1.status());
+    }
+
+    private static int indexOf(byte[] hay, byte[] needle) {
+        outer:
+        for (int i = 0; i + needle.length <= hay.length; i++) {
+            for (int j = 0; j < needle.length; j++) {
+                if (hay[i + j] != needle[j]) {
+                    continue outer;
+                }
+            }
+            return i;
+        }
+        throw new AssertionError("not found");
+    }
 }
