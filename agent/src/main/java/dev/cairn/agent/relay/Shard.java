@@ -274,6 +274,9 @@ final class Shard implements Runnable {
                 failure = "HTTP " + s + " (" + a.body() + ")";
                 if (s == 429 || s == 503) {
                     retryAfter = RetryAfter.parse(a.retryAfter(), System.currentTimeMillis());
+                    if (retryAfter != null && retryAfter.isZero()) {
+                        retryAfter = null; // "now" (or a past date): back off anyway rather than hammer it
+                    }
                 }
             } catch (IOException e) {
                 metrics.requestsFailed.increment();

@@ -96,6 +96,21 @@ public final class ReceiveBench {
         Options o = parse(args);
         Path dir = Files.createTempDirectory("cairn-receive-bench");
         try {
+            if (System.getenv("CAIRN_BENCH_APPLIANCE_ONLY") != null) {
+                // for profiling the appliance alone (JFR, jcmd): no Prometheus, no table
+                long t0 = (System.currentTimeMillis() - o.steps() * NodeExporterLoad.SCRAPE_INTERVAL_MS) / 60_000 * 60_000;
+                try (BenchTarget a = BenchTarget.appliance(Files.createDirectories(dir.resolve("appliance")),
+                        o.applianceJavaOpts(), o.block())) {
+                    Result r = measure(a, o, t0, System.out);
+                    System.out.printf(Locale.ROOT, "appliance alone: %.0f samples/s, %.0f samples per CPU s, RSS per "
+                            + "head series %.0f bytes, %.3f bytes/sample%n", r.samplesPerSecond(),
+                            r.samples() / r.cpuSeconds(), r.rssBytesPerSeries(), r.bytesPerSample());
+                    if (System.getenv("CAIRN_BENCH_HOLD_SECONDS") != null) {
+                        Thread.sleep(1000L * Integer.parseInt(System.getenv("CAIRN_BENCH_HOLD_SECONDS")));
+                    }
+                }
+                return;
+            }
             List<Result> r = run(o, dir, System.out);
             print(o, r.get(0), r.get(1), System.out);
         } finally {

@@ -17,11 +17,17 @@ public final class RemoteWriteDecoder {
     private static final int DEFAULT_SCRATCH = 64 << 10;
 
     private final int maxDecompressed;
-    private final WriteRequestDecoder v1 = new WriteRequestDecoder();
+    private final WriteRequestDecoder v1;
     private final WriteV2Decoder v2 = new WriteV2Decoder();
     private byte[] scratch = new byte[DEFAULT_SCRATCH];
 
     public RemoteWriteDecoder(int maxDecompressed) {
+        this(maxDecompressed, false);
+    }
+
+    /** With {@code reuseLabelStrings}, remote write 1.0 labels go through a {@link StringCache}. */
+    public RemoteWriteDecoder(int maxDecompressed, boolean reuseLabelStrings) {
+        this.v1 = new WriteRequestDecoder(reuseLabelStrings);
         if (maxDecompressed <= 0) {
             throw new IllegalArgumentException("maxDecompressed must be positive, got " + maxDecompressed);
         }

@@ -46,9 +46,19 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     private final RemoteWriteDecoder decoder;
 
     public RemoteWriteHandler(String path, RemoteWriteSink sink, int maxDecompressed) {
+        this(path, sink, maxDecompressed, false);
+    }
+
+    /**
+     * @param reuseLabelStrings hand out the same String for the same label bytes on this connection
+     *        (see {@link StringCache}): worth it for a sink that keeps and compares labels, such as a
+     *        head (less garbage, comparisons by identity); a sink that only re-encodes them, such as
+     *        the relay, is faster without
+     */
+    public RemoteWriteHandler(String path, RemoteWriteSink sink, int maxDecompressed, boolean reuseLabelStrings) {
         this.path = path;
         this.sink = sink;
-        this.decoder = new RemoteWriteDecoder(maxDecompressed);
+        this.decoder = new RemoteWriteDecoder(maxDecompressed, reuseLabelStrings);
     }
 
     /** A handler for {@code /api/v1/write} with the default 32 MiB bound. */

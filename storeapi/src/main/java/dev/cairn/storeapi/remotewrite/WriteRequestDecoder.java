@@ -40,9 +40,22 @@ public final class WriteRequestDecoder {
     private static final int S_TIMESTAMP = 2;
 
     // scratch for the series being read: flat label pairs, sample timestamps and values
+    /** Null: labels decoded by protobuf as they come (cheapest for a sink that only re-encodes them). */
+    private final StringCache strings;
+    private byte[] buf;
+    private int base; // offset in buf where the CodedInputStream starts
     private String[] kv = new String[32];
     private long[] ts = new long[64];
     private double[] vs = new double[64];
+
+    public WriteRequestDecoder() {
+        this(false);
+    }
+
+    /** @param reuseLabelStrings decode labels through a per-decoder {@link StringCache} */
+    public WriteRequestDecoder(boolean reuseLabelStrings) {
+        this.strings = reuseLabelStrings ? new StringCache() : null;
+    }
 
     /** A protobuf tag: field number and wire type in one varint (WireFormat keeps its own private). */
     private static int tag(int field, int wireType) {
@@ -56,6 +69,8 @@ public final class WriteRequestDecoder {
      */
     public DecodedWrite decode(byte[] buf, int off, int len) throws RemoteWriteException {
         CodedInputStream in = CodedInputStream.newInstance(buf, off, len);
+        this.buf = buf;
+        this.base = off;
         List<DecodedSeries> series = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         long[] counts = new long[3]; // samples, histograms, exemplars
@@ -82,6 +97,7 @@ public final class WriteRequestDecoder {
             // CodedInputStream over a byte array only throws InvalidProtocolBufferException; keep the compiler honest
             throw new RemoteWriteException(400, "reading remote write body: " + e.getMessage(), e);
         }
+        this.buf = null; // do not pin the request's bytes
         return new DecodedWrite(series, rejected, counts[0], counts[1], counts[2]);
     }
 
@@ -175,15 +191,32 @@ public final class WriteRequestDecoder {
                 break;
             }
             if (tag == tag(L_NAME, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                name = in.readStringRequireUtf8();
+                name = readString(in);
             } else if (tag == tag(L_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                value = in.readStringRequireUtf8();
+                value = readString(in);
             } else if (!in.skipField(tag)) {
                 throw endGroup();
             }
         }
         kv[at] = name;
         kv[at + 1] = value;
+    }
+
+    /**
+     * A length-delimited UTF-8 string, as {@code readStringRequireUtf8}, through the connection's
+     * {@link StringCache}: the bytes are read in place (the stream is over {@link #buf}).
+     */
+    private String readString(CodedInputStream in) throws IOException {
+        if (strings == null) {
+            return in.readStringRequireUtf8();
+        }
+        int len = in.readRawVarint32();
+        if (len < 0) {
+            throw new InvalidProtocolBufferException("CodedInputStream encountered an embedded string or message "
+                    + "which claimed to have negative size.");
+        }
+        in.skipRawBytes(len); // checks the length against the message and the buffer first
+        return strings.get(buf, base + in.getTotalBytesRead() - len, len);
     }
 
     private void readSample(CodedInputStream in, int at) throws IOException {

@@ -206,19 +206,26 @@ public final class Labels implements Comparable<Labels> {
         return hashCode;
     }
 
-    /** Stable 64-bit FNV-1a over names and values with separators; identical across JVMs and runs. */
+    /**
+     * Stable 64-bit hash for the head's series table: each name and value contributes its
+     * {@link String#hashCode()} (defined by the Java spec, so identical across JVMs and runs) and
+     * its length, mixed per position. Built on the strings' own hash codes because the head's
+     * strings are shared ({@link SymbolTable}) and cache theirs, and a fresh string computes its
+     * hash code with one cheap step per char: this runs once per received series, and the
+     * byte-wise FNV-1a it replaces (two 64-bit multiplies per char) was a fifth of the receive
+     * path's CPU.
+     */
     public long hash() {
         long h = hash64;
         if (h == 0) {
-            h = 0xcbf29ce484222325L;
+            h = 0x9E3779B97F4A7C15L;
             for (String s : kv) {
-                for (int i = 0; i < s.length(); i++) {
-                    char c = s.charAt(i);
-                    h = (h ^ (c & 0xFF)) * 0x100000001b3L;
-                    h = (h ^ (c >>> 8)) * 0x100000001b3L;
-                }
-                h = (h ^ 0xFF) * 0x100000001b3L;
+                h ^= (s.hashCode() & 0xFFFFFFFFL) | ((long) s.length() << 32);
+                h *= 0xBF58476D1CE4E5B9L;
+                h ^= h >>> 29;
             }
+            h *= 0x94D049BB133111EBL;
+            h ^= h >>> 32;
             hash64 = h == 0 ? 1 : h;
         }
         return hash64;
