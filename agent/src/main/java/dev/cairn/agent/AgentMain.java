@@ -3,6 +3,7 @@ package dev.cairn.agent;
 import dev.cairn.agent.config.AgentConfig;
 import dev.cairn.agent.config.AgentFlags;
 import dev.cairn.agent.config.ConfigException;
+import dev.cairn.agent.config.ReportConfig;
 import dev.cairn.agent.pki.AgentCertificates;
 import dev.cairn.agent.relay.Relay;
 import dev.cairn.agent.sidecar.SidecarException;
@@ -50,6 +51,10 @@ public final class AgentMain {
         if (certs != null) {
             config = config.withAppliance(new AgentConfig.ApplianceConfig(config.appliance().url(),
                     config.appliance().insecure(), certs.tlsFiles()));
+            if (config.report().agentId().isEmpty()) {
+                // over mTLS the appliance takes heartbeats only from the certificate's CN
+                config = config.withReport(new ReportConfig(config.report().interval(), certs.agentId()));
+            }
         }
         Agent agent;
         try {
