@@ -161,7 +161,8 @@ class NspawnSystemTest {
         assertNotEquals("0", box.sh(SHORT, "systemctl show -p ExecMainStatus --value cairn-agent").strip(), box.journal("cairn-agent"));
 
         // The admin's edits: the appliance on another port and a smaller heap, the agent pointed at it.
-        box.sh(SHORT, "printf 'http:\\n  listen: 127.0.0.1:" + APPLIANCE_EDITED_PORT + "\\n' >> /etc/cairn/appliance.yaml\n"
+        box.sh(SHORT, "sed -i 's/^  listen: 0.0.0.0:10902$/  listen: 127.0.0.1:" + APPLIANCE_EDITED_PORT + "/'"
+                + " /etc/cairn/appliance.yaml\n"
                 + "sed -i 's/^JAVA_OPTS=.*/JAVA_OPTS=-Xms64m -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError/'"
                 + " /etc/default/cairn-appliance\n"
                 + "sed -i 's|^  # url: .*|  url: http://127.0.0.1:" + APPLIANCE_EDITED_PORT + "/api/v1/write|' /etc/cairn/agent.yaml\n"

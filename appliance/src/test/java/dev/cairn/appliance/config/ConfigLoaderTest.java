@@ -79,9 +79,11 @@ class ConfigLoaderTest {
 
     @Test
     void load_packagedDefaultFile_isAccepted() throws Exception {
-        // the file the deb/rpm install as /etc/cairn/appliance.yaml: everything commented out but the agents' port
+        // the file the deb/rpm install as /etc/cairn/appliance.yaml: the embedded defaults but for where the
+        // service keeps its data (here replaced by the flag), listens for HTTP, and the agents' port it opens
         Path packaged = Path.of("..", "packaging", "src", "pkg", "appliance", "appliance.yaml");
         assertEquals(ApplianceConfig.defaults().withDataDir(tmp.resolve("d"))
+                        .withHttp(new ApplianceConfig.Http("0.0.0.0", 10902))
                         .withAgents(new ApplianceConfig.Agents(new ApplianceConfig.Http("0.0.0.0", 19291), List.of())),
                 ConfigLoader.load(packaged, tmp.resolve("d"), null));
     }
