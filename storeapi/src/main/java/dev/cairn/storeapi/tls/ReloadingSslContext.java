@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -62,6 +63,20 @@ public final class ReloadingSslContext {
             }
         }
         return context;
+    }
+
+    /**
+     * A Netty SslContext for a server built once with a fixed context (gRPC's NettyServerBuilder):
+     * every new connection gets an engine from {@link #current()}, checked at most once per
+     * {@code checkEvery} (the check reads and hashes the files). Changes and failed reloads are logged.
+     */
+    public SslContext asSslContext(Duration checkEvery) {
+        return new FollowingSslContext(this, checkEvery.toNanos());
+    }
+
+    /** The files this context follows. */
+    public TlsFiles files() {
+        return files;
     }
 
     /** Why the last reload failed, or null when the files in use are the newest. */
