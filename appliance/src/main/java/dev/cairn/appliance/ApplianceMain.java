@@ -4,10 +4,12 @@ import dev.cairn.appliance.api.BuildInfo;
 import dev.cairn.appliance.api.PrometheusApi;
 import dev.cairn.appliance.query.Warnings;
 import dev.cairn.storeapi.pb.thanos.StoreType;
+import dev.cairn.storeapi.pki.PkiException;
 import dev.cairn.storeapi.store.InfoApiService;
 import dev.cairn.storeapi.store.StoreApiServer;
 import dev.cairn.storeapi.store.StoreApiService;
 import dev.cairn.storeapi.store.TimeRange;
+import dev.cairn.storeapi.tls.TlsFiles;
 import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.appliance.compact.BucketCompactor;
 import dev.cairn.appliance.compact.CompactorConfig;
@@ -102,6 +104,12 @@ public final class ApplianceMain implements AutoCloseable {
         }
     }
 
+    /** The StoreAPI listener's TLS files (renewals on disk are picked up), or null for plaintext. */
+    private static TlsFiles grpcTls(ApplianceConfig c) {
+        ApplianceConfig.ServerTls t = c.grpcTls();
+        return t == null ? null : new TlsFiles(t.certFile(), t.keyFile(), t.clientCaFile());
+    }
+
     /** Opens the storage (replaying the WAL), then starts listening; ready once both are done. */
     public static ApplianceMain start(ApplianceConfig c) throws IOException {
         long startMs = System.currentTimeMillis();
@@ -164,10 +172,15 @@ public final class ApplianceMain implements AutoCloseable {
             Labels storeLabels = Labels.of(c.externalLabels());
             // The merged view (local data and endpoints, deduplicated), so that appliances and Thanos
             // queriers can stack on this one. Warnings of failed endpoints are not carried over gRPC.
-            grpc = StoreApiServer.start(new InetSocketAddress(c.grpc().host(), c.grpc().port()), null,
-                    new StoreApiService((mint, maxt) -> query.queriers(new Warnings()).querier(mint, maxt), storeLabels,
+            grpc = StoreApiServer.start(new InetSocketAddress(c.grpc().host(), c.grpc().port()), grpcTls(c),
+                    StoreApiServer.DEFAULT_TLS_CHECK, new StoreApiService((mint, maxt) -> query.queriers(new Warnings()).querier(mint, maxt), storeLabels,
                             () -> TimeRange.ALL, StoreType.QUERY),
                     new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY));
+        } catch (PkiException e) {
+            query.close();
+            db.close();
+            bucket.close();
+            throw new IOException("grpc.tls: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             query.close();
             db.close();
@@ -301,6 +314,11 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("query.replica_labels", c.query().replicaLabels().toString());
         f.put("query.endpoints", c.query().endpoints().toString());
         f.put("grpc.listen", c.grpc().toString());
+        if (c.grpcTls() != null) {
+            f.put("grpc.tls.cert_file", c.grpcTls().certFile().toString());
+            f.put("grpc.tls.key_file", c.grpcTls().keyFile().toString());
+            f.put("grpc.tls.client_ca_file", String.valueOf(c.grpcTls().clientCaFile()));
+        }
         f.put("compact.enabled", Boolean.toString(c.compact().enabled()));
         f.put("compact.dir", c.compactDir().toString());
         f.put("compact.interval", c.compact().interval().toString());

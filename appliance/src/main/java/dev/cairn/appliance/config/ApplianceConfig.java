@@ -29,9 +29,10 @@ import java.util.Objects;
  * @param grpc           the StoreAPI gRPC listener (the appliance's merged view, for Thanos or another appliance)
  * @param query          PromQL limits, replica labels and the StoreAPI endpoints queried beside the local data
  * @param compact        the bucket compactor
+ * @param grpcTls        TLS of the StoreAPI gRPC listener ({@code grpc.tls}); null for plaintext
  */
 public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
-                              Bucket bucket, Query query, Compact compact) {
+                              Bucket bucket, Query query, Compact compact, ServerTls grpcTls) {
     public ApplianceConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
@@ -41,6 +42,12 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
         Objects.requireNonNull(bucket, "bucket");
         Objects.requireNonNull(query, "query");
         Objects.requireNonNull(compact, "compact");
+    }
+
+    /** Without TLS on the gRPC listener. */
+    public ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
+                           Bucket bucket, Query query, Compact compact) {
+        this(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, null);
     }
 
     /** Labels that tell HA replicas apart: Prometheus HA pairs, Cairn's agents and receivers. */
@@ -71,27 +78,31 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
     }
 
     public ApplianceConfig withDataDir(Path d) {
-        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact, grpcTls);
     }
 
     public ApplianceConfig withHttp(Http h) {
-        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact, grpcTls);
     }
 
     public ApplianceConfig withGrpc(Http g) {
-        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact);
+        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact, grpcTls);
     }
 
     public ApplianceConfig withQuery(Query q) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact, grpcTls);
     }
 
     public ApplianceConfig withBucket(Bucket b) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact, grpcTls);
+    }
+
+    public ApplianceConfig withGrpcTls(ServerTls t) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, t);
     }
 
     public ApplianceConfig withCompact(Compact c) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c, grpcTls);
     }
 
     /**
@@ -202,6 +213,21 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
         @Override
         public String toString() {
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + port + (tls == null ? "" : " (TLS)");
+        }
+    }
+
+    /**
+     * TLS of a listener ({@code grpc.tls}): the server's certificate and key, and the CA that client
+     * certificates must chain to; without a client CA, clients need no certificate.
+     *
+     * @param certFile     the server's certificate (leaf first, then intermediates)
+     * @param keyFile      its private key
+     * @param clientCaFile null: no client certificates asked; else mutual TLS, clients of this CA only
+     */
+    public record ServerTls(Path certFile, Path keyFile, Path clientCaFile) {
+        public ServerTls {
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
         }
     }
 
