@@ -2,7 +2,6 @@ package dev.cairn.appliance;
 
 import dev.cairn.appliance.api.BuildInfo;
 import dev.cairn.appliance.api.PrometheusApi;
-import dev.cairn.appliance.query.Warnings;
 import dev.cairn.storeapi.pb.thanos.StoreType;
 import dev.cairn.storeapi.pki.PkiException;
 import dev.cairn.storeapi.store.InfoApiService;
@@ -171,9 +170,9 @@ public final class ApplianceMain implements AutoCloseable {
         try {
             Labels storeLabels = Labels.of(c.externalLabels());
             // The merged view (local data and endpoints, deduplicated), so that appliances and Thanos
-            // queriers can stack on this one. Warnings of failed endpoints are not carried over gRPC.
+            // queriers can stack on this one. Endpoints that failed are sent as the response's warnings.
             grpc = StoreApiServer.start(new InetSocketAddress(c.grpc().host(), c.grpc().port()), grpcTls(c),
-                    StoreApiServer.DEFAULT_TLS_CHECK, new StoreApiService((mint, maxt) -> query.queriers(new Warnings()).querier(mint, maxt), storeLabels,
+                    StoreApiServer.DEFAULT_TLS_CHECK, new StoreApiService(new MergedView(query), storeLabels,
                             () -> TimeRange.ALL, StoreType.QUERY),
                     new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY));
         } catch (PkiException e) {

@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A static StoreAPI endpoint of the configuration ({@code query.endpoints[]}) as an {@link Endpoint} of the
@@ -55,6 +56,11 @@ final class StoreApiEndpoint implements Endpoint, Closeable {
     @Override
     public QuerierFactory queriers() {
         return client::querier;
+    }
+
+    @Override
+    public QuerierFactory queriers(Consumer<String> warnings) {
+        return (mint, maxt) -> client.querier(mint, maxt, warnings);
     }
 
     @Override

@@ -99,4 +99,26 @@ class ApplianceStackingTest {
             }
         }
     }
+
+    @Test
+    void stacked_lowerApplianceWithADeadEndpoint_hasItsWarningShownByTheUpperOne() throws Exception {
+        long t = System.currentTimeMillis() - 60_000;
+        int dead = deadPort();
+        try (ApplianceMain a = ApplianceMain.start(config("a",
+                List.of(new ApplianceConfig.StoreEndpoint("127.0.0.1", dead, null))))) {
+            append(a, Labels.of("__name__", "up", "job", "node"), t, 1);
+            try (ApplianceMain b = ApplianceMain.start(config("b",
+                    List.of(new ApplianceConfig.StoreEndpoint("127.0.0.1", a.grpcPort(), null))))) {
+                for (String q : List.of("up", "count(up)")) {
+                    String answer = query(b, q, t);
+                    // A's own data still arrives through A's StoreAPI...
+                    assertTrue(answer.contains("\"status\":\"success\"") && answer.contains("\"1\""), answer);
+                    // ...and the endpoint A could not reach is named in B's warnings, through A
+                    assertTrue(answer.contains("\"warnings\":["), answer);
+                    assertTrue(answer.contains("127.0.0.1:" + dead), answer);
+                    assertTrue(answer.contains("127.0.0.1:" + a.grpcPort()), answer);
+                }
+            }
+        }
+    }
 }

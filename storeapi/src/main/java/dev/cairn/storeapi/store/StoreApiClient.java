@@ -15,6 +15,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A remote {@code thanos.Store} (a Cairn store, a Thanos sidecar or store gateway) as Cairn storage:
@@ -80,9 +81,16 @@ public final class StoreApiClient implements QuerierFactory, Closeable {
         }
     }
 
+    /** A querier that drops the store's warnings (see the other overload). */
     @Override
     public Querier querier(long mint, long maxt) {
-        return new RemoteQuerier(this, mint, maxt);
+        return new RemoteQuerier(this, mint, maxt, w -> { });
+    }
+
+    /** A querier passing on the warnings of the store's partial responses, prefixed with its address. */
+    @Override
+    public Querier querier(long mint, long maxt, Consumer<String> warnings) {
+        return new RemoteQuerier(this, mint, maxt, warnings);
     }
 
     @Override
