@@ -10,6 +10,8 @@ import dev.cairn.storeapi.store.StoreApiService;
 import dev.cairn.storeapi.store.TimeRange;
 import dev.cairn.storeapi.tls.TlsFiles;
 import dev.cairn.tsdb.labels.Labels;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import dev.cairn.appliance.compact.BucketCompactor;
 import dev.cairn.appliance.compact.CompactorConfig;
 import dev.cairn.appliance.compact.CompactorRunner;
@@ -103,6 +105,11 @@ public final class ApplianceMain implements AutoCloseable {
         }
     }
 
+    /** A service whose calls are refused when they come from a query that passed through this appliance. */
+    private static BindableService guarded(QueryLoopGuard loops, BindableService service) {
+        return () -> ServerInterceptors.intercept(service, loops);
+    }
+
     /** The StoreAPI listener's TLS files (renewals on disk are picked up), or null for plaintext. */
     private static TlsFiles grpcTls(ApplianceConfig c) {
         ApplianceConfig.ServerTls t = c.grpcTls();
@@ -140,9 +147,10 @@ public final class ApplianceMain implements AutoCloseable {
                 .withTimeout(c.query().timeout().toMillis())
                 .withMaxSamples(c.query().maxSamples())
                 .withLookbackDelta(c.query().lookbackDelta().toMillis()));
+        QueryLoopGuard loops = new QueryLoopGuard();
         QueryLayer query;
         try {
-            query = QueryLayer.open(c, db);
+            query = QueryLayer.open(c, db, loops);
         } catch (IOException | RuntimeException e) {
             db.close();
             bucket.close();
@@ -172,9 +180,9 @@ public final class ApplianceMain implements AutoCloseable {
             // The merged view (local data and endpoints, deduplicated), so that appliances and Thanos
             // queriers can stack on this one. Endpoints that failed are sent as the response's warnings.
             grpc = StoreApiServer.start(new InetSocketAddress(c.grpc().host(), c.grpc().port()), grpcTls(c),
-                    StoreApiServer.DEFAULT_TLS_CHECK, new StoreApiService(new MergedView(query), storeLabels,
-                            () -> TimeRange.ALL, StoreType.QUERY),
-                    new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY));
+                    StoreApiServer.DEFAULT_TLS_CHECK, guarded(loops, new StoreApiService(new MergedView(query), storeLabels,
+                            () -> TimeRange.ALL, StoreType.QUERY)),
+                    guarded(loops, new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY)));
         } catch (PkiException e) {
             query.close();
             db.close();

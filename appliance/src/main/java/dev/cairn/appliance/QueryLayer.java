@@ -48,7 +48,8 @@ final class QueryLayer implements AutoCloseable {
         this.queryable = new Queryable(endpoints, pool);
     }
 
-    static QueryLayer open(ApplianceConfig c, Db db) throws IOException {
+    /** @param loops marks this appliance's StoreAPI calls so a stack that leads back to it is refused */
+    static QueryLayer open(ApplianceConfig c, Db db, QueryLoopGuard loops) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(FAN_OUT_THREADS, daemon("cairn-query-fanout"));
         ScheduledExecutorService health = Executors.newSingleThreadScheduledExecutor(daemon("cairn-endpoint-health"));
         EndpointSet set = new EndpointSet(pool, INFO_TIMEOUT_MS, System::currentTimeMillis);
@@ -60,7 +61,7 @@ final class QueryLayer implements AutoCloseable {
         QueryLayer layer = new QueryLayer(pool, health, set, remotes, options);
         try {
             for (ApplianceConfig.StoreEndpoint e : c.query().endpoints()) {
-                StoreApiEndpoint remote = StoreApiEndpoint.connect(e, c.query().timeout());
+                StoreApiEndpoint remote = StoreApiEndpoint.connect(e, c.query().timeout(), loops);
                 remotes.add(remote);
                 set.addStatic(remote, e.tls() == null ? TlsSettings.PLAINTEXT
                         : new TlsSettings(true, e.tls().caFile().toString(),

@@ -117,12 +117,14 @@ public final class ProxyQuerier implements Querier {
         List<Future<T>> futures = new ArrayList<>(asked.size());
         try {
             for (EndpointStatus s : asked) {
-                futures.add(pool.submit(() -> {
+                // the worker runs in the caller's gRPC context: a StoreAPI call that started this query
+                // passes its path of appliances on to the calls the worker makes (QueryLoopGuard)
+                futures.add(pool.submit(io.grpc.Context.current().wrap(() -> {
                     // the endpoint's own partial response (its stores that failed) is ours too
                     try (Querier q = s.endpoint().queriers(w -> fail(s.name(), w, null)).querier(mint, maxt)) {
                         return call.apply(q);
                     }
-                }));
+                })));
             }
         } catch (RejectedExecutionException e) {
             futures.forEach(f -> f.cancel(true));
