@@ -33,15 +33,20 @@ final class AgentStores implements AgentRegistry.Listener, AutoCloseable {
 
     private final EndpointSet set;
     private final Duration timeout;
+    private final QueryLoopGuard loops;
     private final ScheduledExecutorService timer;
     private final AgentRegistry registry;
     private final Map<String, StoreApiEndpoint> byAgent = new HashMap<>();
     private final AtomicBoolean refreshQueued = new AtomicBoolean();
 
-    /** Starts the registry's sweeper; sidecar agents' StoreAPIs go into {@code set}. */
-    AgentStores(EndpointSet set, Duration timeout) {
+    /**
+     * Starts the registry's sweeper; sidecar agents' StoreAPIs go into {@code set}, called with this
+     * appliance's query path ({@code loops}).
+     */
+    AgentStores(EndpointSet set, Duration timeout, QueryLoopGuard loops) {
         this.set = set;
         this.timeout = timeout;
+        this.loops = loops;
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "cairn-agent-registry");
             t.setDaemon(true);
@@ -71,7 +76,7 @@ final class AgentStores implements AgentRegistry.Listener, AutoCloseable {
         int port = Integer.parseInt(address.substring(colon + 1));
         StoreApiEndpoint e;
         try {
-            e = StoreApiEndpoint.connect(new ApplianceConfig.StoreEndpoint(host, port, null), timeout);
+            e = StoreApiEndpoint.connect(new ApplianceConfig.StoreEndpoint(host, port, null), timeout, loops);
         } catch (IOException ex) {
             LOG.log(System.Logger.Level.WARNING, "agent {0}: cannot set up its StoreAPI at {1}: {2}", agentId, address,
                     ex.getMessage());

@@ -2,13 +2,16 @@ package dev.cairn.appliance;
 
 import dev.cairn.appliance.api.BuildInfo;
 import dev.cairn.appliance.api.PrometheusApi;
-import dev.cairn.appliance.query.Warnings;
 import dev.cairn.storeapi.pb.thanos.StoreType;
+import dev.cairn.storeapi.pki.PkiException;
 import dev.cairn.storeapi.store.InfoApiService;
 import dev.cairn.storeapi.store.StoreApiServer;
 import dev.cairn.storeapi.store.StoreApiService;
 import dev.cairn.storeapi.store.TimeRange;
+import dev.cairn.storeapi.tls.TlsFiles;
 import dev.cairn.tsdb.labels.Labels;
+import io.grpc.BindableService;
+import io.grpc.ServerInterceptors;
 import dev.cairn.appliance.compact.BucketCompactor;
 import dev.cairn.appliance.compact.CompactorConfig;
 import dev.cairn.appliance.compact.CompactorRunner;
@@ -127,6 +130,17 @@ public final class ApplianceMain implements AutoCloseable {
         }
     }
 
+    /** A service whose calls are refused when they come from a query that passed through this appliance. */
+    private static BindableService guarded(QueryLoopGuard loops, BindableService service) {
+        return () -> ServerInterceptors.intercept(service, loops);
+    }
+
+    /** The StoreAPI listener's TLS files (renewals on disk are picked up), or null for plaintext. */
+    private static TlsFiles grpcTls(ApplianceConfig c) {
+        ApplianceConfig.ServerTls t = c.grpcTls();
+        return t == null ? null : new TlsFiles(t.certFile(), t.keyFile(), t.clientCaFile());
+    }
+
     /** Opens the storage (replaying the WAL), then starts listening; ready once both are done. */
     public static ApplianceMain start(ApplianceConfig c) throws IOException {
         long startMs = System.currentTimeMillis();
@@ -169,9 +183,10 @@ public final class ApplianceMain implements AutoCloseable {
             LOG.log(System.Logger.Level.WARNING, "store: first sync of bucket {0} failed, queries lack its blocks"
                     + " until a sync succeeds (every {1}): {2}", bucket.name(), c.store().syncInterval(), e.toString());
         }
+        QueryLoopGuard loops = new QueryLoopGuard();
         QueryLayer query;
         try {
-            query = QueryLayer.open(c, db, store);
+            query = QueryLayer.open(c, db, store, loops);
         } catch (IOException | RuntimeException e) {
             db.close();
             bucket.close();
@@ -201,7 +216,7 @@ public final class ApplianceMain implements AutoCloseable {
         }
         // agents: heartbeats into the registry (sidecars join the fan-out), block uploads into the bucket;
         // the routes are the same for the HTTP port and the agents' port
-        AgentStores agents = new AgentStores(query.endpoints(), c.query().timeout());
+        AgentStores agents = new AgentStores(query.endpoints(), c.query().timeout(), loops);
         // the agents' routes (heartbeat, agents list, block upload) on both ports, as docs/agent-protocol.md says;
         // the UI only on the plain HTTP port
         Routes httpRoutes = new Routes();
@@ -217,11 +232,17 @@ public final class ApplianceMain implements AutoCloseable {
         try {
             Labels storeLabels = Labels.of(c.externalLabels());
             // The merged view (local data and endpoints, deduplicated), so that appliances and Thanos
-            // queriers can stack on this one. Warnings of failed endpoints are not carried over gRPC.
-            grpc = StoreApiServer.start(new InetSocketAddress(c.grpc().host(), c.grpc().port()), null,
-                    new StoreApiService((mint, maxt) -> query.queriers(new Warnings()).querier(mint, maxt), storeLabels,
-                            () -> TimeRange.ALL, StoreType.QUERY),
-                    new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY));
+            // queriers can stack on this one. Endpoints that failed are sent as the response's warnings.
+            grpc = StoreApiServer.start(new InetSocketAddress(c.grpc().host(), c.grpc().port()), grpcTls(c),
+                    StoreApiServer.DEFAULT_TLS_CHECK, guarded(loops, new StoreApiService(new MergedView(query), storeLabels,
+                            () -> TimeRange.ALL, StoreType.QUERY)),
+                    guarded(loops, new InfoApiService(storeLabels, () -> TimeRange.ALL, StoreType.QUERY)));
+        } catch (PkiException e) {
+            agents.close();
+            query.close();
+            db.close();
+            bucket.close();
+            throw new IOException("grpc.tls: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             agents.close();
             query.close();
@@ -422,6 +443,11 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("store.sync_interval", c.store().syncInterval().toString());
         f.put("store.cache_max_size", Long.toString(c.store().cacheMaxBytes()));
         f.put("store.cache_dir", c.storeCacheDir().toString());
+        if (c.grpcTls() != null) {
+            f.put("grpc.tls.cert_file", c.grpcTls().certFile().toString());
+            f.put("grpc.tls.key_file", c.grpcTls().keyFile().toString());
+            f.put("grpc.tls.client_ca_file", String.valueOf(c.grpcTls().clientCaFile()));
+        }
         f.put("compact.enabled", Boolean.toString(c.compact().enabled()));
         f.put("compact.dir", c.compactDir().toString());
         f.put("compact.interval", c.compact().interval().toString());

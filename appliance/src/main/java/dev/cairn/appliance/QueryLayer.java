@@ -54,12 +54,11 @@ final class QueryLayer implements AutoCloseable {
         this.queryable = new Queryable(endpoints, pool);
     }
 
-    static QueryLayer open(ApplianceConfig c, Db db) throws IOException {
-        return open(c, db, null);
-    }
-
-    /** @param store the store gateway over the bucket, another endpoint; null for none */
-    static QueryLayer open(ApplianceConfig c, Db db, BucketStore store) throws IOException {
+    /**
+     * @param store the store gateway over the bucket, another endpoint; null for none
+     * @param loops marks this appliance's StoreAPI calls so a stack that leads back to it is refused
+     */
+    static QueryLayer open(ApplianceConfig c, Db db, BucketStore store, QueryLoopGuard loops) throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(FAN_OUT_THREADS, daemon("cairn-query-fanout"));
         ScheduledExecutorService health = Executors.newSingleThreadScheduledExecutor(daemon("cairn-endpoint-health"));
         EndpointSet set = new EndpointSet(pool, INFO_TIMEOUT_MS, System::currentTimeMillis);
@@ -78,7 +77,7 @@ final class QueryLayer implements AutoCloseable {
         QueryLayer layer = new QueryLayer(pool, health, set, remotes, options);
         try {
             for (ApplianceConfig.StoreEndpoint e : c.query().endpoints()) {
-                StoreApiEndpoint remote = StoreApiEndpoint.connect(e, c.query().timeout());
+                StoreApiEndpoint remote = StoreApiEndpoint.connect(e, c.query().timeout(), loops);
                 remotes.add(remote);
                 set.addStatic(remote, e.tls() == null ? TlsSettings.PLAINTEXT
                         : new TlsSettings(true, e.tls().caFile().toString(),

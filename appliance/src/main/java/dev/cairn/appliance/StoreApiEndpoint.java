@@ -17,6 +17,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A static StoreAPI endpoint of the configuration ({@code query.endpoints[]}) as an {@link Endpoint} of the
@@ -37,10 +38,12 @@ final class StoreApiEndpoint implements Endpoint, Closeable {
      *
      * @throws IOException when the endpoint's TLS files cannot be read or are not valid PEM
      */
-    static StoreApiEndpoint connect(ApplianceConfig.StoreEndpoint e, Duration timeout) throws IOException {
+    static StoreApiEndpoint connect(ApplianceConfig.StoreEndpoint e, Duration timeout, QueryLoopGuard loops)
+            throws IOException {
         TlsFiles tls = e.tls() == null ? null : new TlsFiles(e.tls().certFile(), e.tls().keyFile(), e.tls().caFile());
         try {
-            return new StoreApiEndpoint(e.host() + ":" + e.port(), StoreApiClient.connect(e.host(), e.port(), tls, timeout));
+            return new StoreApiEndpoint(e.host() + ":" + e.port(), StoreApiClient.connect(e.host(), e.port(), tls, timeout,
+                    loops));
         } catch (PkiException ex) {
             throw new IOException("query endpoint " + e + ": TLS files: " + ex.getMessage()
                     + "; fix query.endpoints[].tls in the configuration", ex);
@@ -55,6 +58,11 @@ final class StoreApiEndpoint implements Endpoint, Closeable {
     @Override
     public QuerierFactory queriers() {
         return client::querier;
+    }
+
+    @Override
+    public QuerierFactory queriers(Consumer<String> warnings) {
+        return (mint, maxt) -> client.querier(mint, maxt, warnings);
     }
 
     @Override

@@ -15,7 +15,7 @@ import org.junit.jupiter.api.Test;
 class AgentStoresTest {
     private final ExecutorService pool = Executors.newFixedThreadPool(2);
     private final EndpointSet set = new EndpointSet(pool, 1_000, System::currentTimeMillis);
-    private final AgentStores stores = new AgentStores(set, Duration.ofSeconds(1));
+    private final AgentStores stores = new AgentStores(set, Duration.ofSeconds(1), new QueryLoopGuard());
 
     @AfterEach
     void stop() {

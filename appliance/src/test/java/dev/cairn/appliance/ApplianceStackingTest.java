@@ -99,4 +99,86 @@ class ApplianceStackingTest {
             }
         }
     }
+
+    @Test
+    void stacked_lowerApplianceWithADeadEndpoint_hasItsWarningShownByTheUpperOne() throws Exception {
+        long t = System.currentTimeMillis() - 60_000;
+        int dead = deadPort();
+        try (ApplianceMain a = ApplianceMain.start(config("a",
+                List.of(new ApplianceConfig.StoreEndpoint("127.0.0.1", dead, null))))) {
+            append(a, Labels.of("__name__", "up", "job", "node"), t, 1);
+            try (ApplianceMain b = ApplianceMain.start(config("b",
+                    List.of(new ApplianceConfig.StoreEndpoint("127.0.0.1", a.grpcPort(), null))))) {
+                for (String q : List.of("up", "count(up)")) {
+                    String answer = query(b, q, t);
+                    // A's own data still arrives through A's StoreAPI...
+                    assertTrue(answer.contains("\"status\":\"success\"") && answer.contains("\"1\""), answer);
+                    // ...and the endpoint A could not reach is named in B's warnings, through A
+                    assertTrue(answer.contains("\"warnings\":["), answer);
+                    assertTrue(answer.contains("127.0.0.1:" + dead), answer);
+                    assertTrue(answer.contains("127.0.0.1:" + a.grpcPort()), answer);
+                }
+            }
+        }
+    }
+
+    /** Asks until the answer passes {@code done}: endpoints started after the querier are seen healthy later. */
+    private static String queryUntil(ApplianceMain m, String promql, long t, java.util.function.Predicate<String> done)
+            throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+        String answer = query(m, promql, t);
+        while (!done.test(answer) && System.nanoTime() < deadline) {
+            Thread.sleep(250);
+            answer = query(m, promql, t);
+        }
+        return answer;
+    }
+
+    private ApplianceConfig listeningOn(ApplianceConfig c, int grpcPort) {
+        return c.withGrpc(new ApplianceConfig.Http("127.0.0.1", grpcPort));
+    }
+
+    @Test
+    void selfLoop_isDroppedWithAWarning_andTheOwnDataIsAnswered() throws Exception {
+        long t = System.currentTimeMillis() - 60_000;
+        int port = deadPort(); // free now; A listens there and names itself as an endpoint
+        ApplianceConfig c = listeningOn(config("a",
+                List.of(new ApplianceConfig.StoreEndpoint("127.0.0.1", port, null))), port);
+        try (ApplianceMain a = ApplianceMain.start(c)) {
+            append(a, Labels.of("__name__", "up", "job", "node"), t, 1);
+            // the health check at start ran before A listened; the next one meets A itself
+            String answer = queryUntil(a, "up", t, r -> r.contains("query loop"));
+            assertTrue(answer.contains("query loop"), answer);
+            assertTrue(answer.contains("\"job\":\"node\""), answer);
+            assertEquals(1, count(answer, "\"metric\""), answer);
+            long start = System.nanoTime();
+            query(a, "up", t);
+            assertTrue(System.nanoTime() - start < Duration.ofSeconds(20).toNanos(), "a loop must not run to the timeout");
+        }
+    }
+
+    @Test
+    void loopThroughAnotherAppliance_isCutWhereItClosesWithAWarning() throws Exception {
+        long t = System.currentTimeMillis() - 60_000;
+        int portA = deadPort();
+        int portB = deadPort();
+        while (portB == portA) {
+            portB = deadPort();
+        }
+        try (ApplianceMain a = ApplianceMain.start(listeningOn(config("a",
+                List.of(new ApplianceConfig.StoreEndpoint("127.0.0.1", portB, null))), portA));
+             ApplianceMain b = ApplianceMain.start(listeningOn(config("b",
+                     List.of(new ApplianceConfig.StoreEndpoint("127.0.0.1", portA, null))), portB))) {
+            append(a, Labels.of("__name__", "up", "job", "node", "instance", "in-a"), t, 1);
+            append(b, Labels.of("__name__", "up", "job", "node", "instance", "in-b"), t, 1);
+            for (ApplianceMain m : List.of(a, b)) {
+                String answer = queryUntil(m, "up", t, r -> r.contains("\"in-a\"") && r.contains("\"in-b\"")
+                        && r.contains("query loop"));
+                // each sees both series once: its own and the other's, not its own again through the other
+                assertEquals(2, count(answer, "\"metric\""), answer);
+                assertTrue(answer.contains("\"in-a\"") && answer.contains("\"in-b\""), answer);
+                assertTrue(answer.contains("query loop"), answer);
+            }
+        }
+    }
 }

@@ -33,9 +33,11 @@ import java.util.Objects;
  * @param store          the store gateway over the bucket's blocks
  * @param agents         the agents' HTTPS port (mTLS): remote write, enrollment, heartbeats
  * @param pki            the CA that signs the agents' certificates
+ * @param grpcTls        TLS of the StoreAPI gRPC listener ({@code grpc.tls}); null for plaintext
  */
 public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, String> externalLabels, Receive receive,
-                              Bucket bucket, Query query, Compact compact, Store store, Agents agents, Pki pki) {
+                              Bucket bucket, Query query, Compact compact, Store store, Agents agents, Pki pki,
+                              ServerTls grpcTls) {
     public ApplianceConfig {
         Objects.requireNonNull(dataDir, "dataDir");
         Objects.requireNonNull(http, "http");
@@ -50,6 +52,7 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
         Objects.requireNonNull(pki, "pki");
     }
 
+
     /** Labels that tell HA replicas apart: Prometheus HA pairs, Cairn's agents and receivers. */
     public static final List<String> DEFAULT_REPLICA_LABELS = List.of("replica", "prometheus_replica", "receive_replica");
 
@@ -60,7 +63,7 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
                 new Bucket("filesystem", null, null),
                 new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5), DEFAULT_REPLICA_LABELS, List.of()),
                 new Compact(true, null, Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(180), Duration.ZERO),
-                Store.defaults(), new Agents(null, List.of()), new Pki(null, null, Duration.ofDays(90)));
+                Store.defaults(), new Agents(null, List.of()), new Pki(null, null, Duration.ofDays(90)), null);
     }
 
     /** Where the receiver keeps its TSDB: configured, or {@code <data_dir>/receive}. */
@@ -79,35 +82,35 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
     }
 
     public ApplianceConfig withDataDir(Path d) {
-        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact, store, agents, pki);
+        return new ApplianceConfig(d, http, grpc, externalLabels, receive, bucket, query, compact, store, agents, pki, grpcTls);
     }
 
     public ApplianceConfig withHttp(Http h) {
-        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact, store, agents, pki);
+        return new ApplianceConfig(dataDir, h, grpc, externalLabels, receive, bucket, query, compact, store, agents, pki, grpcTls);
     }
 
     public ApplianceConfig withGrpc(Http g) {
-        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact, store, agents, pki);
+        return new ApplianceConfig(dataDir, http, g, externalLabels, receive, bucket, query, compact, store, agents, pki, grpcTls);
     }
 
     public ApplianceConfig withQuery(Query q) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact, store, agents, pki);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, q, compact, store, agents, pki, grpcTls);
     }
 
     public ApplianceConfig withBucket(Bucket b) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact, store, agents, pki);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, b, query, compact, store, agents, pki, grpcTls);
     }
 
     public ApplianceConfig withCompact(Compact c) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c, store, agents, pki);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, c, store, agents, pki, grpcTls);
     }
 
     public ApplianceConfig withAgents(Agents a) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, store, a, pki);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, store, a, pki, grpcTls);
     }
 
     public ApplianceConfig withPki(Pki p) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, store, agents, p);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, store, agents, p, grpcTls);
     }
 
     /** The CA's directory: configured, or {@code <data_dir>/pki}. */
@@ -154,7 +157,7 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
     }
 
     public ApplianceConfig withStore(Store st) {
-        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, st, agents, pki);
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, st, agents, pki, grpcTls);
     }
 
     /**
@@ -177,6 +180,10 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
     /** The store gateway's cache directory: configured, or {@code <data_dir>/cache}. */
     public Path storeCacheDir() {
         return store.cacheDir() != null ? store.cacheDir() : dataDir.resolve("cache");
+    }
+
+    public ApplianceConfig withGrpcTls(ServerTls t) {
+        return new ApplianceConfig(dataDir, http, grpc, externalLabels, receive, bucket, query, compact, store, agents, pki, t);
     }
 
     /**
@@ -287,6 +294,21 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
         @Override
         public String toString() {
             return (host.contains(":") ? "[" + host + "]" : host) + ":" + port + (tls == null ? "" : " (TLS)");
+        }
+    }
+
+    /**
+     * TLS of a listener ({@code grpc.tls}): the server's certificate and key, and the CA that client
+     * certificates must chain to; without a client CA, clients need no certificate.
+     *
+     * @param certFile     the server's certificate (leaf first, then intermediates)
+     * @param keyFile      its private key
+     * @param clientCaFile null: no client certificates asked; else mutual TLS, clients of this CA only
+     */
+    public record ServerTls(Path certFile, Path keyFile, Path clientCaFile) {
+        public ServerTls {
+            Objects.requireNonNull(certFile, "certFile");
+            Objects.requireNonNull(keyFile, "keyFile");
         }
     }
 

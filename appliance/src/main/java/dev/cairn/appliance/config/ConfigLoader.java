@@ -155,14 +155,18 @@ public final class ConfigLoader {
             }
         }
         ApplianceConfig.Http grpc = d.grpc();
+        ApplianceConfig.ServerTls grpcTls = d.grpcTls();
         if (m.containsKey("grpc") && m.get("grpc") != null) {
-            Map<String, Object> g = map("grpc", m.get("grpc"), Set.of("listen"));
+            Map<String, Object> g = map("grpc", m.get("grpc"), Set.of("listen", "tls"));
             if (g != null && g.containsKey("listen")) {
                 String a = string("grpc.listen", g.get("listen"), null);
                 if (a != null) {
                     ApplianceConfig.Http parsed = address("grpc.listen", a);
                     grpc = parsed != null ? parsed : grpc;
                 }
+            }
+            if (g != null && g.get("tls") != null) {
+                grpcTls = serverTls("grpc.tls", g.get("tls"));
             }
         }
         for (Map.Entry<String, Set<String>> later : LATER.entrySet()) {
@@ -180,7 +184,7 @@ public final class ConfigLoader {
         ApplianceConfig.Agents agents = m.get("agents") != null ? agents(m.get("agents"), d.agents()) : d.agents();
         ApplianceConfig.Pki pki = m.get("pki") != null ? pki(m.get("pki"), d.pki()) : d.pki();
         return new ApplianceConfig(dataDir, http, grpc, external, receive, bucket, query, compact, store, agents,
-                pki);
+                pki, grpcTls);
     }
 
     /**
@@ -413,6 +417,37 @@ public final class ConfigLoader {
             }
         }
         return new ApplianceConfig.Query(timeout, maxSamples, lookback, replicaLabels, endpoints);
+    }
+
+    /**
+     * {@code {cert_file, key_file, client_ca_file}} of a listener: certificate and key required, a
+     * client CA for mutual TLS. The files must be readable now (they are read again on renewal).
+     */
+    private ApplianceConfig.ServerTls serverTls(String path, Object node) {
+        Map<String, Object> t = map(path, node, Set.of("cert_file", "key_file", "client_ca_file"));
+        if (t == null) {
+            return null;
+        }
+        Path cert = t.containsKey("cert_file") ? path(path + ".cert_file", t.get("cert_file"), null) : null;
+        Path key = t.containsKey("key_file") ? path(path + ".key_file", t.get("key_file"), null) : null;
+        Path ca = t.containsKey("client_ca_file") ? path(path + ".client_ca_file", t.get("client_ca_file"), null) : null;
+        if (cert == null || key == null) {
+            errors.add(path + ": cert_file and key_file are required (the server's certificate and its key)");
+            return null;
+        }
+        // & rather than &&: report every unreadable file at once
+        boolean readable = readable(path + ".cert_file", cert) & readable(path + ".key_file", key)
+                & (ca == null || readable(path + ".client_ca_file", ca));
+        return readable ? new ApplianceConfig.ServerTls(cert, key, ca) : null;
+    }
+
+    private boolean readable(String path, Path file) {
+        if (Files.isReadable(file) && Files.isRegularFile(file)) {
+            return true;
+        }
+        errors.add(path + ": cannot read " + file.toAbsolutePath()
+                + (Files.exists(file) ? " (check its permissions for the cairn user)" : " (no such file)"));
+        return false;
     }
 
     /** {@code HOST:PORT} (plaintext) or {@code {address: HOST:PORT, tls: {ca_file, cert_file, key_file}}}. */

@@ -2,6 +2,8 @@ package dev.cairn.appliance.query;
 
 import dev.cairn.appliance.promql.QuerierFactory;
 
+import java.util.function.Consumer;
+
 /**
  * One place series can be read from: a Thanos/Cairn StoreAPI (sidecar, store gateway, receive), a
  * Prometheus remote read, a local head or block. Implementations must be thread-safe: the
@@ -16,6 +18,14 @@ public interface Endpoint {
      * a StoreAPI's do. Called from a query worker thread; may block on the network.
      */
     QuerierFactory queriers();
+
+    /**
+     * As {@link #queriers()}, with the endpoint's own partial-response warnings (a stacked querier
+     * whose stores failed) passed to {@code warnings}. Endpoints that never answer partially ignore it.
+     */
+    default QuerierFactory queriers(Consumer<String> warnings) {
+        return queriers();
+    }
 
     /**
      * Asks the endpoint what it holds. Called periodically; throwing marks the endpoint unhealthy

@@ -34,6 +34,8 @@ import java.util.function.Function;
  * <p>Failures: with partial responses on, a failed, timed-out or unhealthy endpoint adds a warning
  * naming it and the query answers from the others; with them off it throws {@link EndpointException}
  * naming the endpoint. An unhealthy endpoint whose last known info rules it out is skipped silently.
+ * Warnings an endpoint reports itself (a stacked appliance or Thanos querier whose stores failed)
+ * are handled the same way.
  *
  * <p>Merging: series with equal labels from several endpoints become one ({@link MergeSeriesSet}),
  * as the same block can be served by a sidecar and a store gateway at once.
@@ -122,11 +124,14 @@ public final class ProxyQuerier implements Querier {
         List<Future<T>> futures = new ArrayList<>(asked.size());
         try {
             for (EndpointStatus s : asked) {
-                futures.add(pool.submit(() -> {
-                    try (Querier q = s.endpoint().queriers().querier(mint, maxt)) {
+                // the worker runs in the caller's gRPC context: a StoreAPI call that started this query
+                // passes its path of appliances on to the calls the worker makes (QueryLoopGuard)
+                futures.add(pool.submit(io.grpc.Context.current().wrap(() -> {
+                    // the endpoint's own partial response (its stores that failed) is ours too
+                    try (Querier q = s.endpoint().queriers(w -> fail(s.name(), w, null)).querier(mint, maxt)) {
                         return call.apply(q);
                     }
-                }));
+                })));
             }
         } catch (RejectedExecutionException e) {
             futures.forEach(f -> f.cancel(true));

@@ -105,7 +105,7 @@ public final class HttpServer implements AutoCloseable {
                                 .addLast(new HttpObjectAggregator(Math.max(maxCompressed, 1 << 20)))
                                 .addLast(workers, "router", new Router(api, metrics, ready, routes, tls))
                                 .addLast(workers, "remote-write",
-                                        new RemoteWriteHandler(Router.WRITE_PATH, sink, maxRequestBytes, true));
+                                        new RemoteWriteHandler(Router.WRITE_PATH, sink, maxRequestBytes));
                     }
                 });
         try {

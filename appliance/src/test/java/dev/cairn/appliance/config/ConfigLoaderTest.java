@@ -157,6 +157,34 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_grpcTls_readsTheFiles_andRefusesMissingOrIncompleteOnes() throws Exception {
+        Path cert = Files.writeString(tmp.resolve("grpc.pem"), "not checked here: read at start");
+        Path key = Files.writeString(tmp.resolve("grpc.key"), "x");
+        Path ca = Files.writeString(tmp.resolve("ca.pem"), "x");
+        ApplianceConfig c = ConfigLoader.load(write(String.format("""
+                grpc:
+                  listen: "127.0.0.1:0"
+                  tls: {cert_file: "%s", key_file: "%s", client_ca_file: "%s"}
+                """, cert, key, ca)), tmp.resolve("d"), null);
+        assertEquals(new ApplianceConfig.ServerTls(cert, key, ca), c.grpcTls());
+        ApplianceConfig noClientCa = ConfigLoader.load(write(String.format("""
+                grpc: {tls: {cert_file: "%s", key_file: "%s"}}
+                """, cert, key)), tmp.resolve("d"), null);
+        assertEquals(new ApplianceConfig.ServerTls(cert, key, null), noClientCa.grpcTls());
+        assertEquals(null, ConfigLoader.load(null, tmp.resolve("d"), null).grpcTls(), "plaintext by default");
+
+        String msg = error(String.format("grpc: {tls: {cert_file: \"%s\"}}%n", cert));
+        assertTrue(msg.contains("grpc.tls: cert_file and key_file are required"), msg);
+        msg = error(String.format("grpc: {tls: {cert_file: \"%s\", key_file: \"%s\", client_ca_file: \"%s\"}}%n",
+                tmp.resolve("missing.pem"), key, tmp.resolve("missing-ca.pem")));
+        assertTrue(msg.contains("grpc.tls.cert_file: cannot read " + tmp.resolve("missing.pem").toAbsolutePath()
+                + " (no such file)"), msg);
+        assertTrue(msg.contains("grpc.tls.client_ca_file: cannot read"), msg);
+        msg = error("grpc: {tls: {cert_file: a, key_file: b, ca_file: c}}\n");
+        assertTrue(msg.contains("ca_file"), msg);
+    }
+
+    @Test
     void load_s3Bucket_needsItsNameAndBothKeysOrNeither() throws Exception {
         ApplianceConfig c = ConfigLoader.load(write("""
                 bucket: {type: s3, s3: {endpoint: "https://s3.example.org", bucket: metrics}}

@@ -14,10 +14,19 @@ final class LabelRules {
 
     /** Why the flat {@code [name, value, ...]} array is not a valid series identity, or null when it is. */
     static String check(String[] kv, int len) {
+        return check(kv, null, len);
+    }
+
+    /**
+     * As {@link #check(String[], int)}, with the {@link LabelStringCache} facts of each string
+     * already known ({@code facts[i]} for {@code kv[i]}); null to work them out here.
+     */
+    static String check(String[] kv, byte[] facts, int len) {
         boolean hasName = false;
         for (int i = 0; i < len; i += 2) {
             String name = kv[i];
-            if (!isValidLabelName(name)) {
+            boolean validName = facts != null ? (facts[i] & LabelStringCache.LABEL_NAME) != 0 : isValidLabelName(name);
+            if (!validName) {
                 return "invalid label name " + Labels.quoted(name);
             }
             if (i > 0) {
@@ -30,7 +39,9 @@ final class LabelRules {
                 }
             }
             if (name.equals(Labels.METRIC_NAME)) {
-                if (!isValidMetricName(kv[i + 1])) {
+                boolean validMetric = facts != null ? (facts[i + 1] & LabelStringCache.METRIC_NAME) != 0
+                        : isValidMetricName(kv[i + 1]);
+                if (!validMetric) {
                     return "invalid metric name " + Labels.quoted(kv[i + 1]);
                 }
                 hasName = true;

@@ -45,20 +45,14 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
     private final RemoteWriteSink sink;
     private final RemoteWriteDecoder decoder;
 
-    public RemoteWriteHandler(String path, RemoteWriteSink sink, int maxDecompressed) {
-        this(path, sink, maxDecompressed, false);
-    }
-
     /**
-     * @param reuseLabelStrings hand out the same String for the same label bytes on this connection
-     *        (see {@link StringCache}): worth it for a sink that keeps and compares labels, such as a
-     *        head (less garbage, comparisons by identity); a sink that only re-encodes them, such as
-     *        the relay, is faster without
+     * The decoder keeps a bounded cache of label strings for the connection ({@link LabelStringCache}), so
+     * a head that keeps labels gets the same String for the same bytes across requests.
      */
-    public RemoteWriteHandler(String path, RemoteWriteSink sink, int maxDecompressed, boolean reuseLabelStrings) {
+    public RemoteWriteHandler(String path, RemoteWriteSink sink, int maxDecompressed) {
         this.path = path;
         this.sink = sink;
-        this.decoder = new RemoteWriteDecoder(maxDecompressed, reuseLabelStrings);
+        this.decoder = new RemoteWriteDecoder(maxDecompressed);
     }
 
     /** A handler for {@code /api/v1/write} with the default 32 MiB bound. */

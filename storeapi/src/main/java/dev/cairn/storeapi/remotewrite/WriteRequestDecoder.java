@@ -9,6 +9,9 @@ import dev.cairn.storeapi.pb.prometheus.Histogram;
 import dev.cairn.storeapi.pb.prometheus.MetricMetadata;
 import dev.cairn.tsdb.labels.Labels;
 import java.io.IOException;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -22,6 +25,14 @@ import java.util.List;
  * does not store yet, are still parsed (they are rare) so that damage inside them fails the request
  * exactly as it fails in Prometheus's parser. A decoder instance reuses its scratch arrays and
  * is not thread-safe; use one per thread (e.g. per Netty channel handler).
+ *
+ * <p>Speed (the receiver's hot path; Prometheus mostly sends one sample per series, so labels
+ * dominate): a series in the shape Prometheus's marshaller writes is read straight from the body
+ * bytes, a label whose bytes equal the previous series' label at the same index takes its strings
+ * as they are, and other label strings come from a bounded {@link LabelStringCache}. Anything off
+ * that shape goes through protobuf's CodedInputStream, so damaged bodies fail as protobuf-java
+ * fails them (WriteRequestDecoderTest, WriteRequestDecoderFastPathTest). Figures:
+ * {@code RemoteWriteDecodeCpuTime} in the benchmarks module.
  */
 public final class WriteRequestDecoder {
     // WriteRequest
@@ -39,22 +50,31 @@ public final class WriteRequestDecoder {
     private static final int S_VALUE = 1;
     private static final int S_TIMESTAMP = 2;
 
-    // scratch for the series being read: flat label pairs, sample timestamps and values
-    /** Null: labels decoded by protobuf as they come (cheapest for a sink that only re-encodes them). */
-    private final StringCache strings;
-    private byte[] buf;
-    private int base; // offset in buf where the CodedInputStream starts
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+    // scratch for the series being read: flat label pairs with their LabelStringCache facts,
+    // sample timestamps and values
     private String[] kv = new String[32];
+    private byte[] kf = new byte[32];
+    // where in the body the Label message that kv[2j], kv[2j + 1] came from lies (length -1: unknown).
+    // Consecutive series in a batch mostly share labels at the same index (same job, instance,
+    // metric name), so comparing a label's bytes with those of the previous series' label at the
+    // same index finds its strings without a cache lookup.
+    private int[] labelAt = new int[16];
+    private int[] labelLen = unknown(16);
+    private int labelsSeen;
     private long[] ts = new long[64];
     private double[] vs = new double[64];
+    private final LabelStringCache strings = new LabelStringCache();
+    // the body being decoded: the fast paths read it directly
+    private byte[] buf;
+    private int bufStart;
+    private int bufEnd;
 
-    public WriteRequestDecoder() {
-        this(false);
-    }
-
-    /** @param reuseLabelStrings decode labels through a per-decoder {@link StringCache} */
-    public WriteRequestDecoder(boolean reuseLabelStrings) {
-        this.strings = reuseLabelStrings ? new StringCache() : null;
+    private static int[] unknown(int n) {
+        int[] a = new int[n];
+        Arrays.fill(a, -1);
+        return a;
     }
 
     /** A protobuf tag: field number and wire type in one varint (WireFormat keeps its own private). */
@@ -70,7 +90,10 @@ public final class WriteRequestDecoder {
     public DecodedWrite decode(byte[] buf, int off, int len) throws RemoteWriteException {
         CodedInputStream in = CodedInputStream.newInstance(buf, off, len);
         this.buf = buf;
-        this.base = off;
+        this.bufStart = off;
+        this.bufEnd = off + len;
+        Arrays.fill(labelLen, 0, labelsSeen, -1);
+        labelsSeen = 0;
         List<DecodedSeries> series = new ArrayList<>();
         List<String> rejected = new ArrayList<>();
         long[] counts = new long[3]; // samples, histograms, exemplars
@@ -81,9 +104,15 @@ public final class WriteRequestDecoder {
                     break;
                 }
                 if (tag == tag(WR_TIMESERIES, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                    int limit = in.pushLimit(in.readRawVarint32());
-                    readTimeSeries(in, series, rejected, counts);
-                    in.popLimit(limit);
+                    int size = in.readRawVarint32();
+                    if (fits(in, size) && readTimeSeriesFast(bufStart + in.getTotalBytesRead(), size, series, rejected,
+                            counts)) {
+                        in.skipRawBytes(size);
+                    } else {
+                        int limit = in.pushLimit(size);
+                        readTimeSeries(in, series, rejected, counts);
+                        in.popLimit(limit);
+                    }
                 } else if (tag == tag(WR_METADATA, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
                     in.readMessage(MetricMetadata.newBuilder(), ExtensionRegistryLite.getEmptyRegistry());
                 } else if (!in.skipField(tag)) {
@@ -96,8 +125,11 @@ public final class WriteRequestDecoder {
         } catch (IOException e) {
             // CodedInputStream over a byte array only throws InvalidProtocolBufferException; keep the compiler honest
             throw new RemoteWriteException(400, "reading remote write body: " + e.getMessage(), e);
+        } finally {
+            // do not keep the request alive
+            this.buf = null;
+            Arrays.fill(kv, 0, 2 * labelsSeen, null);
         }
-        this.buf = null; // do not pin the request's bytes
         return new DecodedWrite(series, rejected, counts[0], counts[1], counts[2]);
     }
 
@@ -119,21 +151,23 @@ public final class WriteRequestDecoder {
             int field = WireFormat.getTagFieldNumber(tag);
             int wire = WireFormat.getTagWireType(tag);
             if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED && field == TS_LABELS) {
-                if (nkv + 2 > kv.length) {
-                    kv = Arrays.copyOf(kv, kv.length * 2);
+                int size = in.readRawVarint32();
+                if (fits(in, size) && readLabelFast(bufStart + in.getTotalBytesRead(), size, nkv)) {
+                    in.skipRawBytes(size);
+                } else {
+                    readLabelSlow(in, size, nkv);
                 }
-                int limit = in.pushLimit(in.readRawVarint32());
-                readLabel(in, nkv);
-                in.popLimit(limit);
                 nkv += 2;
             } else if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED && field == TS_SAMPLES) {
-                if (n == ts.length) {
-                    ts = Arrays.copyOf(ts, n * 2);
-                    vs = Arrays.copyOf(vs, n * 2);
+                growSamples(n);
+                int size = in.readRawVarint32();
+                if (fits(in, size) && readSampleFast(bufStart + in.getTotalBytesRead(), size, n)) {
+                    in.skipRawBytes(size);
+                } else {
+                    int limit = in.pushLimit(size);
+                    readSample(in, n);
+                    in.popLimit(limit);
                 }
-                int limit = in.pushLimit(in.readRawVarint32());
-                readSample(in, n);
-                in.popLimit(limit);
                 n++;
             } else if (wire == WireFormat.WIRETYPE_LENGTH_DELIMITED && field == TS_EXEMPLARS) {
                 counts[2]++;
@@ -145,11 +179,63 @@ public final class WriteRequestDecoder {
                 throw endGroup();
             }
         }
+        finishSeries(nkv, n, histograms, out, rejected, counts);
+    }
+
+    /**
+     * A TimeSeries of labels and samples only, read straight from the body; false, having
+     * consumed nothing, when it holds anything else (exemplars, histograms, unknown fields,
+     * lengths over one byte) or anything the fast paths refuse: readTimeSeries then reads it.
+     */
+    private boolean readTimeSeriesFast(int p, int size, List<DecodedSeries> out, List<String> rejected,
+            long[] counts) {
+        byte[] b = buf;
+        int end = p + size;
+        int nkv = 0;
+        int n = 0;
+        while (p < end) {
+            if (p + 1 == end) {
+                return false;
+            }
+            int tag = b[p];
+            int len = b[p + 1];
+            int from = p + 2;
+            p = from + len;
+            if (len < 0 || p > end) {
+                return false;
+            }
+            if (tag == tag(TS_LABELS, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+                if (!readLabelFast(from, len, nkv)) {
+                    return false;
+                }
+                nkv += 2;
+            } else if (tag == tag(TS_SAMPLES, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+                growSamples(n);
+                if (!readSampleFast(from, len, n)) {
+                    return false;
+                }
+                n++;
+            } else {
+                return false;
+            }
+        }
+        finishSeries(nkv, n, 0, out, rejected, counts);
+        return true;
+    }
+
+    private void growSamples(int n) {
+        if (n == ts.length) {
+            ts = Arrays.copyOf(ts, n * 2);
+            vs = Arrays.copyOf(vs, n * 2);
+        }
+    }
+
+    private void finishSeries(int nkv, int n, int histograms, List<DecodedSeries> out, List<String> rejected,
+            long[] counts) {
         counts[1] += histograms;
-        String why = LabelRules.check(kv, nkv);
+        String why = LabelRules.check(kv, kf, nkv);
         if (why != null) {
             rejected.add(why + " in series " + LabelRules.describe(kv, nkv));
-            Arrays.fill(kv, 0, nkv, null);
             return;
         }
         if (histograms > 0) {
@@ -160,26 +246,37 @@ public final class WriteRequestDecoder {
             out.add(new DecodedSeries(labels(nkv), Arrays.copyOf(ts, n), Arrays.copyOf(vs, n)));
             counts[0] += n;
         }
-        Arrays.fill(kv, 0, nkv, null); // do not keep the request's strings alive
     }
 
     /** Labels from the scratch array, leaving out empty values: Prometheus treats them as absent. */
     private Labels labels(int nkv) {
         int keep = 0;
         for (int i = 1; i < nkv; i += 2) {
-            if (!kv[i].isEmpty()) {
+            if ((kf[i] & LabelStringCache.EMPTY) == 0) {
                 keep += 2;
             }
+        }
+        if (keep == nkv) {
+            return Labels.ofSorted(Arrays.copyOf(kv, nkv)); // one bulk copy; the usual case
         }
         String[] out = new String[keep];
         int j = 0;
         for (int i = 0; i < nkv; i += 2) {
-            if (!kv[i + 1].isEmpty()) {
+            if ((kf[i + 1] & LabelStringCache.EMPTY) == 0) {
                 out[j++] = kv[i];
                 out[j++] = kv[i + 1];
             }
         }
         return Labels.ofSorted(out);
+    }
+
+    /** A Label message through CodedInputStream; its strings are not remembered for the next series. */
+    private void readLabelSlow(CodedInputStream in, int size, int at) throws IOException {
+        int j = labelIndex(at);
+        labelLen[j] = -1;
+        int limit = in.pushLimit(size);
+        readLabel(in, at);
+        in.popLimit(limit);
     }
 
     private void readLabel(CodedInputStream in, int at) throws IOException {
@@ -191,32 +288,138 @@ public final class WriteRequestDecoder {
                 break;
             }
             if (tag == tag(L_NAME, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                name = readString(in);
+                name = in.readStringRequireUtf8();
             } else if (tag == tag(L_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
-                value = readString(in);
+                value = in.readStringRequireUtf8();
             } else if (!in.skipField(tag)) {
                 throw endGroup();
             }
         }
         kv[at] = name;
         kv[at + 1] = value;
+        kf[at] = (byte) LabelStringCache.factsOf(name);
+        kf[at + 1] = (byte) LabelStringCache.factsOf(value);
+    }
+
+    /*
+     * The fast paths below read a Label or Sample message straight from the body when it has the
+     * shape Prometheus's marshaller gives it (one-byte tags of the known fields, one-byte string
+     * lengths) and return false on anything else — an unknown field, a long string, bytes that are
+     * not UTF-8 — so the CodedInputStream path reads it instead and fails exactly where protobuf
+     * fails. They only run on a message that lies wholly inside the body and its enclosing limit.
+     */
+
+    /** The index of the label that goes to kv[at], with room for it in the scratch arrays. */
+    private int labelIndex(int at) {
+        int j = at >> 1;
+        if (j == labelAt.length) {
+            kv = Arrays.copyOf(kv, kv.length * 2);
+            kf = Arrays.copyOf(kf, kf.length * 2);
+            labelAt = Arrays.copyOf(labelAt, j * 2);
+            labelLen = Arrays.copyOf(labelLen, j * 2);
+            Arrays.fill(labelLen, j, j * 2, -1);
+        }
+        if (j == labelsSeen) {
+            labelsSeen++;
+        }
+        return j;
+    }
+
+    /** Whether a length-delimited field of {@code size} bytes at the stream's position lies inside the body. */
+    private boolean fits(CodedInputStream in, int size) {
+        int untilLimit = in.getBytesUntilLimit(); // -1: no limit pushed (the top level)
+        return size >= 0 && (untilLimit < 0 || size <= untilLimit) && size <= bufEnd - bufStart - in.getTotalBytesRead();
     }
 
     /**
-     * A length-delimited UTF-8 string, as {@code readStringRequireUtf8}, through the connection's
-     * {@link StringCache}: the bytes are read in place (the stream is over {@link #buf}).
+     * The Label message of {@code size} bytes at {@code p} into kv[at], kv[at + 1]: the previous
+     * series' strings when its label at this index had the same bytes, else parsed.
      */
-    private String readString(CodedInputStream in) throws IOException {
-        if (strings == null) {
-            return in.readStringRequireUtf8();
+    private boolean readLabelFast(int p, int size, int at) {
+        int j = labelIndex(at);
+        if (size == labelLen[j] && LabelStringCache.equal(buf, labelAt[j], buf, p, size)) {
+            return true; // kv and kf hold these strings already
         }
-        int len = in.readRawVarint32();
-        if (len < 0) {
-            throw new InvalidProtocolBufferException("CodedInputStream encountered an embedded string or message "
-                    + "which claimed to have negative size.");
+        if (!parseLabel(p, size, at)) {
+            return false;
         }
-        in.skipRawBytes(len); // checks the length against the message and the buffer first
-        return strings.get(buf, base + in.getTotalBytesRead() - len, len);
+        labelAt[j] = p;
+        labelLen[j] = size;
+        return true;
+    }
+
+    private boolean parseLabel(int p, int size, int at) {
+        byte[] b = buf;
+        int end = p + size;
+        String name = "";
+        String value = "";
+        int nameFacts = LabelStringCache.EMPTY; // an absent field is the empty string
+        int valueFacts = LabelStringCache.EMPTY;
+        while (p < end) {
+            if (p + 1 == end) {
+                return false;
+            }
+            int tag = b[p];
+            int len = b[p + 1];
+            int from = p + 2;
+            p = from + len;
+            if (len < 0 || p > end || (tag != tag(L_NAME, WireFormat.WIRETYPE_LENGTH_DELIMITED)
+                    && tag != tag(L_VALUE, WireFormat.WIRETYPE_LENGTH_DELIMITED))) {
+                return false;
+            }
+            String s = strings.get(b, from, len);
+            if (s == null) {
+                return false;
+            }
+            if (tag == tag(L_NAME, WireFormat.WIRETYPE_LENGTH_DELIMITED)) {
+                name = s;
+                nameFacts = strings.lastFacts();
+            } else {
+                value = s;
+                valueFacts = strings.lastFacts();
+            }
+        }
+        kv[at] = name;
+        kv[at + 1] = value;
+        kf[at] = (byte) nameFacts;
+        kf[at + 1] = (byte) valueFacts;
+        return true;
+    }
+
+    private boolean readSampleFast(int p, int size, int at) {
+        byte[] b = buf;
+        int end = p + size;
+        double value = 0;
+        long t = 0;
+        while (p < end) {
+            int tag = b[p++];
+            if (tag == tag(S_VALUE, WireFormat.WIRETYPE_FIXED64)) {
+                if (p + 8 > end) {
+                    return false;
+                }
+                value = Double.longBitsToDouble((long) LONGS.get(b, p));
+                p += 8;
+            } else if (tag == tag(S_TIMESTAMP, WireFormat.WIRETYPE_VARINT)) {
+                // a varint of at most ten bytes; bits past the 64th are dropped, as protobuf drops them
+                long v = 0;
+                for (int shift = 0; ; shift += 7) {
+                    if (p == end || shift > 63) {
+                        return false;
+                    }
+                    byte x = b[p++];
+                    v |= (long) (x & 0x7F) << shift;
+                    if (x >= 0) {
+                        break;
+                    }
+                }
+                t = v;
+            } else {
+                return false;
+            }
+        }
+        ts[at] = t;
+        vs[at] = value;
+        return true;
     }
 
     private void readSample(CodedInputStream in, int at) throws IOException {

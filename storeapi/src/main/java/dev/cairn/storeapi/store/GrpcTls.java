@@ -27,16 +27,23 @@ public final class GrpcTls {
     private GrpcTls() {
     }
 
-    /** A server context requiring client certificates issued by {@code files.trustedCa()}. */
+    /**
+     * A server context requiring client certificates issued by {@code files.trustedCa()}; when
+     * that is null, TLS without client certificates (the server is authenticated, clients are not).
+     */
     public static SslContext server(TlsFiles files) throws IOException, PkiException {
-        TlsContexts.mutualTlsServer(files);
+        if (files.trustedCa() != null) {
+            TlsContexts.mutualTlsServer(files);
+        } else {
+            TlsContexts.checkKeyPair(files.certificate(), files.privateKey());
+        }
         try {
-            SslContextBuilder b = SslContextBuilder.forServer(key(files), chain(files));
-            return GrpcSslContexts.configure(b, SslProvider.JDK)
-                    .protocols(PROTOCOLS)
-                    .trustManager(trusted(files))
-                    .clientAuth(ClientAuth.REQUIRE)
-                    .build();
+            SslContextBuilder b = GrpcSslContexts.configure(SslContextBuilder.forServer(key(files), chain(files)),
+                    SslProvider.JDK).protocols(PROTOCOLS);
+            if (files.trustedCa() != null) {
+                b.trustManager(trusted(files)).clientAuth(ClientAuth.REQUIRE);
+            }
+            return b.build();
         } catch (SSLException e) {
             throw new PkiException("cannot build a gRPC TLS server from " + files + ": " + e.getMessage(), e);
         }

@@ -4,7 +4,9 @@ import dev.cairn.storeapi.pb.thanos.AggrChunk;
 import dev.cairn.storeapi.pb.thanos.Chunk;
 import dev.cairn.storeapi.pb.thanos.Label;
 import dev.cairn.storeapi.pb.thanos.LabelNamesRequest;
+import dev.cairn.storeapi.pb.thanos.LabelNamesResponse;
 import dev.cairn.storeapi.pb.thanos.LabelValuesRequest;
+import dev.cairn.storeapi.pb.thanos.LabelValuesResponse;
 import dev.cairn.storeapi.pb.thanos.SeriesRequest;
 import dev.cairn.storeapi.pb.thanos.SeriesResponse;
 import dev.cairn.tsdb.chunk.ChunkIterator;
@@ -19,11 +21,14 @@ import io.grpc.StatusRuntimeException;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.function.Consumer;
 
 /**
  * A {@link Querier} over one remote store and one time range. {@code select} starts a Series stream
  * and reads one response per {@code next()}, so gRPC's flow control holds the server back while the
- * caller is slow. Closing cancels streams still open. Not thread-safe.
+ * caller is slow. Closing cancels streams still open. Not thread-safe. Warnings the store sends
+ * (its own partial response: stores behind it that failed) go to the sink given, prefixed with the
+ * store's address.
  */
 final class RemoteQuerier implements Querier {
     /**
@@ -35,12 +40,18 @@ final class RemoteQuerier implements Querier {
     private final StoreApiClient client;
     private final long mint;
     private final long maxt;
+    private final Consumer<String> warnings;
     private final List<Context.CancellableContext> open = new ArrayList<>();
 
-    RemoteQuerier(StoreApiClient client, long mint, long maxt) {
+    RemoteQuerier(StoreApiClient client, long mint, long maxt, Consumer<String> warnings) {
         this.client = client;
         this.mint = mint;
         this.maxt = maxt;
+        this.warnings = warnings;
+    }
+
+    private void warn(String message) {
+        warnings.accept("store " + client.endpoint() + " answered partially: " + message);
     }
 
     @Override
@@ -63,8 +74,10 @@ final class RemoteQuerier implements Querier {
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
         try {
-            return client.stub().labelValues(LabelValuesRequest.newBuilder().setLabel(name).setStart(mint).setEnd(maxt)
-                    .addAllMatchers(Matchers.toProto(matchers)).build()).getValuesList();
+            LabelValuesResponse r = client.stub().labelValues(LabelValuesRequest.newBuilder().setLabel(name)
+                    .setStart(mint).setEnd(maxt).addAllMatchers(Matchers.toProto(matchers)).build());
+            r.getWarningsList().forEach(this::warn);
+            return r.getValuesList();
         } catch (StatusRuntimeException e) {
             throw new StoreApiException(client.endpoint(), "label values of " + name + " matching " + matchers, e);
         }
@@ -73,8 +86,10 @@ final class RemoteQuerier implements Querier {
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
         try {
-            return client.stub().labelNames(LabelNamesRequest.newBuilder().setStart(mint).setEnd(maxt)
-                    .addAllMatchers(Matchers.toProto(matchers)).build()).getNamesList();
+            LabelNamesResponse r = client.stub().labelNames(LabelNamesRequest.newBuilder().setStart(mint).setEnd(maxt)
+                    .addAllMatchers(Matchers.toProto(matchers)).build());
+            r.getWarningsList().forEach(this::warn);
+            return r.getNamesList();
         } catch (StatusRuntimeException e) {
             throw new StoreApiException(client.endpoint(), "label names matching " + matchers, e);
         }
@@ -120,7 +135,10 @@ final class RemoteQuerier implements Querier {
                         at = decode(batch.getSeries(0));
                         return true;
                     }
-                    // warnings and hints carry no series; Cairn's querier has nowhere to put them yet
+                    if (!r.getWarning().isEmpty()) {
+                        warn(r.getWarning());
+                    }
+                    // hints carry nothing Cairn uses
                 }
                 return false;
             } catch (StatusRuntimeException e) {

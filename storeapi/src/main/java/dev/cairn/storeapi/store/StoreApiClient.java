@@ -6,6 +6,7 @@ import dev.cairn.storeapi.pb.thanos.StoreGrpc;
 import dev.cairn.storeapi.pki.PkiException;
 import dev.cairn.storeapi.tls.TlsFiles;
 import dev.cairn.tsdb.storage.Querier;
+import io.grpc.ClientInterceptor;
 import io.grpc.ManagedChannel;
 import io.grpc.StatusRuntimeException;
 import io.grpc.netty.NegotiationType;
@@ -15,6 +16,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 
 /**
  * A remote {@code thanos.Store} (a Cairn store, a Thanos sidecar or store gateway) as Cairn storage:
@@ -40,16 +42,19 @@ public final class StoreApiClient implements QuerierFactory, Closeable {
      *
      * @param tls null for plaintext; else our certificate, key and the CA the server's must chain
      *            to ({@code certificate} null to present none)
+     * @param interceptors run on every call, e.g. to add headers
      */
-    public static StoreApiClient connect(String host, int port, TlsFiles tls, Duration timeout)
-            throws IOException, PkiException {
-        return connect(host, port, tls == null ? null : GrpcTls.client(tls), timeout);
+    public static StoreApiClient connect(String host, int port, TlsFiles tls, Duration timeout,
+            ClientInterceptor... interceptors) throws IOException, PkiException {
+        return connect(host, port, tls == null ? null : GrpcTls.client(tls), timeout, interceptors);
     }
 
-    /** As {@link #connect(String, int, TlsFiles, Duration)} with a ready context from {@link GrpcTls#client}. */
-    public static StoreApiClient connect(String host, int port, SslContext tls, Duration timeout) {
+    /** As {@link #connect(String, int, TlsFiles, Duration, ClientInterceptor...)} with a context from {@link GrpcTls#client}. */
+    public static StoreApiClient connect(String host, int port, SslContext tls, Duration timeout,
+            ClientInterceptor... interceptors) {
         NettyChannelBuilder b = NettyChannelBuilder.forAddress(host, port)
-                .maxInboundMessageSize(Integer.MAX_VALUE); // a series with many chunks is one message
+                .maxInboundMessageSize(Integer.MAX_VALUE) // a series with many chunks is one message
+                .intercept(interceptors);
         if (tls == null) {
             b.negotiationType(NegotiationType.PLAINTEXT);
         } else {
@@ -80,9 +85,16 @@ public final class StoreApiClient implements QuerierFactory, Closeable {
         }
     }
 
+    /** A querier that drops the store's warnings (see the other overload). */
     @Override
     public Querier querier(long mint, long maxt) {
-        return new RemoteQuerier(this, mint, maxt);
+        return new RemoteQuerier(this, mint, maxt, w -> { });
+    }
+
+    /** A querier passing on the warnings of the store's partial responses, prefixed with its address. */
+    @Override
+    public Querier querier(long mint, long maxt, Consumer<String> warnings) {
+        return new RemoteQuerier(this, mint, maxt, warnings);
     }
 
     @Override

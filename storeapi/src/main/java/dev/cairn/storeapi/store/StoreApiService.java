@@ -8,6 +8,7 @@ import dev.cairn.storeapi.pb.thanos.LabelNamesResponse;
 import dev.cairn.storeapi.pb.thanos.LabelSet;
 import dev.cairn.storeapi.pb.thanos.LabelValuesRequest;
 import dev.cairn.storeapi.pb.thanos.LabelValuesResponse;
+import dev.cairn.storeapi.pb.thanos.PartialResponseStrategy;
 import dev.cairn.storeapi.pb.thanos.Series;
 import dev.cairn.storeapi.pb.thanos.SeriesBatch;
 import dev.cairn.storeapi.pb.thanos.SeriesRequest;
@@ -24,8 +25,10 @@ import io.grpc.StatusRuntimeException;
 import io.grpc.stub.ServerCallStreamObserver;
 import io.grpc.stub.StreamObserver;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.TreeSet;
+import java.util.function.Consumer;
 import java.util.function.Supplier;
 
 /**
@@ -118,8 +121,9 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
         try {
             List<Matcher> local = localMatchers(request.getMatchersList(), request.getStart(), request.getEnd());
             TreeSet<String> names = new TreeSet<>(Labels::compareStrings);
+            CollectedWarnings warnings = new CollectedWarnings();
             if (local != null) {
-                try (Querier q = storage.querier(request.getStart(), request.getEnd())) {
+                try (Querier q = storage.querier(request.getStart(), request.getEnd(), warnings)) {
                     names.addAll(q.labelNames(local));
                 }
                 // Thanos reports external label names only when there is any local series they go with
@@ -128,7 +132,8 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
                 }
             }
             List<String> sorted = limit(new ArrayList<>(names), request.getLimit());
-            out.onNext(LabelNamesResponse.newBuilder().addAllNames(sorted).build());
+            warnings.checkStrategy(request.getPartialResponseStrategy(), request.getPartialResponseDisabled());
+            out.onNext(LabelNamesResponse.newBuilder().addAllNames(sorted).addAllWarnings(warnings.list()).build());
             out.onCompleted();
         } catch (RuntimeException e) {
             out.onError(status(e, "label names in [" + request.getStart() + ", " + request.getEnd() + "]"));
@@ -143,8 +148,9 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
             }
             List<Matcher> local = localMatchers(request.getMatchersList(), request.getStart(), request.getEnd());
             List<String> values = new ArrayList<>();
+            CollectedWarnings warnings = new CollectedWarnings();
             if (local != null) {
-                try (Querier q = storage.querier(request.getStart(), request.getEnd())) {
+                try (Querier q = storage.querier(request.getStart(), request.getEnd(), warnings)) {
                     if (external.has(request.getLabel())) {
                         // every local series carries the external value once served
                         if (!q.labelNames(local).isEmpty()) {
@@ -155,7 +161,9 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
                     }
                 }
             }
-            out.onNext(LabelValuesResponse.newBuilder().addAllValues(limit(values, request.getLimit())).build());
+            warnings.checkStrategy(request.getPartialResponseStrategy(), request.getPartialResponseDisabled());
+            out.onNext(LabelValuesResponse.newBuilder().addAllValues(limit(values, request.getLimit()))
+                    .addAllWarnings(warnings.list()).build());
             out.onCompleted();
         } catch (RuntimeException e) {
             out.onError(status(e, "label values of " + request.getLabel() + " in [" + request.getStart() + ", "
@@ -214,6 +222,29 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
         return s.withDescription(doing + ": " + e.getMessage()).withCause(e).asRuntimeException();
     }
 
+    /** Warnings of one call's storage, from any thread; equal ones kept once, in order. */
+    private static final class CollectedWarnings implements Consumer<String> {
+        private final LinkedHashSet<String> messages = new LinkedHashSet<>();
+
+        @Override
+        public synchronized void accept(String message) {
+            messages.add(message);
+        }
+
+        synchronized List<String> list() {
+            return new ArrayList<>(messages);
+        }
+
+        /** With partial responses refused by the caller (ABORT), a warning fails the call instead. */
+        void checkStrategy(PartialResponseStrategy strategy, boolean disabled) {
+            List<String> l = list();
+            if (!l.isEmpty() && (strategy == PartialResponseStrategy.ABORT || disabled)) {
+                throw Status.UNAVAILABLE.withDescription("partial response refused by the caller (strategy ABORT): "
+                        + String.join("; ", l)).asRuntimeException();
+            }
+        }
+    }
+
     /** One Series call: pulls series from storage while the transport is ready. */
     private final class SeriesStream implements Runnable {
         private final ServerCallStreamObserver<SeriesResponse> out;
@@ -222,6 +253,7 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
         private final SeriesEncoder encoder = new SeriesEncoder(external);
         private final int batchSize;
         private final long limit;
+        private final CollectedWarnings warnings = new CollectedWarnings();
         private Querier querier;
         private dev.cairn.tsdb.storage.SeriesSet set;
         private SeriesBatch.Builder batch;
@@ -241,7 +273,7 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
             out.setOnCancelHandler(this::finish);
             out.setOnReadyHandler(this);
             try {
-                querier = storage.querier(request.getMinTime(), request.getMaxTime());
+                querier = storage.querier(request.getMinTime(), request.getMaxTime(), warnings);
                 set = querier.select(hints(request), matchers);
             } catch (RuntimeException e) {
                 fail(e);
@@ -266,6 +298,12 @@ public final class StoreApiService extends StoreGrpc.StoreImplBase {
                         finish();
                         if (batch != null && batch.getSeriesCount() > 0) {
                             out.onNext(SeriesResponse.newBuilder().setBatch(batch).build());
+                        }
+                        // after the series: storage reports what it left out while they were read
+                        warnings.checkStrategy(request.getPartialResponseStrategy(),
+                                request.getPartialResponseDisabled());
+                        for (String w : warnings.list()) {
+                            out.onNext(SeriesResponse.newBuilder().setWarning(w).build());
                         }
                         out.onCompleted();
                         return;

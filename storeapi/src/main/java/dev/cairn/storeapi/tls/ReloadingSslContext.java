@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.Arrays;
 
 /**
@@ -64,6 +65,20 @@ public final class ReloadingSslContext {
         return context;
     }
 
+    /**
+     * A Netty SslContext for a server built once with a fixed context (gRPC's NettyServerBuilder):
+     * every new connection gets an engine from {@link #current()}, checked at most once per
+     * {@code checkEvery} (the check reads and hashes the files). Changes and failed reloads are logged.
+     */
+    public SslContext asSslContext(Duration checkEvery) {
+        return new FollowingSslContext(this, checkEvery.toNanos());
+    }
+
+    /** The files this context follows. */
+    public TlsFiles files() {
+        return files;
+    }
+
     /** Why the last reload failed, or null when the files in use are the newest. */
     public synchronized String lastError() {
         return lastError;
@@ -73,7 +88,9 @@ public final class ReloadingSslContext {
         try {
             MessageDigest md = MessageDigest.getInstance("SHA-256");
             for (Path p : new Path[] {f.certificate(), f.privateKey(), f.trustedCa()}) {
-                md.update(Files.readAllBytes(p));
+                if (p != null) { // a server that takes no client certificates has no CA file
+                    md.update(Files.readAllBytes(p));
+                }
                 md.update((byte) 0);
             }
             return md.digest();

@@ -9,6 +9,7 @@ import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
+import java.nio.file.Path;
 import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
@@ -118,10 +119,24 @@ public final class TlsContexts {
         }
     }
 
+    /**
+     * Checks that the certificate and key files can be read and belong together, without a CA:
+     * for a server that asks for no client certificate.
+     */
+    public static void checkKeyPair(Path certificate, Path privateKey) throws IOException, PkiException {
+        keyPair(certificate, privateKey);
+    }
+
     private static Loaded load(TlsFiles files) throws IOException, PkiException {
+        Loaded pair = keyPair(files.certificate(), files.privateKey());
+        List<X509Certificate> trusted = Pem.readCertificates(files.trustedCa());
+        return new Loaded(pair.key, pair.chain, trusted.toArray(new X509Certificate[0]));
+    }
+
+    private static Loaded keyPair(Path certificate, Path privateKey) throws IOException, PkiException {
+        TlsFiles files = new TlsFiles(certificate, privateKey, null); // for the messages below
         List<X509Certificate> chain = Pem.readCertificates(files.certificate());
         PrivateKey key = Pem.readPrivateKey(files.privateKey());
-        List<X509Certificate> trusted = Pem.readCertificates(files.trustedCa());
         if (!chain.get(0).getPublicKey().getAlgorithm().equals(key.getAlgorithm())) {
             throw new PkiException(files.privateKey() + " holds a " + key.getAlgorithm() + " key but "
                     + files.certificate() + " is for a " + chain.get(0).getPublicKey().getAlgorithm() + " key");
@@ -132,6 +147,6 @@ public final class TlsContexts {
             throw new PkiException(files.privateKey() + " is not the key of the certificate in "
                     + files.certificate() + " (" + chain.get(0).getSubjectX500Principal() + ")");
         }
-        return new Loaded(key, chain.toArray(new X509Certificate[0]), trusted.toArray(new X509Certificate[0]));
+        return new Loaded(key, chain.toArray(new X509Certificate[0]), null);
     }
 }
