@@ -23,7 +23,9 @@
 # @param appliance_insecure Allow plain http to a non-loopback appliance (appliance.insecure): labs only.
 # @param appliance_tls Client certificate, key and CA (PEM files) for mutual TLS to the appliance.
 # @param enrollment_token One-time token for the first enrollment; kept out of logs and reports.
-#   Not used yet: this agent version accepts the key but does not enroll.
+#   With appliance_ca_file or appliance_ca_sha256 the agent enrolls with it on its first start.
+# @param appliance_ca_file The appliance's CA certificate (PEM) the agent trusts for enrollment (appliance.ca_file).
+# @param appliance_ca_sha256 Or its SHA-256 pin (appliance.ca_sha256): the CA is fetched and checked against it.
 # @param external_labels Labels that identify this Prometheus in the global view (not applied yet).
 # @param heartbeat_interval How often the agent reports to the appliance (report.interval).
 # @param relay_listen Where the relay listens for the local Prometheus (relay.listen_address).
@@ -67,6 +69,8 @@ class cairn::agent (
   Optional[Stdlib::HTTPUrl] $appliance_url = undef,
   Boolean $appliance_insecure = false,
   Optional[Sensitive[String[1]]] $enrollment_token = undef,
+  Optional[Stdlib::Absolutepath] $appliance_ca_file = undef,
+  Optional[Pattern[/\A[0-9a-fA-F:]{64,95}\z/]] $appliance_ca_sha256 = undef,
   Optional[Cairn::TlsFiles] $appliance_tls = undef,
 ) {
   # The agent's own rule, checked here so that the catalog fails rather than the service: metrics go

@@ -37,6 +37,11 @@
 # @param retention_1h Retention of 1-hour downsampled data.
 # @param log_level Log level.
 # @param java_opts JVM options written to the environment file (heap: see docs/install.md, sizing).
+# @param agent_certificate_lifetime Lifetime of the agents' certificates (pki.agent_certificate_lifetime);
+#   agents renew at two thirds of it.
+# @param enrollment_token_file Where the bootstrap tokens are written (pki.enrollment_token_file).
+# @param enrollment_tokens Bootstrap tokens the agents may enroll with, kept out of logs and reports;
+#   undef: no token file, enrollment refused (agents may still use certificates issued otherwise).
 # @param manage_service Whether Puppet manages the service state.
 # @param service_ensure `running` or `stopped`.
 # @param service_enable Whether the service starts at boot.
@@ -70,7 +75,10 @@ class cairn::appliance (
   Boolean $manage_service,
   Stdlib::Ensure::Service $service_ensure,
   Boolean $service_enable,
+  Cairn::Duration $agent_certificate_lifetime,
+  Stdlib::Absolutepath $enrollment_token_file,
   Optional[Sensitive[String[1]]] $s3_secret_key = undef,
+  Optional[Sensitive[Array[String[1]]]] $enrollment_tokens = undef,
 ) {
   if $bucket_type == 's3' and !('bucket' in $s3 and 'endpoint' in $s3) {
     fail('cairn::appliance: bucket_type s3 needs s3 => { endpoint => ..., bucket => ... }')

@@ -13,6 +13,8 @@ class cairn::agent::config {
       'appliance_insecure'    => $cairn::agent::appliance_insecure,
       'appliance_tls'         => $cairn::agent::appliance_tls,
       'enrollment_token'      => $token,
+      'appliance_ca_file'     => $cairn::agent::appliance_ca_file,
+      'appliance_ca_sha256'   => $cairn::agent::appliance_ca_sha256,
       'heartbeat_interval'    => $cairn::agent::heartbeat_interval,
       'external_labels'       => $cairn::agent::external_labels,
       'data_dir'              => $cairn::agent::data_dir,

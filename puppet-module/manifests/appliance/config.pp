@@ -25,6 +25,11 @@ class cairn::appliance::config {
       'retention_5m'      => $cairn::appliance::retention_5m,
       'retention_1h'      => $cairn::appliance::retention_1h,
       'log_level'         => $cairn::appliance::log_level,
+      'enrollment_token_file'      => $cairn::appliance::enrollment_tokens ? {
+        undef   => undef,
+        default => $cairn::appliance::enrollment_token_file,
+      },
+      'agent_certificate_lifetime' => $cairn::appliance::agent_certificate_lifetime,
   })
 
   $file_content = $secret ? {
@@ -38,6 +43,19 @@ class cairn::appliance::config {
     group   => 'cairn',
     mode    => '0640',
     content => $file_content,
+  }
+
+  # The agents' bootstrap tokens, one a line; the appliance reads the file at each enrollment, so a change
+  # needs no restart. Sensitive: never in logs, reports or diffs.
+  if $cairn::appliance::enrollment_tokens {
+    file { $cairn::appliance::enrollment_token_file:
+      ensure    => file,
+      owner     => 'root',
+      group     => 'cairn',
+      mode      => '0640',
+      content   => Sensitive("${cairn::appliance::enrollment_tokens.unwrap.join("\n")}\n"),
+      show_diff => false,
+    }
   }
 
   file { $cairn::appliance::env_file:

@@ -56,6 +56,7 @@ describe 'cairn::agent' do
           {
             appliance_url: 'https://cairn.example.org:19291',
             enrollment_token: sensitive('s3cr3t-"token"'),
+            appliance_ca_sha256: 'ab' * 32,
             external_labels: { 'dc' => 'fra1', 'team' => 'a: b' },
             mode: 'relay+sidecar',
           }
@@ -69,6 +70,7 @@ describe 'cairn::agent' do
 
         it 'renders values that need quoting as the same strings' do
           expect(config_yaml['appliance']).to eq('url' => 'https://cairn.example.org:19291',
+                                                 'ca_sha256' => 'ab' * 32,
                                                  'enrollment_token' => 's3cr3t-"token"')
           expect(config_yaml['external_labels']).to eq('dc' => 'fra1', 'team' => 'a: b')
           expect(config_yaml['mode']).to eq('relay+sidecar')

@@ -29,18 +29,42 @@ describe 'cairn::appliance' do
 
         it 'writes the default ports, the filesystem bucket and the retention' do
           expect(config_yaml['http']).to eq('listen' => '0.0.0.0:10902')
-          expect(config_yaml['grpc']).to eq('listen' => '0.0.0.0:10901')
+          expect(config_yaml['grpc']).to eq('listen' => '127.0.0.1:10901')
           expect(config_yaml['agents']).to eq('listen' => '0.0.0.0:19291', 'heartbeat_timeout' => '5m')
           expect(config_yaml['bucket']).to eq('type' => 'filesystem',
                                               'filesystem' => { 'dir' => '/var/lib/cairn/appliance/bucket' })
           expect(config_yaml['compact']).to eq('enabled' => true, 'dir' => '/var/lib/cairn/appliance/compact',
                                                'retention_raw' => '30d', 'retention_5m' => '180d', 'retention_1h' => '0d')
           expect(config_yaml['query']).to eq('replica_labels' => ['replica', 'receive_replica'])
+          expect(config_yaml['pki']).to eq('dir' => '/var/lib/cairn/appliance/pki', 'enrollment_token_file' => '',
+                                           'agent_certificate_lifetime' => '90d')
         end
+
+        it { is_expected.not_to contain_file('/etc/cairn/enrollment-tokens') }
       end
 
       # The OS family changes only the environment file's path: the other cases run on one OS.
       next unless os == 'debian-12-x86_64'
+
+      context 'with enrollment tokens' do
+        let(:params) { { enrollment_tokens: sensitive(['token-one', 'token-two']), agent_certificate_lifetime: '30d' } }
+
+        it { is_expected.to compile.with_all_deps }
+
+        it 'writes the tokens to a private file kept out of reports, and points pki at it' do
+          tokens = catalogue.resource('File', '/etc/cairn/enrollment-tokens')
+          expect(tokens[:owner]).to eq('root')
+          expect(tokens[:group]).to eq('cairn')
+          expect(tokens[:mode]).to eq('0640')
+          expect(tokens.sensitive_parameters).to include(:content)
+          content = tokens[:content]
+          content = content.unwrap if content.respond_to?(:unwrap)
+          expect(content).to eq("token-one\ntoken-two\n")
+          expect(config_yaml['pki']).to eq('dir' => '/var/lib/cairn/appliance/pki',
+                                           'enrollment_token_file' => '/etc/cairn/enrollment-tokens',
+                                           'agent_certificate_lifetime' => '30d')
+        end
+      end
 
       context 'with an S3 bucket and its secret' do
         let(:params) do
