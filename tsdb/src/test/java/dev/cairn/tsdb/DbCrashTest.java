@@ -59,11 +59,15 @@ class DbCrashTest {
         Random rnd = new Random(Long.getLong("cairn.test.seed", System.nanoTime()));
         long mmapped = 0;
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(50);
+        // on a loaded machine a child may get through few batches: go on (bounded) until the paths
+        // under test were taken
+        long hardDeadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
         long maxAcked = -1;
         long maxStored = -1; // an unacknowledged batch may be stored too: the child resumes after it
         int rounds = 0;
         int blocks = 0;
-        for (int round = 0; round < ROUNDS && System.nanoTime() < deadline; round++) {
+        for (int round = 0; (round < ROUNDS && System.nanoTime() < deadline)
+                || ((blocks == 0 || (chunkBuffer >= 0 && mmapped == 0)) && System.nanoTime() < hardDeadline); round++) {
             SyncPolicy policy = round % 2 == 0 ? SyncPolicy.ALWAYS : SyncPolicy.BATCH;
             List<Long> acked = runAndKill(policy, 300 + rnd.nextInt(1200), chunkBuffer);
             assertTrue(!acked.isEmpty(), "round " + round + " (" + policy + "): the child acknowledged nothing");
