@@ -33,6 +33,12 @@ import static org.junit.jupiter.api.Assertions.fail;
  */
 class DbCrashTest {
     private static final int ROUNDS = 6;
+    /** Six rounds of at least this many batches pass the 60 a first block needs (1.5 block ranges of 40). */
+    private static final int MIN_ACKS_PER_ROUND = 15;
+
+    private static long countAcks(Path acksFile) throws java.io.IOException {
+        return Files.readString(acksFile, StandardCharsets.US_ASCII).lines().filter(l -> l.startsWith("ack ")).count();
+    }
 
     @TempDir
     Path dir;
@@ -158,6 +164,12 @@ class DbCrashTest {
                 Thread.sleep(10);
             }
             Thread.sleep(millis);
+            // a loaded machine may starve the child: let it acknowledge a few batches (bounded) so
+            // each round moves the data on and blocks do get cut
+            long progressBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (countAcks(acksFile) < MIN_ACKS_PER_ROUND && System.nanoTime() < progressBy && p.isAlive()) {
+                Thread.sleep(20);
+            }
             assertTrue(p.isAlive(), "child died on its own: exit " + (p.isAlive() ? "" : p.exitValue()));
             p.destroyForcibly(); // SIGKILL on Linux
             assertTrue(p.waitFor(20, TimeUnit.SECONDS), "child survived SIGKILL");

@@ -28,12 +28,12 @@ public final class XorAppender {
 
     private final XorChunk chunk;
     private final BitWriter out;
-    private int num;
-    private long t;
-    private long vBits;
-    private long tDelta;
-    private int leading;
-    private int trailing;
+    int num;
+    long t;
+    long vBits;
+    long tDelta;
+    int leading;
+    int trailing;
 
     private XorAppender(XorChunk chunk, int num, long t, long vBits, long tDelta, int leading, int trailing) {
         this.chunk = chunk;

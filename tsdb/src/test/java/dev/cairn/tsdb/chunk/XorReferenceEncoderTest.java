@@ -8,7 +8,7 @@ import java.util.Random;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 
 /**
- * {@link XorAppender} gathers several fields of a sample into one bit write; this checks its bytes,
+ * {@link XorAppender} and the head's {@link XorEncoder} gather several fields of a sample into one bit write; this checks its bytes,
  * length included, against a model that writes exactly as Prometheus's {@code bstream} and
  * {@code xorAppender} do, one call per field (the model is written here from the encoding rules in
  * {@link XorAppender}'s comment and bstream's byte-at-a-time behaviour).
@@ -160,11 +160,40 @@ class XorReferenceEncoderTest {
                     // every prefix: the length quirk depends on the last sample written
                     XorChunk c = new XorChunk();
                     XorAppender app = c.appender();
+                    // the head's encoder, its buffer reused from a previous chunk (stale bytes in it)
+                    XorEncoder enc = new XorEncoder(8);
+                    for (int i = 0; i < 40; i++) {
+                        enc.appendBits(i * 7L, r.nextLong());
+                    }
+                    enc.reset();
                     for (int i = 0; i < n; i++) {
                         app.appendBits(s.t()[i], s.v()[i]);
+                        enc.appendBits(s.t()[i], s.v()[i]);
                         byte[] want = reference(Arrays.copyOf(s.t(), i + 1), Arrays.copyOf(s.v(), i + 1));
                         assertArrayEquals(want, c.toByteArray(), times + "/" + values + " after " + (i + 1) + " samples");
+                        assertArrayEquals(want, enc.toByteArray(), "XorEncoder " + times + "/" + values + " after "
+                                + (i + 1) + " samples");
                         checked++;
+                    }
+                    // and resumed from its bytes, it goes on as if it had never stopped
+                    if (n > 2) {
+                        XorEncoder res = XorEncoder.resume(enc.toByteArray(), "test");
+                        XorEncoder cont = XorEncoder.resume(enc.toByteArray(), "test");
+                        long t1 = s.t()[n - 1] + 15_000;
+                        res.appendBits(t1, 42);
+                        long[] ts = Arrays.copyOf(s.t(), n + 1);
+                        long[] vs = Arrays.copyOf(s.v(), n + 1);
+                        ts[n] = t1;
+                        vs[n] = 42;
+                        XorIterator it = new XorIterator();
+                        byte[] got = res.toByteArray();
+                        it.reset(got, 0, got.length);
+                        for (int i = 0; i <= n; i++) {
+                            org.junit.jupiter.api.Assertions.assertTrue(it.next());
+                            org.junit.jupiter.api.Assertions.assertEquals(ts[i], it.atT());
+                            org.junit.jupiter.api.Assertions.assertEquals(vs[i], it.atVBits());
+                        }
+                        org.junit.jupiter.api.Assertions.assertEquals(n, cont.numSamples());
                     }
                 }
             }
