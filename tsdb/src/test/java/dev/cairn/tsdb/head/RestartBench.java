@@ -28,6 +28,8 @@ import java.util.Map;
  * {@code /-/ready}, from the moment of the fork. Both start from a fresh copy each run (each
  * writes to its directory on start); {@code --close false} leaves no snapshot behind. On a shared
  * machine compare the CPU time each process used until ready as well as the wall time.
+ * {@code tsdb/src/test/bench/restart-vs-prometheus.py STORAGE_DIR RUNS [JVM options]} does all of
+ * this, interleaved, and prints medians of wall and CPU time.
  */
 public final class RestartBench {
     private RestartBench() {
