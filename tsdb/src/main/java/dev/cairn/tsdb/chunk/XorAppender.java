@@ -28,12 +28,12 @@ public final class XorAppender {
 
     private final XorChunk chunk;
     private final BitWriter out;
-    private int num;
-    private long t;
-    private long vBits;
-    private long tDelta;
-    private int leading;
-    private int trailing;
+    int num;
+    long t;
+    long vBits;
+    long tDelta;
+    int leading;
+    int trailing;
 
     private XorAppender(XorChunk chunk, int num, long t, long vBits, long tDelta, int leading, int trailing) {
         this.chunk = chunk;
@@ -100,8 +100,7 @@ public final class XorAppender {
                 "XOR chunk is full (" + XorChunk.MAX_SAMPLES + " samples); cut a new chunk");
             default -> {
                 newDelta = t - this.t;
-                writeDod(newDelta - tDelta);
-                writeValue(v);
+                writeSample(newDelta - tDelta, v);
             }
         }
         this.t = t;
@@ -117,6 +116,92 @@ public final class XorAppender {
             v >>>= 7;
         }
         out.writeByte((int) v);
+    }
+
+    /**
+     * Sample n ≥ 2 with as few {@link BitWriter#writeBits} calls as possible (the dod, the control
+     * bits and the window header gathered in one long), producing Prometheus's bytes exactly: its
+     * bstream leaves an extra empty byte only after a write of whole bytes that ends on a byte
+     * boundary, and only the stream's last write decides whether one is left. So the value bits,
+     * the last write, are merged with what comes before only when that keeps the last write's size
+     * "whole bytes" exactly when Prometheus's is.
+     */
+    private void writeSample(long dod, long v) {
+        long acc;
+        int n;
+        if (dod == 0) {
+            acc = 0;
+            n = 1;
+        } else if (fits(dod, 14)) {
+            acc = (0b10L << 14) | (dod & 0x3FFF);
+            n = 16;
+        } else if (fits(dod, 17)) {
+            acc = (0b110L << 17) | (dod & 0x1FFFF);
+            n = 20;
+        } else if (fits(dod, 20)) {
+            acc = (0b1110L << 20) | (dod & 0xFFFFF);
+            n = 24;
+        } else {
+            out.writeBits(0b1111, 4);
+            out.writeBits(dod, 64);
+            acc = 0;
+            n = 0;
+        }
+        long x = v ^ vBits;
+        long last;
+        int lastN;
+        if (x == 0) {
+            last = 0;
+            lastN = 1;
+        } else {
+            int lz = Long.numberOfLeadingZeros(x);
+            int tz = Long.numberOfTrailingZeros(x);
+            if (lz >= 32) {
+                lz = 31; // 5 bits hold at most 31
+            }
+            if (leading != NO_WINDOW && lz >= leading && tz >= trailing) {
+                // control bits 10, then the bits inside the window
+                n = push(acc, n, 0b10, 2);
+                acc = pending;
+                lastN = 64 - leading - trailing;
+                last = x >>> trailing;
+            } else {
+                leading = lz;
+                trailing = tz;
+                int sig = 64 - lz - tz;
+                // control bits 11, 5 bits of leading zeros, 6 of significant bits (64 as 0)
+                n = push(acc, n, (0b11L << 11) | ((long) lz << 6) | (sig & 0x3F), 13);
+                acc = pending;
+                lastN = sig;
+                last = x >>> tz;
+            }
+        }
+        int total = n + lastN;
+        boolean lastWhole = lastN >= 8 && (lastN & 7) == 0;
+        boolean mergedWhole = total >= 8 && (total & 7) == 0;
+        if (total <= 64 && lastWhole == mergedWhole) {
+            long mask = lastN == 64 ? -1L : (1L << lastN) - 1;
+            out.writeBits((acc << lastN) | (last & mask), total);
+        } else {
+            if (n > 0) {
+                out.writeBits(acc, n);
+            }
+            out.writeBits(last, lastN);
+        }
+    }
+
+    /** Bits gathered by {@link #push}, returned through this field to spare an allocation. */
+    private long pending;
+
+    /** Appends {@code k} bits to the {@code n} gathered in {@code acc} (writing them out if they would not fit); returns the new count. */
+    private int push(long acc, int n, long bits, int k) {
+        if (n + k > 64) {
+            out.writeBits(acc, n);
+            pending = bits;
+            return k;
+        }
+        pending = (acc << k) | bits;
+        return n + k;
     }
 
     private void writeDod(long dod) {

@@ -180,15 +180,18 @@ public final class Head implements Closeable {
     /**
      * Gives a series created while restoring its chunks from {@code chunks_head/}, if any. Called
      * once per series, before samples are applied to it.
+     *
+     * @return the max time of the chunks attached (WAL samples up to it are in them), or
+     *         Long.MIN_VALUE when none were
      */
-    void attachMmapped(MemSeries s) {
+    long attachMmapped(MemSeries s) {
         MmappedChunks m = mmapped;
         if (m == null) {
-            return;
+            return Long.MIN_VALUE;
         }
         int first = m.first(s.id);
         if (first < 0) {
-            return;
+            return Long.MIN_VALUE;
         }
         int n;
         long mint;
@@ -203,7 +206,9 @@ public final class Head implements Closeable {
                 mmappedAttached += n;
             }
             restoreTimes(mint, maxt);
+            return maxt;
         }
+        return Long.MIN_VALUE;
     }
 
     /** Counts chunks a snapshot restored from {@code chunks_head/}. */

@@ -1,7 +1,6 @@
 package dev.cairn.tsdb.head;
 
-import dev.cairn.tsdb.chunk.XorAppender;
-import dev.cairn.tsdb.chunk.XorChunk;
+import dev.cairn.tsdb.chunk.XorEncoder;
 import dev.cairn.tsdb.chunk.XorIterator;
 import dev.cairn.tsdb.encoding.ByteReader;
 import dev.cairn.tsdb.encoding.ByteWriter;
@@ -44,8 +43,12 @@ final class MemSeries {
     final long id;
     final Labels labels;
 
-    /** Appender of the open chunk; null until the first sample (or while {@link #resumeBytes} holds it). */
-    private XorAppender app;
+    /**
+     * Encoder of the open chunk; null until the first sample (or while {@link #resumeBytes} holds
+     * it). One object with its buffer, reused for the series' next chunk once the full one was
+     * copied to the chunk store.
+     */
+    private XorEncoder app;
     /**
      * The open chunk as loaded from a head snapshot, until the next append resumes it: resuming
      * decodes every sample of the chunk, which at a million series would cost seconds of start-up
@@ -95,7 +98,7 @@ final class MemSeries {
     boolean append(long t, long vBits, long chunkRange, int samplesPerChunk, ChunkStore store) {
         boolean cut = false;
         if (resumeBytes != null) {
-            app = XorChunk.wrap(resumeBytes, 0, resumeBytes.length, "open head chunk of " + labels, 0).appender();
+            app = XorEncoder.resume(resumeBytes, "open head chunk of " + labels);
             resumeBytes = null;
         }
         if (app == null) {
@@ -119,21 +122,20 @@ final class MemSeries {
     }
 
     private void cut(long t, long chunkRange, ChunkStore store) {
-        int capacity = 0;
         if (app != null) {
-            XorChunk c = app.chunk();
-            long ref = store.write(id, openMinT, maxT, c.bytes(), c.length());
+            long ref = store.write(id, openMinT, maxT, app.array(), app.length());
             int n = closed.length;
             closed = Arrays.copyOf(closed, n + 1);
             closed[n] = ref;
             closedTimes = Arrays.copyOf(closedTimes, 2 * n + 2);
             closedTimes[2 * n] = openMinT;
             closedTimes[2 * n + 1] = maxT;
-            // a series' chunks come out about equally large: sizing the next one like this one saves
-            // the copies of growing it from the default (the slack covers a little more noise)
-            capacity = c.length() + c.length() / 8 + 8;
+            // the store copied the bytes: the next chunk reuses the buffer, which a series' chunks,
+            // about equally large, fill without growing it again
+            app.reset();
+        } else {
+            app = new XorEncoder(128);
         }
-        app = (capacity > 0 ? new XorChunk(capacity) : new XorChunk()).appender();
         openMinT = t;
         nextAt = rangeForTimestamp(t, chunkRange);
     }
@@ -208,7 +210,7 @@ final class MemSeries {
         }
         if (hasOpenChunk() && maxT >= mint && openMinT <= maxt) {
             // resumeBytes is never written: resuming copies it
-            out.add(resumeBytes != null ? resumeBytes : app.chunk().toByteArray(), openMinT, maxT);
+            out.add(resumeBytes != null ? resumeBytes : app.toByteArray(), openMinT, maxT);
         }
     }
 
@@ -347,9 +349,8 @@ final class MemSeries {
             w.putUvarint(resumeBytes.length);
             w.putBytes(resumeBytes);
         } else if (app != null) {
-            XorChunk c = app.chunk();
-            w.putUvarint(c.length());
-            w.putBytes(c.bytes(), 0, c.length());
+            w.putUvarint(app.length());
+            w.putBytes(app.array(), 0, app.length());
         } else {
             w.putUvarint(0);
         }

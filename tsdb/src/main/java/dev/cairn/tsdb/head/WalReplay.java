@@ -86,6 +86,14 @@ final class WalReplay {
         // postings are added after the replay, in id order: series records of concurrent appenders
         // come out of id order, and each out-of-order add copies a whole postings list
         List<MemSeries> created = new ArrayList<>();
+        // per series id, the newest time its chunks from chunks_head hold: samples up to it are
+        // dropped here, before they are handed to a shard (most of a WAL, after a crash)
+        long maxRef = head.mmapped == null ? 0 : head.mmapped.maxSeriesRef();
+        long[] inChunks = maxRef > 0 && maxRef < (1 << 26) ? new long[(int) maxRef + 1] : null;
+        if (inChunks != null) {
+            java.util.Arrays.fill(inChunks, Long.MIN_VALUE);
+        }
+        long inChunksSkipped = 0;
         TornTail torn;
         try (SegmentReader r = afterSegment < 0 ? SegmentReader.openForReplay(walDir)
                 : SegmentReader.open(walDir, afterSegment + 1, -1)) {
@@ -100,7 +108,10 @@ final class WalReplay {
                             MemSeries s = head.series.createWithId(rs.ref(), rs.labels(), m -> {
                                 created.add(m);
                                 head.stats.seriesCreated.increment();
-                                head.attachMmapped(m);
+                                long upTo = head.attachMmapped(m);
+                                if (inChunks != null && m.id < inChunks.length) {
+                                    inChunks[(int) m.id] = upTo;
+                                }
                             });
                             if (s.id != rs.ref()) {
                                 aliases.put(rs.ref(), s);
@@ -120,7 +131,12 @@ final class WalReplay {
                                 unknown++;
                                 continue;
                             }
-                            appliers[(int) (s.id % appliers.length)].add(s, batch.t(i), batch.v(i));
+                            long t = batch.t(i);
+                            if (inChunks != null && s.id < inChunks.length && t <= inChunks[(int) s.id]) {
+                                inChunksSkipped++;
+                                continue;
+                            }
+                            appliers[(int) (s.id % appliers.length)].add(s, t, batch.v(i));
                         }
                     }
                     default -> {
@@ -140,7 +156,7 @@ final class WalReplay {
             }
         }
         long applied = 0;
-        long skipped = 0;
+        long skipped = inChunksSkipped;
         long bMin = Long.MAX_VALUE;
         long bMax = Long.MIN_VALUE;
         for (Applier a : appliers) {

@@ -6,8 +6,13 @@
  *   <li>{@link dev.cairn.tsdb.head.Head} owns everything and applies Prometheus's acceptance rules
  *       (out of order, duplicate, out of bounds: {@link dev.cairn.tsdb.head.AppendResult});</li>
  *   <li>{@link dev.cairn.tsdb.head.HeadAppender} batches samples and commits them, WAL first;</li>
- *   <li>{@code MemSeries} holds one series' open XOR chunk and completed chunks, cut as Prometheus
- *       2.42 cuts them (120 samples, never across a chunk-range boundary);</li>
+ *   <li>{@code MemSeries} holds one series' open XOR chunk ({@link dev.cairn.tsdb.chunk.XorEncoder})
+ *       and references to its completed chunks, cut as Prometheus 2.42 cuts them (120 samples,
+ *       never across a chunk-range boundary);</li>
+ *   <li>{@code HeadChunkFiles} keeps completed chunks on disk in {@code <db>/chunks_head/}, in
+ *       Prometheus's head-chunk file format, read back through memory maps; a restart after a crash
+ *       attaches them to their series and skips the WAL samples they hold (an in-memory head keeps
+ *       them on the heap, {@code HeapChunkStore});</li>
  *   <li>{@code StripeSeries} maps label hash → series (striped, open addressing) and id → series
  *       (paged array); {@link dev.cairn.tsdb.index.MemPostings} maps labels → ids for matchers;</li>
  *   <li>{@link dev.cairn.tsdb.head.HeadQuerier} reads committed samples as a snapshot;</li>
@@ -36,6 +41,7 @@
  * power loss is not tested here (it needs a disk that lies or a VM).
  *
  * <h2>Benchmark</h2>
- * {@code HeadBench} in the test sources; the command is in its Javadoc.
+ * {@code HeadBench} (ingest, memory) and {@code RestartBench} (restart) in the test sources; the
+ * commands are in their Javadoc.
  */
 package dev.cairn.tsdb.head;

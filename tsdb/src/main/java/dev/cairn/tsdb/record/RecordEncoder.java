@@ -55,6 +55,8 @@ public final class RecordEncoder {
         }
         long ref0 = samples.ref(0);
         long t0 = samples.t(0);
+        // at most 10 + 10 + 8 bytes a sample: grow once, not on the way
+        out.reserve(16 + 28 * n);
         out.putBE64(ref0);
         out.putBE64(t0);
         for (int i = 0; i < n; i++) {

@@ -38,6 +38,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * </pre>
  * Prometheus's WAL fsyncs only at segment rollover, so {@code --wal DIR --sync NONE} is the like
  * for like comparison with promtool. On a shared machine compare "samples per CPU-second" too.
+ * {@code tsdb/src/test/bench/ingest-vs-promtool.sh SERIES SCRAPES RUNS SERIES_FILE} runs both,
+ * interleaved.
  * </pre>
  */
 public final class HeadBench {

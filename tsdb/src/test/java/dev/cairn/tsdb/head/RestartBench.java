@@ -16,7 +16,8 @@ import java.util.Map;
  *
  * <pre>
  * promtool tsdb bench write --out /tmp/pout --metrics 1000000 --scrapes 240 /tmp/1mseries.json
- * cp -r /tmp/pout/storage/wal /tmp/cairn/wal
+ * # the WAL and the full head chunks Prometheus memory-mapped (Cairn reads its chunks_head format)
+ * cp -r /tmp/pout/storage/wal /tmp/pout/storage/chunks_head /tmp/cairn/
  * CP=tsdb/target/test-classes:tsdb/target/classes:$HOME/.m2/repository/com/google/re2j/re2j/1.8/re2j-1.8.jar
  * # after SIGKILL: no snapshot, the whole WAL is replayed; then close writes a snapshot
  * java -Xmx16g -cp $CP dev.cairn.tsdb.head.RestartBench --wal /tmp/cairn/wal --drop-snapshot true
@@ -24,7 +25,11 @@ import java.util.Map;
  * java -Xmx16g -cp $CP dev.cairn.tsdb.head.RestartBench --wal /tmp/cairn/wal
  * </pre>
  * Prometheus's side: start {@code prometheus --storage.tsdb.path=/tmp/pout/storage} and poll
- * {@code /-/ready}, from the moment of the fork.
+ * {@code /-/ready}, from the moment of the fork. Both start from a fresh copy each run (each
+ * writes to its directory on start); {@code --close false} leaves no snapshot behind. On a shared
+ * machine compare the CPU time each process used until ready as well as the wall time.
+ * {@code tsdb/src/test/bench/restart-vs-prometheus.py STORAGE_DIR RUNS [JVM options]} does all of
+ * this, interleaved, and prints medians of wall and CPU time.
  */
 public final class RestartBench {
     private RestartBench() {

@@ -140,6 +140,41 @@ class RecordCodecTest {
     }
 
     @Test
+    void samples_longRecordInASlicedBuffer_decodesEverySampleAndCutOneIsCorruption() {
+        SplittableRandom rnd = new SplittableRandom(7);
+        SampleBatch in = new SampleBatch();
+        for (int i = 0; i < 1000; i++) {
+            // deltas of every varint length, both signs, around ref0/t0
+            in.add(1000 + rnd.nextLong(-1L << rnd.nextInt(1, 62), 1L << rnd.nextInt(1, 62)),
+                    rnd.nextLong(Long.MIN_VALUE / 4, Long.MAX_VALUE / 4), Double.longBitsToDouble(rnd.nextLong()));
+        }
+        ByteWriter w = new ByteWriter();
+        enc.samples(in, w);
+        // the record inside a larger array at an offset, as a WAL page buffer slice
+        byte[] big = new byte[w.length() + 100];
+        System.arraycopy(w.array(), 0, big, 37, w.length());
+        java.nio.ByteBuffer slice = java.nio.ByteBuffer.wrap(big, 37, w.length()).slice();
+        SampleBatch out = new SampleBatch(1);
+        dec.samples(new ByteReader(slice, "seg-1", 0), out);
+        assertEquals(1000, out.size());
+        for (int i = 0; i < 1000; i++) {
+            assertEquals(in.ref(i), out.ref(i), "ref " + i);
+            assertEquals(in.t(i), out.t(i), "t " + i);
+            assertEquals(Double.doubleToRawLongBits(in.v(i)), Double.doubleToRawLongBits(out.v(i)), "v " + i);
+        }
+        byte[] cut = java.util.Arrays.copyOf(w.toByteArray(), w.length() / 2);
+        assertThrows(CorruptionException.class, () -> dec.samples(ByteReader.of(cut, "seg-2"), new SampleBatch()));
+        // an 11-byte varint where the first sample's ref delta should be
+        byte[] bad = java.util.Arrays.copyOf(w.toByteArray(), w.length());
+        for (int i = 17; i < 28; i++) {
+            bad[i] = (byte) 0xFF;
+        }
+        CorruptionException e = assertThrows(CorruptionException.class,
+                () -> dec.samples(ByteReader.of(bad, "seg-3"), new SampleBatch()));
+        assertEquals("seg-3", e.file());
+    }
+
+    @Test
     void decode_wrongType_isReported() {
         ByteWriter w = new ByteWriter();
         enc.tombstones(new TombstoneBatch(), w);
