@@ -1,21 +1,16 @@
 package dev.cairn.agent.relay;
 
+import dev.cairn.agent.pki.ApplianceTls;
 import dev.cairn.agent.config.AgentConfig.TlsConfig;
-import dev.cairn.storeapi.pki.Pem;
 import dev.cairn.storeapi.pki.PkiException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
 import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The remote-write receiver the relay forwards to, over the JDK's HTTP/1.1 client (one connection
@@ -49,7 +44,7 @@ final class Downstream {
             this.tlsDigest = digest(tls);
             this.nextTlsCheck = System.nanoTime() + TLS_CHECK_NANOS;
         }
-        this.client = build(tls == null ? null : sslContext(tls));
+        this.client = build(tls == null ? null : ApplianceTls.sslContext(tls));
     }
 
     private static HttpClient build(SSLContext ssl) {
@@ -78,7 +73,7 @@ final class Downstream {
                     // the key must fit the certificate before the pool is swapped (TlsContexts checks that)
                     dev.cairn.storeapi.tls.TlsContexts.client(new dev.cairn.storeapi.tls.TlsFiles(tls.certFile(),
                             tls.keyFile(), tls.caFile()));
-                    client = build(sslContext(tls));
+                    client = build(ApplianceTls.sslContext(tls));
                     tlsDigest = d;
                     LOG.log(System.Logger.Level.INFO, "TLS files {0} changed: new connections to {1} use them",
                             tls.certFile(), url);
@@ -139,32 +134,5 @@ final class Downstream {
     private static String version() {
         String v = Downstream.class.getPackage().getImplementationVersion();
         return v == null ? "dev" : v;
-    }
-
-    /** Client certificate and trusted CA for mutual TLS, from the PEM files the agent holds. */
-    static SSLContext sslContext(TlsConfig tls) throws IOException {
-        try {
-            List<X509Certificate> chain = Pem.readCertificates(tls.certFile());
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("agent", Pem.readPrivateKey(tls.keyFile()), new char[0],
-                    chain.toArray(new X509Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, new char[0]);
-            KeyStore ts = KeyStore.getInstance("PKCS12");
-            ts.load(null, null);
-            int i = 0;
-            for (X509Certificate ca : Pem.readCertificates(tls.caFile())) {
-                ts.setCertificateEntry("ca" + i++, ca);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ts);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (PkiException | GeneralSecurityException e) {
-            throw new IOException("cannot set up mutual TLS to the appliance from " + tls.certFile() + ", "
-                    + tls.keyFile() + " and " + tls.caFile() + ": " + e.getMessage(), e);
-        }
     }
 }

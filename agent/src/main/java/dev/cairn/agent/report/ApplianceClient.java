@@ -1,21 +1,14 @@
 package dev.cairn.agent.report;
 
+import dev.cairn.agent.pki.ApplianceTls;
+
 import dev.cairn.agent.config.AgentConfig.TlsConfig;
-import dev.cairn.storeapi.pki.Pem;
-import dev.cairn.storeapi.pki.PkiException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.security.GeneralSecurityException;
-import java.security.KeyStore;
-import java.security.cert.X509Certificate;
 import java.time.Duration;
-import java.util.List;
-import javax.net.ssl.KeyManagerFactory;
-import javax.net.ssl.SSLContext;
-import javax.net.ssl.TrustManagerFactory;
 
 /**
  * The agent's calls to the appliance other than remote write (heartbeat, block upload), on the same
@@ -40,7 +33,7 @@ public final class ApplianceClient {
         HttpClient.Builder b = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(Duration.ofSeconds(10));
         if (tls != null) {
-            b.sslContext(sslContext(tls));
+            b.sslContext(ApplianceTls.sslContext(tls));
         }
         this.http = b.build();
     }
@@ -79,36 +72,6 @@ public final class ApplianceClient {
             return new Answer(r.statusCode(), text.length() > 512 ? text.substring(0, 512) + "..." : text);
         } catch (IOException e) {
             throw new IOException(req.method() + " " + req.uri() + ": " + e, e);
-        }
-    }
-
-    /**
-     * Client certificate and trusted CA from the PEM files the agent holds. (The relay's Downstream builds
-     * the same context for remote write; both read the same {@code appliance.tls} files.)
-     */
-    static SSLContext sslContext(TlsConfig tls) throws IOException {
-        try {
-            List<X509Certificate> chain = Pem.readCertificates(tls.certFile());
-            KeyStore ks = KeyStore.getInstance("PKCS12");
-            ks.load(null, null);
-            ks.setKeyEntry("agent", Pem.readPrivateKey(tls.keyFile()), new char[0],
-                    chain.toArray(new X509Certificate[0]));
-            KeyManagerFactory kmf = KeyManagerFactory.getInstance(KeyManagerFactory.getDefaultAlgorithm());
-            kmf.init(ks, new char[0]);
-            KeyStore ts = KeyStore.getInstance("PKCS12");
-            ts.load(null, null);
-            int i = 0;
-            for (X509Certificate ca : Pem.readCertificates(tls.caFile())) {
-                ts.setCertificateEntry("ca" + i++, ca);
-            }
-            TrustManagerFactory tmf = TrustManagerFactory.getInstance(TrustManagerFactory.getDefaultAlgorithm());
-            tmf.init(ts);
-            SSLContext ctx = SSLContext.getInstance("TLS");
-            ctx.init(kmf.getKeyManagers(), tmf.getTrustManagers(), null);
-            return ctx;
-        } catch (PkiException | GeneralSecurityException e) {
-            throw new IOException("cannot set up mutual TLS to the appliance from " + tls.certFile() + ", "
-                    + tls.keyFile() + " and " + tls.caFile() + ": " + e.getMessage(), e);
         }
     }
 }
