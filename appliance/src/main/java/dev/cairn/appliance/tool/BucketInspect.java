@@ -1,5 +1,6 @@
 package dev.cairn.appliance.tool;
 
+import dev.cairn.tsdb.tool.GoText;
 import dev.cairn.tsdb.block.BlockMeta;
 import dev.cairn.tsdb.bucket.Bucket;
 import dev.cairn.tsdb.ship.MetaFetcher;
@@ -89,11 +90,11 @@ public final class BucketInspect {
         List<String> cells = List.of(m.ulid().toString(),
                 TIME.format(Instant.ofEpochSecond(Math.floorDiv(m.minTime(), 1000))),
                 TIME.format(Instant.ofEpochSecond(Math.floorDiv(m.maxTime(), 1000))),
-                GoDuration.format(range),
-                untilDown == null ? "-" : GoDuration.format(untilDown),
+                GoText.durationMillis(range),
+                untilDown == null ? "-" : GoText.durationMillis(untilDown),
                 count(m.stats().numSeries()), count(m.stats().numSamples()), count(m.stats().numChunks()),
                 count(m.compaction().level()), Boolean.toString(m.compaction().failed()), labels,
-                GoDuration.format(e.resolution()), source);
+                GoText.durationMillis(e.resolution()), source);
         List<Comparable<?>> keys = List.of(m.ulid().toString(), m.minTime(), m.maxTime(), range,
                 untilDown == null ? Long.MAX_VALUE : untilDown, m.stats().numSeries(), m.stats().numSamples(),
                 m.stats().numChunks(), (long) m.compaction().level(), Boolean.toString(m.compaction().failed()),

@@ -1,5 +1,6 @@
 package dev.cairn.appliance.tool;
 
+import dev.cairn.tsdb.tool.GoText;
 import dev.cairn.tsdb.block.BlockMeta;
 import dev.cairn.tsdb.block.MetaJson;
 import dev.cairn.tsdb.bucket.Bucket;
@@ -57,7 +58,7 @@ public final class BucketLs {
         StringBuilder sb = new StringBuilder();
         sb.append(m.ulid()).append(" -- ").append(MINUTES.format(Instant.ofEpochSecond(from))).append(" - ")
                 .append(MINUTES.format(Instant.ofEpochSecond(until)))
-                .append(" Diff: ").append(GoDuration.format((until - from) * 1000))
+                .append(" Diff: ").append(GoText.durationMillis((until - from) * 1000))
                 .append(", Compaction: ").append(m.compaction().level())
                 .append(", Downsample: ").append(e.resolution())
                 .append(", Source: ").append(m.thanos() == null ? "" : m.thanos().source());

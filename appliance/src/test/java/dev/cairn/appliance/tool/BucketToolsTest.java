@@ -1,5 +1,6 @@
 package dev.cairn.appliance.tool;
 
+import dev.cairn.tsdb.tool.GoText;
 import dev.cairn.tsdb.block.BlockMeta;
 import dev.cairn.tsdb.block.Ulid;
 import dev.cairn.tsdb.bucket.FilesystemBucket;
@@ -38,14 +39,14 @@ class BucketToolsTest {
 
     @Test
     void goDuration_printsAsGo() {
-        assertEquals("0s", GoDuration.format(0));
-        assertEquals("500ms", GoDuration.format(500));
-        assertEquals("1.5s", GoDuration.format(1500));
-        assertEquals("5m0s", GoDuration.format(300_000));
-        assertEquals("2h0m0s", GoDuration.format(2 * H));
-        assertEquals("238h0m0s", GoDuration.format(238 * H));
-        assertEquals("1h1m1.001s", GoDuration.format(H + 61_001));
-        assertEquals("-2h0m0s", GoDuration.format(-2 * H));
+        assertEquals("0s", GoText.durationMillis(0));
+        assertEquals("500ms", GoText.durationMillis(500));
+        assertEquals("1.5s", GoText.durationMillis(1500));
+        assertEquals("5m0s", GoText.durationMillis(300_000));
+        assertEquals("2h0m0s", GoText.durationMillis(2 * H));
+        assertEquals("238h0m0s", GoText.durationMillis(238 * H));
+        assertEquals("1h1m1.001s", GoText.durationMillis(H + 61_001));
+        assertEquals("-2h0m0s", GoText.durationMillis(-2 * H));
     }
 
     @Test
