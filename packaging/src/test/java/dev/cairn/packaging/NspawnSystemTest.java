@@ -62,6 +62,7 @@ class NspawnSystemTest {
 
     /** Ports inside the container's own network namespace; the host's ports are not involved. */
     private static final int APPLIANCE_EDITED_PORT = 19902;
+    private static final int AGENTS_EDITED_PORT = 19391;
     private static final int APPLIANCE_DEFAULT_PORT = 10902;
     private static final String JOB = "cairn-nspawn";
 
@@ -161,7 +162,9 @@ class NspawnSystemTest {
         assertNotEquals("0", box.sh(SHORT, "systemctl show -p ExecMainStatus --value cairn-agent").strip(), box.journal("cairn-agent"));
 
         // The admin's edits: the appliance on another port and a smaller heap, the agent pointed at it.
-        box.sh(SHORT, "sed -i 's/^  listen: 0.0.0.0:10902$/  listen: 127.0.0.1:" + APPLIANCE_EDITED_PORT + "/'"
+        box.sh(SHORT, "sed -i -e 's/^  listen: 0.0.0.0:10902$/  listen: 127.0.0.1:" + APPLIANCE_EDITED_PORT + "/'"
+                // agent and appliance on one host: the relay has 127.0.0.1:19291, so the agents' port moves
+                + " -e 's/^  listen: 0.0.0.0:19291$/  listen: 127.0.0.1:" + AGENTS_EDITED_PORT + "/'"
                 + " /etc/cairn/appliance.yaml\n"
                 + "sed -i 's/^JAVA_OPTS=.*/JAVA_OPTS=-Xms64m -Xmx384m -XX:+UseSerialGC -XX:+ExitOnOutOfMemoryError/'"
                 + " /etc/default/cairn-appliance\n"
