@@ -287,7 +287,11 @@ class NspawnSystemTest {
                 // Only this source: the container has no network for Debian's (its lists come from the build).
                 + "apt-get update -o Dir::Etc::sourcelist=sources.list.d/cairn-local.list -o Dir::Etc::sourceparts=- "
                 + "-o APT::Get::List-Cleanup=0\n"
-                + "apt-get install -y cairn-appliance");
+                + "apt-get install -y cairn-appliance\n"
+                // the agent comes to this host too: its relay needs 127.0.0.1:19291, so the agents' port moves
+                + "sed -i 's/^  listen: 0.0.0.0:19291$/  listen: 127.0.0.1:" + AGENTS_EDITED_PORT + "/'"
+                + " /etc/cairn/appliance.yaml\n"
+                + "systemctl restart cairn-appliance");
         awaitReady(APPLIANCE_DEFAULT_PORT);
         log("  repository and appliance ready at " + seconds(startNanos) + " s");
 
