@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.cairn.tsdb.fs.FaultInjectingDisk;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -45,7 +46,7 @@ class DiskFullTest {
             }
         };
         jul.addHandler(h);
-        FullDisk disk = new FullDisk();
+        FaultInjectingDisk disk = new FaultInjectingDisk();
         try (TestReceiver rx = new TestReceiver();
              Relay relay = new Relay(RelayTest.config(dir, rx.url(), 1L << 30), disk).start()) {
             LoadGenerator gen = new LoadGenerator(20, 1_700_000_000_000L, "full");
@@ -53,7 +54,7 @@ class DiskFullTest {
             for (; i < 10; i++) {
                 assertTrue(gen.send(RelayTest.writeUrl(relay), i));
             }
-            disk.full = true;
+            disk.fill();
             for (int k = 0; k < 5; k++) {
                 assertFalse(gen.send(RelayTest.writeUrl(relay), i), "a request the queue cannot store must fail");
             }
@@ -63,7 +64,7 @@ class DiskFullTest {
             synchronized (errors) {
                 assertTrue(errors.stream().anyMatch(e -> e.contains("RELAY DISK QUEUE CANNOT WRITE")), errors.toString());
             }
-            disk.full = false;
+            disk.freeSpace();
             // Prometheus retries the same request until it is taken; no restart in between
             long deadline = System.nanoTime() + 15_000_000_000L;
             while (!gen.send(RelayTest.writeUrl(relay), i)) {

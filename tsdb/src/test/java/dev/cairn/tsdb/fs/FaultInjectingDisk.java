@@ -10,7 +10,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * A {@link Disk} over the local one that fails on command, as a full or dying disk does: appends
  * after a byte budget write only the part that fits and then throw "No space left on device";
  * fsyncs throw once armed, or take a set time; appends can be made to trickle in 4 KiB pieces.
- * Counts fsyncs. Thread-safe.
+ * {@link #fill()} and {@link #freeSpace()} switch a full file system on and off, for code that must
+ * resume by itself once space is back. Counts fsyncs. Thread-safe.
  */
 public final class FaultInjectingDisk implements Disk {
     private final Disk real = Disk.local();
@@ -21,6 +22,7 @@ public final class FaultInjectingDisk implements Disk {
     private final AtomicLong syncedBytes = new AtomicLong();
     private volatile long fsyncDelayNanos;
     private volatile long pieceDelayNanos;
+    private volatile boolean full;
 
     /** From now on, only {@code bytes} more bytes can be appended (across all files). */
     public void failAppendsAfter(long bytes) {
@@ -30,6 +32,21 @@ public final class FaultInjectingDisk implements Disk {
     /** Every fsync from now on throws. */
     public void failFsyncs() {
         failFsync.set(true);
+    }
+
+    /**
+     * The file system is full from now on: each append writes a torn prefix of at most 100 bytes
+     * and throws "No space left on device", fsyncs throw, until {@link #freeSpace()}.
+     */
+    public void fill() {
+        full = true;
+    }
+
+    /** Space is back: appends and fsyncs work again (an earlier byte budget is lifted too). */
+    public void freeSpace() {
+        full = false;
+        appendBudget.set(Long.MAX_VALUE);
+        failFsync.set(false);
     }
 
     /** Every fsync takes at least this long, as on a slow disk. */
@@ -65,6 +82,12 @@ public final class FaultInjectingDisk implements Disk {
         return new AppendFile() {
             @Override
             public void append(byte[] b, int off, int len) throws IOException {
+                if (full) {
+                    int torn = Math.min(len, 100);
+                    f.append(b, off, torn);
+                    appended.addAndGet(torn);
+                    throw new IOException("No space left on device (injected) writing " + file);
+                }
                 long budget = appendBudget.getAndAccumulate(len, (have, want) -> Math.max(0, have - want));
                 if (budget < len) {
                     int part = (int) budget;
@@ -88,6 +111,9 @@ public final class FaultInjectingDisk implements Disk {
 
             @Override
             public void fsync() throws IOException {
+                if (full) {
+                    throw new IOException("No space left on device (injected) syncing " + file);
+                }
                 if (failFsync.get()) {
                     throw new IOException("Input/output error (injected) syncing " + file);
                 }
