@@ -70,7 +70,7 @@ class ConfigLoaderTest {
         assertEquals(java.util.Map.of("cluster", "eu1"), c.externalLabels());
         assertEquals(new ApplianceConfig.Http("0.0.0.0", 9999), c.http());
         assertEquals(new ApplianceConfig.Receive(tmp.resolve("r"), "r1", SyncPolicy.INTERVAL, Duration.ofMinutes(90),
-                Duration.ofDays(1), 1000), c.receive());
+                Duration.ofDays(1), 1000, ApplianceConfig.Tenancy.OFF), c.receive());
         assertEquals(tmp.resolve("r"), c.receiveDir());
         assertEquals(tmp.resolve("b"), c.bucketDir());
         assertEquals(new ApplianceConfig.Query(Duration.ofSeconds(30), 1000, Duration.ofMinutes(1),
