@@ -24,9 +24,17 @@ final class ReceiveLayout {
     private ReceiveLayout() {
     }
 
-    /** Whether {@code dir} itself is a TSDB (a head's WAL segments, blocks or a shipper state at its top). */
+    /**
+     * Whether {@code dir} itself is a TSDB: a head's WAL segments, head chunks or snapshot, blocks or a shipper
+     * state at its top. A tenant's directory holds these one level down, even a tenant named {@code wal}.
+     */
     static boolean isSingleTsdb(Path dir) throws IOException {
         if (Files.isRegularFile(dir.resolve(BlockShipping.STATE_FILE))) {
+            return true;
+        }
+        // head chunk files, unless it is the directory of a tenant called chunks_head (which has its own wal/)
+        Path headChunks = dir.resolve("chunks_head");
+        if (Files.isDirectory(headChunks) && !Files.isDirectory(headChunks.resolve("wal"))) {
             return true;
         }
         Path wal = dir.resolve("wal");
@@ -38,7 +46,8 @@ final class ReceiveLayout {
             }
         }
         try (Stream<Path> s = Files.list(dir)) {
-            return s.anyMatch(p -> Files.isRegularFile(p.resolve(MetaJson.FILENAME)));
+            return s.anyMatch(p -> Files.isRegularFile(p.resolve(MetaJson.FILENAME))
+                    || Files.isRegularFile(p) && p.getFileName().toString().startsWith("head_snapshot."));
         }
     }
 
