@@ -219,6 +219,35 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void load_tenancy_isOffByDefault_readsEveryKey_andRejectsBadOnes() throws Exception {
+        assertEquals(new ApplianceConfig.Tenancy(false, "THANOS-TENANT", "default-tenant", "tenant_id"),
+                ConfigLoader.load(null, tmp.resolve("d"), null).receive().tenancy());
+        ApplianceConfig c = ConfigLoader.load(write("""
+                receive: {tenancy: true, tenant_header: X-Scope-OrgID, default_tenant: anonymous, tenant_label: tenant}
+                """), tmp.resolve("d"), null);
+        assertEquals(new ApplianceConfig.Tenancy(true, "X-Scope-OrgID", "anonymous", "tenant"), c.receive().tenancy());
+        String msg = error("""
+                receive: {tenancy: "on", tenant_header: "THANOS TENANT", default_tenant: "../x", tenant_label: "tenant-id"}
+                """);
+        assertTrue(msg.contains("receive.tenancy: expected true or false"), msg);
+        assertTrue(msg.contains("receive.tenant_header: \"THANOS TENANT\" is not an HTTP header name"), msg);
+        assertTrue(msg.contains("receive.default_tenant: tenant \"../x\" starts with a dot"), msg);
+        assertTrue(msg.contains("receive.tenant_label: \"tenant-id\" is not a label name"), msg);
+        assertTrue(error("receive: {default_tenant: \"a/b\"}\n").contains("contains a path separator"));
+        assertTrue(error("receive: {tenant_label: __tenant}\n").contains("receive.tenant_label: \"__tenant\""));
+        // the tenant label must not collide with the labels beside it, nor merge tenants as replicas
+        String clash = error("""
+                external_labels: {tenant_id: x}
+                receive: {tenancy: true}
+                query: {replica_labels: [replica, tenant_id]}
+                """);
+        assertTrue(clash.contains("receive.tenant_label: \"tenant_id\" is also in external_labels"), clash);
+        assertTrue(clash.contains("receive.tenant_label: \"tenant_id\" is in query.replica_labels"), clash);
+        assertTrue(error("receive: {tenancy: true, tenant_label: receive_replica}\n")
+                .contains("is the receiver's replica label"));
+    }
+
+    @Test
     void load_unknownKeys_areEachNamedWithTheirPath() throws Exception {
         String msg = error("""
                 receive:
