@@ -37,14 +37,19 @@ import java.util.function.UnaryOperator;
  * that label skips the other tenants' heads. The set of tenants is read when a querier opens, so a tenant's
  * first samples are visible to the next query, without waiting for the query layer's health checks.
  *
- * <p>Cost: each tenant holds a Db (a compaction thread, a WAL segment, a head) even when it writes little; see
- * docs/configuration.md. Tenants are never dropped while running.
+ * <p>Cost: each tenant holds a Db (a compaction thread, a WAL, a head with its 4096 stripes) even when it writes
+ * little. Measured with one series per tenant: about 0.95 MiB of heap and 1.8 MiB of RSS per tenant with the
+ * {@value #TENANT_CHUNK_WRITE_BUFFER}-byte head chunk write buffer tenants get, against 5.7 MiB of heap with the
+ * single head's 4 MiB one, which is why tenants get the smaller buffer (~1,700 chunks per write call still).
+ * Tenants are never dropped while running.
  *
  * <p>Thread-safe. {@link #stopWrites()} refuses later writes (500, the sender retries after the restart) and new
  * tenants; {@link #close()} then closes every Db.
  */
 public final class Tenants implements RemoteWriteSink, MetricsSource, java.io.Closeable {
     private static final System.Logger LOG = System.getLogger(Tenants.class.getName());
+    /** Head chunk write buffer of a tenant's Db: the default 4 MiB, allocated per head, is most of an idle tenant. */
+    static final int TENANT_CHUNK_WRITE_BUFFER = 256 << 10;
 
     private final Path dir;
     private final DbOptions dbOptions;
@@ -64,7 +69,8 @@ public final class Tenants implements RemoteWriteSink, MetricsSource, java.io.Cl
     private Tenants(Path dir, DbOptions dbOptions, ApplianceConfig.Tenancy tenancy, Bucket bucket,
                     Map<String, String> external) {
         this.dir = dir;
-        this.dbOptions = dbOptions;
+        this.dbOptions = dbOptions.headChunkWriteBuffer() > TENANT_CHUNK_WRITE_BUFFER
+                ? dbOptions.withHeadChunkWriteBuffer(TENANT_CHUNK_WRITE_BUFFER) : dbOptions;
         this.tenancy = tenancy;
         this.bucket = bucket;
         this.external = Map.copyOf(external);
