@@ -67,6 +67,9 @@ import java.util.concurrent.CountDownLatch;
  * sidecar agents join the query fan-out; block uploads through the appliance, routes in {@link AgentRoutes}),
  * and one {@link HttpServer} for the rest.
  *
+ * <p>With {@code receive.tenancy}, {@link Tenants} stands for the Db, the Receiver and BlockShipping: a Db per
+ * tenant under the receive directory, routed by the tenant header on both remote-write ports.
+ *
  * <p>A compactor halt stops only the compactor: it shows as {@code cairn_compactor_halted 1} on /metrics
  * while ingestion and queries go on.
  *
