@@ -20,16 +20,16 @@ public final class TenantName {
         if (name == null || name.isEmpty()) {
             return "the tenant name is empty";
         }
-        if (name.equals(".") || name.equals("..") || name.startsWith(".")) {
-            return "tenant \"" + name + "\" starts with a dot";
+        if (name.startsWith(".")) { // ".", ".." and hidden names
+            return "tenant \"" + printable(name) + "\" starts with a dot";
         }
         if (name.getBytes(java.nio.charset.StandardCharsets.UTF_8).length > MAX_BYTES) {
-            return "tenant \"" + name.substring(0, 20) + "...\" is longer than " + MAX_BYTES + " bytes";
+            return "tenant \"" + printable(name) + "...\" is longer than " + MAX_BYTES + " bytes";
         }
         for (int i = 0; i < name.length(); i++) {
             char c = name.charAt(i);
             if (c == '/' || c == '\\') {
-                return "tenant \"" + name + "\" contains a path separator (" + c + ")";
+                return "tenant \"" + printable(name) + "\" contains a path separator (" + c + ")";
             }
             if (c < 0x20 || c == 0x7f || Character.isSurrogate(c) && !validSurrogate(name, i)) {
                 return "tenant \"" + printable(name) + "\" contains a control or invalid character at position " + i;
@@ -46,6 +46,7 @@ public final class TenantName {
         return i > 0 && Character.isHighSurrogate(s.charAt(i - 1));
     }
 
+    /** The name for a message: control characters escaped, cut after 40 characters (a 400 body, a log line). */
     private static String printable(String s) {
         StringBuilder sb = new StringBuilder();
         for (int i = 0; i < s.length() && i < 40; i++) {

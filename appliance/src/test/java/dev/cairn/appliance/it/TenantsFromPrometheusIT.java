@@ -37,8 +37,8 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
  * at a time a few seconds back, and the last difference is in the message.
  *
  * <p>Debian's build of Prometheus 2.42 ({@code 2.42.0+ds}) parses remote_write {@code headers} but does not send
- * them (prometheus/prometheus#13030, reported against that very package; seen on this machine too: the requests arrive
- * without the header). So A writes through {@link HeaderRelay}, which sets the header as a reverse proxy in front
+ * them (prometheus/prometheus#13030, reported against that very package; seen on this machine too: the requests
+ * arrive without the header). So A writes through {@link HeaderRelay}, which sets the header as a reverse proxy in front
  * of Thanos Receive would; A's config keeps {@code headers:} so that with a Prometheus that sends it, the relay
  * only passes it on.
  */
