@@ -4,6 +4,7 @@ import dev.cairn.appliance.api.BuildInfo;
 import dev.cairn.appliance.api.PrometheusApi;
 import dev.cairn.storeapi.pb.thanos.StoreType;
 import dev.cairn.storeapi.pki.PkiException;
+import dev.cairn.storeapi.remotewrite.RemoteWriteSink;
 import dev.cairn.storeapi.store.InfoApiService;
 import dev.cairn.storeapi.store.StoreApiServer;
 import dev.cairn.storeapi.store.StoreApiService;
@@ -23,6 +24,7 @@ import dev.cairn.appliance.promql.Engine;
 import dev.cairn.appliance.promql.EngineOptions;
 import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
+import dev.cairn.appliance.receive.Tenants;
 import dev.cairn.appliance.registry.AgentRegistry;
 import dev.cairn.appliance.registry.AgentRoutes;
 import dev.cairn.appliance.store.BucketStore;
@@ -40,6 +42,7 @@ import dev.cairn.tsdb.bucket.FilesystemBucket;
 import dev.cairn.tsdb.bucket.InstrumentedBucket;
 import dev.cairn.tsdb.bucket.S3Bucket;
 
+import java.io.Closeable;
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
@@ -64,6 +67,9 @@ import java.util.concurrent.CountDownLatch;
  * sidecar agents join the query fan-out; block uploads through the appliance, routes in {@link AgentRoutes}),
  * and one {@link HttpServer} for the rest.
  *
+ * <p>With {@code receive.tenancy}, {@link Tenants} stands for the Db, the Receiver and BlockShipping: a Db per
+ * tenant under the receive directory, routed by the tenant header on both remote-write ports.
+ *
  * <p>A compactor halt stops only the compactor: it shows as {@code cairn_compactor_halted 1} on /metrics
  * while ingestion and queries go on.
  *
@@ -82,6 +88,8 @@ public final class ApplianceMain implements AutoCloseable {
     private final Receiver receiver;
     private final HttpServer http;
     private final BlockShipping shipping;
+    /** With {@code receive.tenancy}: a head per tenant, and db, receiver and shipping are null. */
+    private final Tenants tenants;
     private final Thread shipLoop;
     private final CompactorRunner compactor;
     private final Bucket bucket;
@@ -99,7 +107,7 @@ public final class ApplianceMain implements AutoCloseable {
     private final CountDownLatch stopped = new CountDownLatch(1);
 
     private ApplianceMain(ApplianceConfig config, Db db, Receiver receiver, HttpServer http, BlockShipping shipping,
-                          CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc,
+                          Tenants tenants, CompactorRunner compactor, Bucket bucket, QueryLayer query, StoreApiServer grpc,
                           AgentStores agents, BucketStore store, Routes httpRoutes, Routes agentRoutes) {
         this.config = config;
         this.agents = agents;
@@ -114,6 +122,7 @@ public final class ApplianceMain implements AutoCloseable {
         this.receiver = receiver;
         this.http = http;
         this.shipping = shipping;
+        this.tenants = tenants;
         this.shipLoop = new Thread(this::shipLoop, "cairn-receive-shipper");
         this.shipLoop.setDaemon(true);
     }
@@ -126,7 +135,7 @@ public final class ApplianceMain implements AutoCloseable {
             } catch (InterruptedException e) {
                 return;
             }
-            shipping.sync();
+            shipNow();
         }
     }
 
@@ -148,23 +157,34 @@ public final class ApplianceMain implements AutoCloseable {
                 .withBlockRange(c.receive().blockDuration().toMillis())
                 .withSyncPolicy(c.receive().walSync());
         Files.createDirectories(c.receiveDir());
-        BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
+        boolean tenancy = c.receive().tenancy().enabled();
+        if (!tenancy) {
+            Tenants.requireSingleLayout(c.receiveDir());
+            BlockShipping.applyLocalRetention(c.receiveDir(), c.receive().localRetention().toMillis());
+        }
         // one counted bucket for every user of it (shipping, store, compactor, uploads): cairn_bucket_* on /metrics
         InstrumentedBucket bucket = InstrumentedBucket.wrap(
                 c.bucket().isS3() ? S3Bucket.open(c.bucket().s3()) : FilesystemBucket.open(c.bucketDir()));
-        Db db;
-        try {
-            db = Db.open(c.receiveDir(), dbo);
-        } catch (IOException | RuntimeException e) {
-            bucket.close();
-            throw e;
-        }
-        Receiver receiver = new Receiver(db);
         Map<String, String> external = new LinkedHashMap<>(c.externalLabels());
         if (!c.receive().replica().isEmpty()) {
             external.put("receive_replica", c.receive().replica());
         }
-        BlockShipping shipping = new BlockShipping(c.receiveDir(), bucket, external);
+        Db db = null;
+        Tenants tenants = null;
+        try {
+            if (tenancy) {
+                tenants = Tenants.open(c.receiveDir(), dbo, c.receive().tenancy(),
+                        c.receive().localRetention().toMillis(), bucket, external);
+            } else {
+                db = Db.open(c.receiveDir(), dbo);
+            }
+        } catch (IOException | RuntimeException e) {
+            bucket.close();
+            throw e;
+        }
+        Receiver receiver = db == null ? null : new Receiver(db);
+        BlockShipping shipping = db == null ? null : new BlockShipping(c.receiveDir(), bucket, external);
+        Closeable heads = db != null ? db : tenants;
         // Built now, started once the HTTP server listens: a halt shows on /metrics and stops nothing else.
         CompactorRunner compactor = c.compact().enabled()
                 ? new CompactorRunner(BucketCompactor.create(bucket, compactorConfig(c), Clock.systemUTC(),
@@ -186,9 +206,9 @@ public final class ApplianceMain implements AutoCloseable {
         QueryLoopGuard loops = new QueryLoopGuard();
         QueryLayer query;
         try {
-            query = QueryLayer.open(c, db, store, loops);
+            query = QueryLayer.open(c, db != null ? db::querier : tenants::querier, store, loops);
         } catch (IOException | RuntimeException e) {
-            db.close();
+            heads.close();
             bucket.close();
             throw e;
         }
@@ -209,8 +229,8 @@ public final class ApplianceMain implements AutoCloseable {
         if (!c.bucket().isS3()) {
             disks.add(c.bucketDir());
         }
-        List<MetricsSource> metrics = new ArrayList<>(List.of(receiver, shipping, process, store,
-                new BucketMetrics(bucket), new DiskSpaceMetrics(disks)));
+        List<MetricsSource> metrics = new ArrayList<>(tenants != null ? List.of(tenants) : List.of(receiver, shipping));
+        metrics.addAll(List.of(process, store, new BucketMetrics(bucket), new DiskSpaceMetrics(disks)));
         if (compactor != null) {
             metrics.add(out -> out.raw(compactor.status().metricsText()));
         }
@@ -240,29 +260,29 @@ public final class ApplianceMain implements AutoCloseable {
         } catch (PkiException e) {
             agents.close();
             query.close();
-            db.close();
+            heads.close();
             bucket.close();
             throw new IOException("grpc.tls: " + e.getMessage(), e);
         } catch (IOException | RuntimeException e) {
             agents.close();
             query.close();
-            db.close();
+            heads.close();
             bucket.close();
             throw e;
         }
         try {
-            http = new HttpServer(c.http().host(), c.http().port(), receiver, api, metrics,
+            http = new HttpServer(c.http().host(), c.http().port(), sink(receiver, tenants), api, metrics,
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
                     Math.max(4, Runtime.getRuntime().availableProcessors() * 2), httpRoutes, c.dataDir().resolve("uploads"));
         } catch (IOException | RuntimeException e) {
             grpc.close();
             agents.close();
             query.close();
-            db.close();
+            heads.close();
             bucket.close();
             throw e;
         }
-        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, compactor, bucket, query, grpc, agents, store,
+        ApplianceMain m = new ApplianceMain(c, db, receiver, http, shipping, tenants, compactor, bucket, query, grpc, agents, store,
                 httpRoutes, agentRoutes);
         self[0] = m;
         m.shipLoop.start();
@@ -292,7 +312,8 @@ public final class ApplianceMain implements AutoCloseable {
     private void startAgentsPort() throws IOException {
         pki = AgentPki.open(config, Clock.systemUTC());
         pki.register(agentRoutes);
-        agentsServer = HttpServer.agents(config.agents().listen().host(), config.agents().listen().port(), receiver,
+        agentsServer = HttpServer.agents(config.agents().listen().host(), config.agents().listen().port(),
+                sink(receiver, tenants),
                 agentRoutes, pki.tlsPort(), config.receive().maxRequestBytes(),
                 Math.max(4, Runtime.getRuntime().availableProcessors() * 2), config.dataDir().resolve("uploads-agents"));
         LOG.log(System.Logger.Level.INFO, "agents'' port (HTTPS, CA in {0}) on {1}:{2,number,#}", config.pkiDir(),
@@ -326,9 +347,28 @@ public final class ApplianceMain implements AutoCloseable {
         return pki;
     }
 
-    /** Ships the blocks the Db has cut now rather than at the next tick (tests). */
+    /** Ships the blocks the Db (each tenant's, with tenancy) has cut now rather than at the next tick (tests). */
     public void shipNow() {
-        shipping.sync();
+        if (tenants != null) {
+            tenants.ship();
+        } else {
+            shipping.sync();
+        }
+    }
+
+    /** Where remote write goes on both ports: the one receiver, or the tenants' (routed by the tenant header). */
+    private static RemoteWriteSink sink(Receiver receiver, Tenants tenants) {
+        return tenants != null ? tenants : receiver;
+    }
+
+    /** The receiver's storage to close: its Db, or every tenant's. */
+    private Closeable heads() {
+        return tenants != null ? tenants : db;
+    }
+
+    /** The tenants' heads; null unless {@code receive.tenancy} is on. */
+    public Tenants tenants() {
+        return tenants;
     }
 
     /** The StoreAPI gRPC port bound. */
@@ -350,6 +390,7 @@ public final class ApplianceMain implements AutoCloseable {
         return config;
     }
 
+    /** The receiver's Db; null with {@code receive.tenancy} on (see {@link #tenants()}). */
     public Db db() {
         return db;
     }
@@ -378,7 +419,11 @@ public final class ApplianceMain implements AutoCloseable {
                     Thread.currentThread().interrupt();
                 }
             }
-            receiver.close();
+            if (tenants != null) {
+                tenants.stopWrites();
+            } else {
+                receiver.close();
+            }
             shipLoop.interrupt();
             try {
                 shipLoop.join(60_000);
@@ -388,7 +433,7 @@ public final class ApplianceMain implements AutoCloseable {
             agents.close();
             query.close();
             store.close();
-            db.close();
+            heads().close();
             bucket.close();
         } finally {
             stopped.countDown();
@@ -425,6 +470,12 @@ public final class ApplianceMain implements AutoCloseable {
         f.put("receive.block_duration", c.receive().blockDuration().toString());
         f.put("receive.local_retention", c.receive().localRetention().toString());
         f.put("receive.max_request_bytes", Integer.toString(c.receive().maxRequestBytes()));
+        f.put("receive.tenancy", Boolean.toString(c.receive().tenancy().enabled()));
+        if (c.receive().tenancy().enabled()) {
+            f.put("receive.tenant_header", c.receive().tenancy().header());
+            f.put("receive.default_tenant", c.receive().tenancy().defaultTenant());
+            f.put("receive.tenant_label", c.receive().tenancy().label());
+        }
         f.put("bucket.type", c.bucket().type());
         if (c.bucket().isS3()) {
             f.put("bucket.s3.endpoint", String.valueOf(c.bucket().s3().endpoint()));
@@ -513,7 +564,8 @@ public final class ApplianceMain implements AutoCloseable {
             // java.util.logging resets its handlers in its own shutdown hook: report on stderr directly
             try {
                 m.close();
-                System.err.println("cairn appliance stopped; head flushed to the WAL in " + m.db().dir());
+                System.err.println("cairn appliance stopped; head flushed to the WAL in "
+                        + m.config().receiveDir());
             } catch (IOException | RuntimeException e) {
                 System.err.println("cairn appliance: stopping failed: " + e);
             }

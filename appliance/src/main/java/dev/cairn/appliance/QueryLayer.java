@@ -11,7 +11,6 @@ import dev.cairn.appliance.query.TlsSettings;
 import dev.cairn.appliance.query.Warnings;
 import dev.cairn.appliance.store.BucketStore;
 import dev.cairn.appliance.store.ExternalLabelsQuerier;
-import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.labels.Labels;
 
 import java.io.IOException;
@@ -26,7 +25,8 @@ import java.util.concurrent.ThreadFactory;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * What the appliance's queries read: the local {@link Db}, the bucket's blocks ({@link BucketStore}) and the
+ * What the appliance's queries read: the receiver's local data (one Db, or a Db per tenant), the bucket's blocks
+ * ({@link BucketStore}) and the
  * configured StoreAPI endpoints
  * ({@code query.endpoints}) in one {@link EndpointSet}, fanned out and deduplicated by the replica labels
  * ({@link Queryable}). The endpoints' health is checked once before the appliance is ready (so the first
@@ -55,17 +55,20 @@ final class QueryLayer implements AutoCloseable {
     }
 
     /**
+     * @param localData the receiver's data: its Db's querier, or with tenants their merged querier
      * @param store the store gateway over the bucket, another endpoint; null for none
      * @param loops marks this appliance's StoreAPI calls so a stack that leads back to it is refused
      */
-    static QueryLayer open(ApplianceConfig c, Db db, BucketStore store, QueryLoopGuard loops) throws IOException {
+    static QueryLayer open(ApplianceConfig c, QuerierFactory localData, BucketStore store, QueryLoopGuard loops)
+            throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(FAN_OUT_THREADS, daemon("cairn-query-fanout"));
         ScheduledExecutorService health = Executors.newSingleThreadScheduledExecutor(daemon("cairn-endpoint-health"));
         EndpointSet set = new EndpointSet(pool, INFO_TIMEOUT_MS, System::currentTimeMillis);
         // the local data, with the labels its blocks get when shipped (so that a series read partly from
-        // here and partly from the bucket is one series), any time
+        // here and partly from the bucket is one series), any time; tenants add their own label themselves
         Labels local = localLabels(c);
-        set.addStatic(Endpoint.of("local", (mint, maxt) -> ExternalLabelsQuerier.wrap(db.querier(mint, maxt), local),
+        set.addStatic(Endpoint.of("local", (mint, maxt) -> c.receive().tenancy().enabled()
+                ? localData.querier(mint, maxt) : ExternalLabelsQuerier.wrap(localData.querier(mint, maxt), local),
                 EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
         if (store != null) {
             // unbounded: blocks come and go with each sync, and an empty answer from it costs nothing

@@ -59,7 +59,8 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
     /** Data under ./data, HTTP on 127.0.0.1:10902, 2h blocks, BATCH fsync, filesystem bucket. */
     public static ApplianceConfig defaults() {
         return new ApplianceConfig(Path.of("data"), new Http("127.0.0.1", 10902), new Http("127.0.0.1", 10901), Map.of(),
-                new Receive(null, "", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20),
+                new Receive(null, "", SyncPolicy.BATCH, Duration.ofHours(2), Duration.ofHours(6), 32 << 20,
+                        Tenancy.OFF),
                 new Bucket("filesystem", null, null),
                 new Query(Duration.ofMinutes(2), 50_000_000L, Duration.ofMinutes(5), DEFAULT_REPLICA_LABELS, List.of()),
                 new Compact(true, null, Duration.ofMinutes(5), Duration.ofDays(30), Duration.ofDays(180), Duration.ZERO),
@@ -208,14 +209,36 @@ public record ApplianceConfig(Path dataDir, Http http, Http grpc, Map<String, St
      * @param blockDuration   width of the blocks cut from the head (2h, as Prometheus and Thanos)
      * @param localRetention  how long cut blocks stay on local disk once shipped
      * @param maxRequestBytes largest remote write body accepted, decompressed (larger: 413)
+     * @param tenancy         one head per tenant, as Thanos Receive's multi-tenancy; {@link Tenancy#OFF} for one head
      */
     public record Receive(Path dir, String replica, SyncPolicy walSync, Duration blockDuration, Duration localRetention,
-                          int maxRequestBytes) {
+                          int maxRequestBytes, Tenancy tenancy) {
         public Receive {
             Objects.requireNonNull(replica, "replica");
             Objects.requireNonNull(walSync, "walSync");
             Objects.requireNonNull(blockDuration, "blockDuration");
             Objects.requireNonNull(localRetention, "localRetention");
+            Objects.requireNonNull(tenancy, "tenancy");
+        }
+    }
+
+    /**
+     * Thanos Receive's tenants ({@code receive.tenancy} and the keys beside it): each remote write request names its
+     * tenant in a header, each tenant gets its own head, WAL and blocks under {@code <receive.dir>/<tenant>}, and
+     * its series an external label.
+     *
+     * @param enabled       one head per tenant; off: one head for everything, no tenant label (the layout before tenants)
+     * @param header        request header naming the tenant ({@code THANOS-TENANT}, as Thanos's {@code --receive.tenant-header})
+     * @param defaultTenant the tenant of requests without the header (Thanos's {@code --receive.default-tenant-id})
+     * @param label         external label carrying the tenant on blocks and query results (Thanos's {@code --receive.tenant-label-name})
+     */
+    public record Tenancy(boolean enabled, String header, String defaultTenant, String label) {
+        public static final Tenancy OFF = new Tenancy(false, "THANOS-TENANT", "default-tenant", "tenant_id");
+
+        public Tenancy {
+            Objects.requireNonNull(header, "header");
+            Objects.requireNonNull(defaultTenant, "defaultTenant");
+            Objects.requireNonNull(label, "label");
         }
     }
 

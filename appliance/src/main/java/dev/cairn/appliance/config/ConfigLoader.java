@@ -115,6 +115,7 @@ public final class ConfigLoader {
                 c = c.withAgents(new ApplianceConfig.Agents(a, c.agents().serverNames(), c.agents().clientCaFile()));
             }
         }
+        l.checkTenantLabel(c);
         if (checkDirectories) {
             l.checkDirectories(c);
         }
@@ -483,7 +484,8 @@ public final class ConfigLoader {
 
     private ApplianceConfig.Receive receive(Object node, ApplianceConfig.Receive d) {
         Map<String, Object> m = map("receive", node, Set.of("dir", "replica", "wal_sync", "block_duration",
-                "local_retention", "max_request_bytes", "hashring", "replication_factor"));
+                "local_retention", "max_request_bytes", "hashring", "replication_factor", "tenancy", "tenant_header",
+                "default_tenant", "tenant_label"));
         if (m == null) {
             return d;
         }
@@ -524,7 +526,60 @@ public final class ConfigLoader {
                         + Integer.MAX_VALUE + ", got " + v);
             }
         }
-        return new ApplianceConfig.Receive(dir, replica, sync, block, retention, maxBytes);
+        return new ApplianceConfig.Receive(dir, replica, sync, block, retention, maxBytes, tenancy(m, d.tenancy()));
+    }
+
+    /** {@code receive.tenancy} and the keys naming the tenant's header, default and label. */
+    private ApplianceConfig.Tenancy tenancy(Map<String, Object> m, ApplianceConfig.Tenancy d) {
+        boolean enabled = d.enabled();
+        if (m.containsKey("tenancy")) {
+            if (m.get("tenancy") instanceof Boolean b) {
+                enabled = b;
+            } else {
+                errors.add("receive.tenancy: expected true or false, got " + describe(m.get("tenancy")));
+            }
+        }
+        String header = m.containsKey("tenant_header") ? string("receive.tenant_header", m.get("tenant_header"),
+                d.header()) : d.header();
+        // an HTTP header name is a token (RFC 9110 section 5.1)
+        if (!Pattern.matches("[!#$%&'*+.^_`|~0-9A-Za-z-]+", header)) {
+            errors.add("receive.tenant_header: \"" + header + "\" is not an HTTP header name (letters, digits, - and _)");
+        }
+        String dflt = m.containsKey("default_tenant") ? string("receive.default_tenant", m.get("default_tenant"),
+                d.defaultTenant()) : d.defaultTenant();
+        String problem = dev.cairn.appliance.receive.TenantName.problem(dflt);
+        if (problem != null) {
+            errors.add("receive.default_tenant: " + problem);
+        }
+        String label = m.containsKey("tenant_label") ? string("receive.tenant_label", m.get("tenant_label"),
+                d.label()) : d.label();
+        if (!Pattern.matches("[a-zA-Z_][a-zA-Z0-9_]*", label) || label.startsWith("__")) {
+            errors.add("receive.tenant_label: \"" + label + "\" is not a label name ([a-zA-Z_][a-zA-Z0-9_]*, not"
+                    + " starting with __)");
+        }
+        return new ApplianceConfig.Tenancy(enabled, header, dflt, label);
+    }
+
+    /**
+     * The tenant label must stay apart from the labels it is added beside: an external label or
+     * {@code receive_replica} of the same name would be overwritten, and a replica label would make the query
+     * layer merge the tenants' series as if they were HA replicas of one another.
+     */
+    private void checkTenantLabel(ApplianceConfig c) {
+        ApplianceConfig.Tenancy t = c.receive().tenancy();
+        if (!t.enabled()) {
+            return;
+        }
+        if (c.externalLabels().containsKey(t.label())) {
+            errors.add("receive.tenant_label: \"" + t.label() + "\" is also in external_labels; pick another name");
+        }
+        if (t.label().equals("receive_replica")) {
+            errors.add("receive.tenant_label: \"receive_replica\" is the receiver's replica label; pick another name");
+        }
+        if (c.query().replicaLabels().contains(t.label())) {
+            errors.add("receive.tenant_label: \"" + t.label() + "\" is in query.replica_labels, so the tenants' series"
+                    + " would be deduplicated into one another; remove it there or pick another name");
+        }
     }
 
     private ApplianceConfig.Bucket bucket(Object node, ApplianceConfig.Bucket d) {

@@ -112,10 +112,29 @@ public final class BlockShipping implements MetricsSource {
 
     @Override
     public void writeMetrics(MetricsText out) {
-        out.single("cairn_receive_shipper_uploads_total", "counter", "Blocks uploaded to the bucket.", uploaded.get());
-        out.single("cairn_receive_shipper_sync_failures_total", "counter",
-                "Shipping runs that failed (retried at the next run).", failures.get());
-        out.single("cairn_receive_shipper_last_success_timestamp_seconds", "gauge",
-                "When a shipping run last completed, seconds since the epoch (0: never).", lastSuccessMs.get() / 1000.0);
+        writeMetrics(out, Map.of("", this), null);
+    }
+
+    /** The shipping metrics of several shippers; with {@code label} set, each one's samples carry label=key. */
+    static void writeMetrics(MetricsText out, Map<String, BlockShipping> shippers, String label) {
+        family(out, shippers, label, "cairn_receive_shipper_uploads_total", "counter", "Blocks uploaded to the bucket.",
+                s -> s.uploaded.get());
+        family(out, shippers, label, "cairn_receive_shipper_sync_failures_total", "counter",
+                "Shipping runs that failed (retried at the next run).", s -> s.failures.get());
+        family(out, shippers, label, "cairn_receive_shipper_last_success_timestamp_seconds", "gauge",
+                "When a shipping run last completed, seconds since the epoch (0: never).",
+                s -> s.lastSuccessMs.get() / 1000.0);
+    }
+
+    private static void family(MetricsText out, Map<String, BlockShipping> shippers, String label, String name,
+                               String type, String help, java.util.function.ToDoubleFunction<BlockShipping> value) {
+        out.family(name, type, help);
+        for (Map.Entry<String, BlockShipping> e : shippers.entrySet()) {
+            if (label == null) {
+                out.sample(name, value.applyAsDouble(e.getValue()));
+            } else {
+                out.sample(name, value.applyAsDouble(e.getValue()), label, e.getKey());
+            }
+        }
     }
 }

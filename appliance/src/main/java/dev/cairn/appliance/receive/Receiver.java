@@ -8,14 +8,15 @@ import dev.cairn.storeapi.remotewrite.WriteRejectedException;
 import dev.cairn.tsdb.Db;
 import dev.cairn.tsdb.head.AppendResult;
 import dev.cairn.tsdb.head.HeadAppender;
-import dev.cairn.tsdb.head.HeadStats;
 import dev.cairn.tsdb.labels.Labels;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.atomic.LongAdder;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Remote write into the receiver's {@link Db}: each request is one head commit, so it is
@@ -141,34 +142,73 @@ public final class Receiver implements RemoteWriteSink, MetricsSource {
 
     @Override
     public void writeMetrics(MetricsText out) {
-        out.single("cairn_receive_requests_total", "counter", "Remote write requests that reached the head.",
-                requests.sum());
-        out.single("cairn_receive_requests_refused_total", "counter",
-                "Remote write requests answered 400 because some of their samples were refused.", requestsRefused.sum());
-        out.single("cairn_receive_requests_failed_total", "counter",
+        writeMetrics(out, Map.of("", this), null);
+    }
+
+    /**
+     * The receive and head metrics of several receivers, each family once: with {@code label} null the single
+     * receiver's samples carry no label (tenancy off); else each receiver's carry {@code label=<its key>}.
+     */
+    static void writeMetrics(MetricsText out, Map<String, Receiver> receivers, String label) {
+        counter(out, receivers, label, "cairn_receive_requests_total", "Remote write requests that reached the head.",
+                r -> r.requests.sum());
+        counter(out, receivers, label, "cairn_receive_requests_refused_total",
+                "Remote write requests answered 400 because some of their samples were refused.",
+                r -> r.requestsRefused.sum());
+        counter(out, receivers, label, "cairn_receive_requests_failed_total",
                 "Remote write requests answered 500 (WAL failure or shutting down); the sender retries.",
-                requestsFailed.sum());
-        out.single("cairn_receive_samples_ingested_total", "counter", "Samples committed to the head.",
-                samplesIngested.sum());
+                r -> r.requestsFailed.sum());
+        counter(out, receivers, label, "cairn_receive_samples_ingested_total", "Samples committed to the head.",
+                r -> r.samplesIngested.sum());
         out.family("cairn_receive_samples_rejected_total", "counter", "Samples refused by the head, by reason.");
-        for (AppendResult r : AppendResult.values()) {
-            if (r != AppendResult.OK) {
-                out.sample("cairn_receive_samples_rejected_total", rejected[r.ordinal()].sum(),
-                        "reason", r.name().toLowerCase(java.util.Locale.ROOT));
+        for (Map.Entry<String, Receiver> e : receivers.entrySet()) {
+            for (AppendResult r : AppendResult.values()) {
+                if (r != AppendResult.OK) {
+                    String reason = r.name().toLowerCase(java.util.Locale.ROOT);
+                    double v = e.getValue().rejected[r.ordinal()].sum();
+                    if (label == null) {
+                        out.sample("cairn_receive_samples_rejected_total", v, "reason", reason);
+                    } else {
+                        out.sample("cairn_receive_samples_rejected_total", v, "reason", reason, label, e.getKey());
+                    }
+                }
             }
         }
-        HeadStats hs = db.head().stats();
-        out.single("cairn_tsdb_head_series", "gauge", "Series in the head.", db.head().numSeries());
-        out.single("cairn_tsdb_head_samples_appended_total", "counter", "Samples appended to the head.",
-                hs.samplesAppended());
-        out.single("cairn_tsdb_head_series_created_total", "counter", "Series created in the head.", hs.seriesCreated());
-        out.single("cairn_tsdb_head_series_removed_total", "counter", "Series removed from the head.", hs.seriesRemoved());
-        out.single("cairn_tsdb_head_chunks_created_total", "counter", "Head chunks created.", hs.chunksCreated());
-        boolean init = db.head().initialized();
-        out.single("cairn_tsdb_head_min_time", "gauge", "Oldest sample time in the head, ms (0 when empty).",
-                init ? db.head().minTime() : 0);
-        out.single("cairn_tsdb_head_max_time", "gauge", "Newest sample time in the head, ms (0 when empty).",
-                init ? db.head().maxTime() : 0);
-        out.single("cairn_tsdb_blocks_loaded", "gauge", "Blocks on the receiver's local disk.", db.blocks().size());
+        gauge(out, receivers, label, "cairn_tsdb_head_series", "gauge", "Series in the head.",
+                r -> r.db.head().numSeries());
+        gauge(out, receivers, label, "cairn_tsdb_head_samples_appended_total", "counter", "Samples appended to the head.",
+                r -> r.db.head().stats().samplesAppended());
+        gauge(out, receivers, label, "cairn_tsdb_head_series_created_total", "counter", "Series created in the head.",
+                r -> r.db.head().stats().seriesCreated());
+        gauge(out, receivers, label, "cairn_tsdb_head_series_removed_total", "counter", "Series removed from the head.",
+                r -> r.db.head().stats().seriesRemoved());
+        gauge(out, receivers, label, "cairn_tsdb_head_chunks_created_total", "counter", "Head chunks created.",
+                r -> r.db.head().stats().chunksCreated());
+        gauge(out, receivers, label, "cairn_tsdb_head_min_time", "gauge",
+                "Oldest sample time in the head, ms (0 when empty).",
+                r -> r.db.head().initialized() ? r.db.head().minTime() : 0);
+        gauge(out, receivers, label, "cairn_tsdb_head_max_time", "gauge",
+                "Newest sample time in the head, ms (0 when empty).",
+                r -> r.db.head().initialized() ? r.db.head().maxTime() : 0);
+        gauge(out, receivers, label, "cairn_tsdb_blocks_loaded", "gauge", "Blocks on the receiver's local disk.",
+                r -> r.db.blocks().size());
+    }
+
+    private static void counter(MetricsText out, Map<String, Receiver> receivers, String label, String name,
+                                String help, ToDoubleFunction<Receiver> value) {
+        gauge(out, receivers, label, name, "counter", help, value);
+    }
+
+    /** One family of any type, a sample per receiver. */
+    private static void gauge(MetricsText out, Map<String, Receiver> receivers, String label, String name,
+                              String type, String help, ToDoubleFunction<Receiver> value) {
+        out.family(name, type, help);
+        for (Map.Entry<String, Receiver> e : receivers.entrySet()) {
+            if (label == null) {
+                out.sample(name, value.applyAsDouble(e.getValue()));
+            } else {
+                out.sample(name, value.applyAsDouble(e.getValue()), label, e.getKey());
+            }
+        }
     }
 }

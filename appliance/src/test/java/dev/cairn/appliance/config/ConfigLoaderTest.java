@@ -70,7 +70,7 @@ class ConfigLoaderTest {
         assertEquals(java.util.Map.of("cluster", "eu1"), c.externalLabels());
         assertEquals(new ApplianceConfig.Http("0.0.0.0", 9999), c.http());
         assertEquals(new ApplianceConfig.Receive(tmp.resolve("r"), "r1", SyncPolicy.INTERVAL, Duration.ofMinutes(90),
-                Duration.ofDays(1), 1000), c.receive());
+                Duration.ofDays(1), 1000, ApplianceConfig.Tenancy.OFF), c.receive());
         assertEquals(tmp.resolve("r"), c.receiveDir());
         assertEquals(tmp.resolve("b"), c.bucketDir());
         assertEquals(new ApplianceConfig.Query(Duration.ofSeconds(30), 1000, Duration.ofMinutes(1),
@@ -216,6 +216,35 @@ class ConfigLoaderTest {
         assertTrue(msg.contains("compact.enabled: expected true or false"), msg);
         assertTrue(msg.contains("compact.interval: must be more than 0"), msg);
         assertTrue(msg.contains("compact.retention_raw: \"forever\" is not a duration"), msg);
+    }
+
+    @Test
+    void load_tenancy_isOffByDefault_readsEveryKey_andRejectsBadOnes() throws Exception {
+        assertEquals(new ApplianceConfig.Tenancy(false, "THANOS-TENANT", "default-tenant", "tenant_id"),
+                ConfigLoader.load(null, tmp.resolve("d"), null).receive().tenancy());
+        ApplianceConfig c = ConfigLoader.load(write("""
+                receive: {tenancy: true, tenant_header: X-Scope-OrgID, default_tenant: anonymous, tenant_label: tenant}
+                """), tmp.resolve("d"), null);
+        assertEquals(new ApplianceConfig.Tenancy(true, "X-Scope-OrgID", "anonymous", "tenant"), c.receive().tenancy());
+        String msg = error("""
+                receive: {tenancy: "on", tenant_header: "THANOS TENANT", default_tenant: "../x", tenant_label: "tenant-id"}
+                """);
+        assertTrue(msg.contains("receive.tenancy: expected true or false"), msg);
+        assertTrue(msg.contains("receive.tenant_header: \"THANOS TENANT\" is not an HTTP header name"), msg);
+        assertTrue(msg.contains("receive.default_tenant: tenant \"../x\" starts with a dot"), msg);
+        assertTrue(msg.contains("receive.tenant_label: \"tenant-id\" is not a label name"), msg);
+        assertTrue(error("receive: {default_tenant: \"a/b\"}\n").contains("contains a path separator"));
+        assertTrue(error("receive: {tenant_label: __tenant}\n").contains("receive.tenant_label: \"__tenant\""));
+        // the tenant label must not collide with the labels beside it, nor merge tenants as replicas
+        String clash = error("""
+                external_labels: {tenant_id: x}
+                receive: {tenancy: true}
+                query: {replica_labels: [replica, tenant_id]}
+                """);
+        assertTrue(clash.contains("receive.tenant_label: \"tenant_id\" is also in external_labels"), clash);
+        assertTrue(clash.contains("receive.tenant_label: \"tenant_id\" is in query.replica_labels"), clash);
+        assertTrue(error("receive: {tenancy: true, tenant_label: receive_replica}\n")
+                .contains("is the receiver's replica label"));
     }
 
     @Test

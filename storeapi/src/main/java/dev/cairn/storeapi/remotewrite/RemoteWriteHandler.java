@@ -104,7 +104,7 @@ public final class RemoteWriteHandler extends SimpleChannelInboundHandler<FullHt
         HttpResponseStatus status = HttpResponseStatus.NO_CONTENT;
         long written = write.samples();
         try {
-            sink.write(write.series());
+            sink.write(write.series(), req.headers()::get);
         } catch (WriteRejectedException e) {
             status = HttpResponseStatus.BAD_REQUEST;
             sinkError = e.getMessage();

@@ -2,6 +2,7 @@ package dev.cairn.storeapi.remotewrite;
 
 import java.io.IOException;
 import java.util.List;
+import java.util.function.UnaryOperator;
 
 /**
  * Where decoded remote write series go: the relay's disk queue, the appliance's head.
@@ -22,4 +23,14 @@ public interface RemoteWriteSink {
      *     answered 500, the sender retries the same batch
      */
     void write(List<DecodedSeries> series) throws WriteRejectedException, IOException;
+
+    /**
+     * As {@link #write(List)}, for sinks that route by a request header (the appliance's tenants, header
+     * {@code THANOS-TENANT}); {@code header} returns a header's value by name (case-insensitive), or null.
+     * Handlers call this one; the default ignores the headers.
+     */
+    default void write(List<DecodedSeries> series, UnaryOperator<String> header)
+            throws WriteRejectedException, IOException {
+        write(series);
+    }
 }
