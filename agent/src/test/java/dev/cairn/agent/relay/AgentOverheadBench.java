@@ -45,7 +45,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * samples per second Prometheus appended and sent. Everything on 127.0.0.1, ephemeral ports.
  *
  * <pre>
- * agent/src/test/bench/agent-overhead.sh [rounds=3] [warmup_s=45] [measure_s=45] [series=40000] [interval_s=10]
+ * agent/src/test/bench/agent-overhead.sh [rounds=3] [warmup_s=60] [measure_s=60] [series=40000] [interval_s=10]
  * </pre>
  */
 public final class AgentOverheadBench {
@@ -65,8 +65,8 @@ public final class AgentOverheadBench {
 
     public static void main(String[] args) throws Exception {
         int rounds = args.length > 0 ? Integer.parseInt(args[0]) : 3;
-        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 45;
-        int measure = args.length > 2 ? Integer.parseInt(args[2]) : 45;
+        int warmup = args.length > 1 ? Integer.parseInt(args[1]) : 60;
+        int measure = args.length > 2 ? Integer.parseInt(args[2]) : 60;
         int series = args.length > 3 ? Integer.parseInt(args[3]) : 40_000;
         int interval = args.length > 4 ? Integer.parseInt(args[4]) : 10;
         String javaOpts = System.getenv().getOrDefault("AGENT_JAVA_OPTS", RelayBench.PACKAGED_JAVA_OPTS);
@@ -99,8 +99,8 @@ public final class AgentOverheadBench {
                     double[] m = b.phase(phase, r, scrape, recvUrl, javaOpts, warmup, measure);
                     results.get(phase).add(m);
                     System.out.printf("round %d %-6s prom RSS mean %6.1f max %6.1f MiB, CPU %.3f s/s | agent RSS "
-                            + "mean %6.1f max %6.1f MiB, CPU %.3f s/s | appended %.0f/s, sent %.0f/s, failed %.0f, "
-                            + "relay in %.0f/s out %.0f/s%n", r, phase, m[0], m[1], m[2], m[3], m[4], m[5], m[6],
+                            + "mean %6.1f max %6.1f MiB, CPU %.3f s/s (JIT %.3f) | appended %.0f/s, sent %.0f/s, failed %.0f, "
+                            + "relay in %.0f/s out %.0f/s%n", r, phase, m[0], m[1], m[2], m[3], m[4], m[5], m[11], m[6],
                             m[7], m[8], m[9], m[10]);
                 }
             }
@@ -118,7 +118,8 @@ public final class AgentOverheadBench {
 
     /**
      * One phase; returns {prom RSS mean MiB, prom RSS max, prom CPU s/s, agent RSS mean, agent RSS
-     * max, agent CPU s/s, appended/s, sent/s, failed samples, relay in/s, relay out/s}.
+     * max, agent CPU s/s, appended/s, sent/s, failed samples, relay in/s, relay out/s, agent JIT
+     * compiler threads' CPU s/s (part of the agent CPU; a one-off cost of a young JVM)}.
      */
     private double[] phase(String phase, int round, String scrape, String recvUrl, String javaOpts, int warmup,
             int measure) throws Exception {
@@ -152,6 +153,7 @@ public final class AgentOverheadBench {
             Map<String, Double> a0 = agentBase == null ? Map.of() : scalars(agentBase + "/metrics");
             double pc0 = cpuSeconds(prom.process.pid());
             double ac0 = agent == null ? 0 : cpuSeconds(agent.process.pid());
+            double aj0 = agent == null ? 0 : jitSeconds(agent.process.pid());
             long t0 = System.nanoTime();
             double pSum = 0;
             double pMax = 0;
@@ -172,6 +174,7 @@ public final class AgentOverheadBench {
             double secs = (System.nanoTime() - t0) / 1e9;
             double pcpu = (cpuSeconds(prom.process.pid()) - pc0) / secs;
             double acpu = agent == null ? 0 : (cpuSeconds(agent.process.pid()) - ac0) / secs;
+            double ajit = agent == null ? 0 : Math.max(0, jitSeconds(agent.process.pid()) - aj0) / secs;
             Map<String, Double> p1 = scalars(prom.base + "/metrics");
             Map<String, Double> a1 = agentBase == null ? Map.of() : scalars(agentBase + "/metrics");
             String app = "prometheus_tsdb_head_samples_appended_total";
@@ -181,7 +184,7 @@ public final class AgentOverheadBench {
             String out = "cairn_relay_samples_sent_total";
             return new double[] {pSum / n, pMax, pcpu, aSum / n, aMax, acpu,
                     delta(p0, p1, app) / secs, delta(p0, p1, sent) / secs, p1.getOrDefault(failed, 0.0),
-                    delta(a0, a1, in) / secs, delta(a0, a1, out) / secs};
+                    delta(a0, a1, in) / secs, delta(a0, a1, out) / secs, ajit};
         } finally {
             if (prom != null) {
                 prom.stop();
@@ -197,12 +200,12 @@ public final class AgentOverheadBench {
         double[] none = median(results.get("none"));
         System.out.println();
         System.out.println("medians | Prometheus RSS mean    max  CPU s/s | vs none: RSS mean    max     CPU s/s |"
-                + " agent RSS mean    max  CPU s/s | Prom+agent vs none: RSS     CPU s/s | appended/s  sent/s");
+                + " agent RSS mean    max  CPU s/s (JIT) | Prom+agent vs none: RSS     CPU s/s | appended/s  sent/s");
         for (String phase : PHASES) {
             double[] m = median(results.get(phase));
-            System.out.printf("%-7s | %15.1f %6.1f %8.3f | %+8.1f MiB (%+4.0f%%) %+6.1f%% %+7.3f | %14.1f %6.1f %8.3f |"
+            System.out.printf("%-7s | %15.1f %6.1f %8.3f | %+8.1f MiB (%+4.0f%%) %+6.1f%% %+7.3f | %14.1f %6.1f %8.3f (%.3f) |"
                     + " %+12.1f MiB (%+4.0f%%) %+7.3f | %10.0f %7.0f%n", phase, m[0], m[1], m[2],
-                    m[0] - none[0], pct(m[0], none[0]), pct(m[1], none[1]), m[2] - none[2], m[3], m[4], m[5],
+                    m[0] - none[0], pct(m[0], none[0]), pct(m[1], none[1]), m[2] - none[2], m[3], m[4], m[5], m[11],
                     m[0] + m[3] - none[0], pct(m[0] + m[3], none[0]), m[2] + m[5] - none[2], m[6], m[7]);
         }
         System.out.println("(RSS in MiB, mean and max of 1 s samples; CPU in CPU-seconds per second of wall time; "
@@ -444,6 +447,26 @@ public final class AgentOverheadBench {
         String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
         String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
         return (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+    }
+
+    /** CPU seconds of the JVM's C1/C2 compiler threads. */
+    private static double jitSeconds(long pid) throws IOException {
+        double total = 0;
+        try (var tasks = Files.list(Path.of("/proc/" + pid + "/task"))) {
+            for (Path t : tasks.toList()) {
+                try {
+                    if (Files.readString(t.resolve("comm")).startsWith("C")
+                            && Files.readString(t.resolve("comm")).contains("Compiler")) {
+                        String stat = Files.readString(t.resolve("stat"));
+                        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                        total += (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+                    }
+                } catch (IOException e) {
+                    // the thread ended meanwhile
+                }
+            }
+        }
+        return total;
     }
 
     private static void deleteTree(Path root) throws IOException {
