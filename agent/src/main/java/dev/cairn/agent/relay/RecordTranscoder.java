@@ -120,28 +120,35 @@ final class RecordTranscoder {
         int prevName = -1;
         int prevNameLen = 0;
         boolean hasName = false;
-        // labels = 1, each copied with its tag and length
+        // labels = 1, each with its tag and length; they lie together, so they are copied in one go
+        int labelsFrom = p;
         while (p < end && b[p] == 0x0A) {
-            if (!readVarint(b, p + 1, end) || after - p - 1 != Proto.varintSize(varint)) {
+            int msgLen = b[p + 1 < end ? p + 1 : p];
+            int msg = p + 2;
+            if (msgLen < 0) { // a label message of 128 bytes or more: a longer varint, which must be the shortest
+                if (!readVarint(b, p + 1, end) || after - p - 1 != Proto.varintSize(varint)) {
+                    return -1;
+                }
+                msgLen = varint;
+                msg = after;
+            }
+            int msgEnd = msg + msgLen;
+            if (p + 1 >= end || msgLen < 6 || msgEnd > end || msgEnd < 0) { // 6: one-byte name and value
                 return -1;
             }
-            int msg = after;
-            int msgEnd = msg + varint;
-            if (msgEnd > end || msgEnd < 0) {
+            // name = 1: a valid label name of 1..127 bytes, after the previous one
+            int nameLen = b[msg + 1];
+            int name = msg + 2;
+            if (b[msg] != 0x0A || nameLen <= 0 || name + nameLen >= msgEnd) {
                 return -1;
             }
-            // name = 1: a valid label name, after the previous one
-            if (msg >= msgEnd || b[msg] != 0x0A || !readVarint(b, msg + 1, msgEnd) || varint == 0
-                    || after - msg - 1 != 1 || after + varint > msgEnd) {
+            int c0 = b[name];
+            if (c0 < 0 || (CLASS[c0] & 1) == 0) {
                 return -1;
             }
-            int name = after;
-            int nameLen = varint;
-            if ((CLASS[b[name] & 0x7F] & 1) == 0 || b[name] < 0) {
-                return -1;
-            }
-            for (int i = name + 1; i < name + nameLen; i++) {
-                if (b[i] < 0 || (CLASS[b[i]] & 2) == 0) {
+            for (int i = name + 1, e = name + nameLen; i < e; i++) {
+                int c = b[i];
+                if (c < 0 || (CLASS[c] & 2) == 0) {
                     return -1;
                 }
             }
@@ -153,33 +160,40 @@ final class RecordTranscoder {
             prevNameLen = nameLen;
             // value = 2: non-empty ASCII (an empty value is dropped by the decoder, UTF-8 is checked there)
             int v = name + nameLen;
-            if (v >= msgEnd || b[v] != 0x12 || !readVarint(b, v + 1, msgEnd) || varint == 0
-                    || after - v - 1 != Proto.varintSize(varint) || after + varint != msgEnd) {
+            int value;
+            if (b[v] != 0x12 || v + 1 >= msgEnd) {
                 return -1;
             }
-            int value = after;
-            int valueLen = varint;
-            for (int i = value; i < msgEnd; i++) {
-                if (b[i] < 0) {
+            int valueLen = b[v + 1];
+            if (valueLen > 0) {
+                value = v + 2;
+            } else {
+                if (valueLen == 0 || !readVarint(b, v + 1, msgEnd) || after - v - 1 != Proto.varintSize(varint)) {
                     return -1;
                 }
+                valueLen = varint;
+                value = after;
             }
-            if (Arrays.equals(b, name, name + nameLen, METRIC_NAME, 0, METRIC_NAME.length)) {
+            if (value + valueLen != msgEnd || !ascii(b, value, msgEnd)) {
+                return -1;
+            }
+            if (nameLen == METRIC_NAME.length && c0 == '_'
+                    && Arrays.equals(b, name, name + nameLen, METRIC_NAME, 0, METRIC_NAME.length)) {
                 if ((CLASS[b[value]] & 4) == 0) {
                     return -1;
                 }
-                for (int i = value + 1; i < value + valueLen; i++) {
+                for (int i = value + 1; i < msgEnd; i++) {
                     if ((CLASS[b[i]] & 8) == 0) {
                         return -1;
                     }
                 }
                 hasName = true;
             }
-            ensure(msgEnd - p);
-            System.arraycopy(b, p, out, pos, msgEnd - p);
-            pos += msgEnd - p;
             p = msgEnd;
         }
+        ensure(p - labelsFrom);
+        System.arraycopy(b, labelsFrom, out, pos, p - labelsFrom);
+        pos += p - labelsFrom;
         if (!hasName) {
             return -1;
         }
@@ -239,6 +253,22 @@ final class RecordTranscoder {
         BE_INT.set(out, countAt, n);
         seriesCount++;
         return n;
+    }
+
+    /** Whether {@code b[from, to)} is all ASCII; eight bytes a step. */
+    private static boolean ascii(byte[] b, int from, int to) {
+        int i = from;
+        for (; i + 8 <= to; i += 8) {
+            if (((long) LE_LONG.get(b, i) & 0x8080808080808080L) != 0) {
+                return false;
+            }
+        }
+        for (; i < to; i++) {
+            if (b[i] < 0) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** A varint32 at {@code p} (at most five bytes, before {@code end}) into {@link #varint}, {@link #after}. */

@@ -104,6 +104,37 @@ class RecordTranscoderTest {
         }
     }
 
+    /**
+     * Damaged bodies (random bytes changed, cut anywhere): the fast path never throws, and whatever
+     * it takes, the decoder takes unchanged and encodes to the same record.
+     */
+    @Test
+    void mutatedBodies_areRefusedOrGiveTheDecoderPathsRecord() throws Exception {
+        Random r = new Random(7);
+        byte[] base = WriteRequest.newBuilder()
+                .addTimeseries(withSamples(series("__name__", "up", "instance", "h:9100", "job", "node"), 1700000000000L,
+                        Double.doubleToRawLongBits(1)))
+                .addTimeseries(withSamples(series("__name__", "m", "path", "/" + "p".repeat(150)), 5, 0, 6, 1))
+                .build().toByteArray();
+        RecordTranscoder t = new RecordTranscoder();
+        int taken = 0;
+        for (int iter = 0; iter < 20_000; iter++) {
+            byte[] body = Arrays.copyOf(base, r.nextBoolean() ? base.length : 1 + r.nextInt(base.length));
+            for (int k = 1 + r.nextInt(3); k > 0; k--) {
+                body[r.nextInt(body.length)] = (byte) r.nextInt(256);
+            }
+            long samples = t.transcode(body, 0, body.length);
+            if (samples < 0) {
+                continue;
+            }
+            taken++;
+            DecodedWrite w = new WriteRequestDecoder().decode(body, 0, body.length);
+            assertTrue(w.rejected().isEmpty(), () -> "the fast path took what the decoder rejects: " + w.rejected());
+            assertArrayEquals(QueueRecord.encode(w.series(), new long[1]), Arrays.copyOf(t.array(), t.length()));
+        }
+        assertTrue(taken > 100, "some mutations (values, timestamps) keep the shape: " + taken);
+    }
+
     @Test
     void emptyRequest_isARecordOfNoSeries() throws Exception {
         RecordTranscoder t = new RecordTranscoder();
