@@ -14,12 +14,19 @@ final class BatchEncoder {
     private byte[] raw = new byte[64 << 10];
     private byte[] compressed = new byte[Snappy.maxCompressedLength(64 << 10)];
     private int compressedLen;
+    /** Payload size of each entry's TimeSeries message, from the sizing pass. */
+    private int[] seriesSizes = new int[512];
 
     /** Encodes entries {@code [0, n)}: item {@code items[k]}, samples {@code from[k]} to {@code to[k]}. */
     void encode(Item[] items, int[] from, int[] to, int n) {
+        if (seriesSizes.length < n) {
+            seriesSizes = new int[Math.max(n, seriesSizes.length * 2)];
+        }
         int size = 0;
         for (int k = 0; k < n; k++) {
-            size += Proto.fieldSize(seriesSize(items[k], from[k], to[k]));
+            int s = seriesSize(items[k], from[k], to[k]);
+            seriesSizes[k] = s;
+            size += Proto.fieldSize(s);
         }
         if (raw.length < size) {
             raw = new byte[Math.max(size, raw.length * 2)];
@@ -27,7 +34,7 @@ final class BatchEncoder {
         int p = 0;
         for (int k = 0; k < n; k++) {
             Item it = items[k];
-            p = Proto.putBytesHeader(raw, p, 1, seriesSize(it, from[k], to[k]));
+            p = Proto.putBytesHeader(raw, p, 1, seriesSizes[k]);
             System.arraycopy(it.rec, it.labelsOff, raw, p, it.labelsLen);
             p += it.labelsLen;
             for (int i = from[k]; i < to[k]; i++) {

@@ -118,7 +118,16 @@ public final class DiskQueue implements RemoteWriteSink, Closeable {
         }
         QueueRecord.Encoder enc = encoders.get();
         long samples = enc.encode(series);
-        byte[] rec = Arrays.copyOf(enc.array(), enc.length());
+        append(enc.array(), enc.length(), samples);
+    }
+
+    /**
+     * Appends one encoded {@link QueueRecord} (the first {@code len} bytes of {@code record}) holding
+     * {@code samples} samples; returns once it is fsynced, as {@link #write} does. The array may be
+     * reused when this returns.
+     */
+    void append(byte[] record, int len, long samples) throws IOException {
+        byte[] rec = Arrays.copyOf(record, len);
         Wal w = usableWal();
         try {
             w.log(rec);

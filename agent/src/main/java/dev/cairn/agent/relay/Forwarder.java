@@ -49,6 +49,7 @@ final class Forwarder {
     private static final System.Logger LOG = System.getLogger(Forwarder.class.getName());
     private static final long TICK_NANOS = TimeUnit.MILLISECONDS.toNanos(200);
     private static final long RESHARD_NANOS = TimeUnit.SECONDS.toNanos(10);
+    private static final long IDLE_PARK_NANOS = TimeUnit.MILLISECONDS.toNanos(250);
 
     private final DiskQueue queue;
     private final QueueConfig cfg;
@@ -145,7 +146,9 @@ final class Forwarder {
                     reshard(reshardTo);
                 }
                 if (!reader.next()) {
-                    LockSupport.parkNanos(TimeUnit.MILLISECONDS.toNanos(20));
+                    // every append, drop plan, reshard and stop unparks us; the timeout is a safety net
+                    // (at 20 ms this loop was most of an idle agent's CPU)
+                    LockSupport.parkNanos(IDLE_PARK_NANOS);
                     continue;
                 }
                 dispatch(reader.segment(), reader.offset(), reader.record());
@@ -424,6 +427,7 @@ final class Forwarder {
         }
         if (Math.abs(want - cur) > 0.3 * cur && want != cur) {
             reshardTo = want;
+            LockSupport.unpark(dispatcher);
         }
     }
 }

@@ -6,12 +6,8 @@ final class Proto {
     }
 
     static int varintSize(long v) {
-        int n = 1;
-        while ((v & ~0x7FL) != 0) {
-            v >>>= 7;
-            n++;
-        }
-        return n;
+        // seven bits a byte: 1 for 0..127 ... 10 for negative values, without a loop
+        return (70 - Long.numberOfLeadingZeros(v | 1)) / 7;
     }
 
     /** Size of a length-delimited field with a one-byte tag (field numbers below 16) and {@code len} bytes of payload. */

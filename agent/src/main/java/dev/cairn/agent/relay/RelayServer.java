@@ -2,7 +2,6 @@ package dev.cairn.agent.relay;
 
 import dev.cairn.storeapi.remotewrite.RemoteWriteDecoder;
 import dev.cairn.storeapi.remotewrite.RemoteWriteHandler;
-import dev.cairn.storeapi.remotewrite.RemoteWriteSink;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
@@ -39,7 +38,8 @@ import java.util.function.Supplier;
 
 /**
  * The relay's HTTP endpoint: remote write (1.0 and 2.0) at {@code /api/v1/write} through the
- * storeapi {@link RemoteWriteHandler} (which answers 204 only after the sink returned, i.e. after
+ * relay's {@link FastWriteHandler} (Prometheus's usual requests, straight into the queue) or else
+ * the storeapi {@link RemoteWriteHandler} (which answers 204 only after the sink returned, i.e. after
  * the fsync), plus {@code /metrics}, {@code /-/healthy} and {@code /-/ready}. The remote-write
  * handler runs on its own executor group because the sink blocks on fsync; concurrent requests
  * from Prometheus's shards then share group commits.
@@ -51,7 +51,7 @@ final class RelayServer implements AutoCloseable {
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final Channel channel;
 
-    RelayServer(String host, int port, RemoteWriteSink sink, Supplier<String> metrics) throws IOException {
+    RelayServer(String host, int port, DiskQueue sink, Supplier<String> metrics) throws IOException {
         int maxCompressed = new RemoteWriteDecoder().maxCompressed();
         ServerBootstrap b = new ServerBootstrap().group(boss, workers).channel(NioServerSocketChannel.class)
                 .childHandler(new ChannelInitializer<SocketChannel>() {
@@ -60,7 +60,9 @@ final class RelayServer implements AutoCloseable {
                         connections.add(ch);
                         ch.pipeline().addLast(new HttpServerCodec(), new HttpObjectAggregator(maxCompressed),
                                 new Router(metrics));
-                        ch.pipeline().addLast(sinkThreads, new RemoteWriteHandler(sink));
+                        // the fast path first; what it does not take goes through the full decoder
+                        ch.pipeline().addLast(sinkThreads, new FastWriteHandler(sink,
+                                RemoteWriteDecoder.DEFAULT_MAX_DECOMPRESSED), new RemoteWriteHandler(sink));
                     }
                 });
         try {

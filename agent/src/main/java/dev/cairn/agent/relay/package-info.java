@@ -4,12 +4,17 @@
  * appliance with Prometheus's {@code queue_config} semantics.
  *
  * <pre>
- * Prometheus ──RW 1.0/2.0──► RelayServer ─► DiskQueue (tsdb.wal, BATCH fsync) ─► 204
+ * Prometheus ──RW 1.0/2.0──► RelayServer ─► FastWriteHandler ─► DiskQueue (tsdb.wal, BATCH fsync) ─► 204
+ *                                   (the rest) └► storeapi RemoteWriteHandler ─┘
  *                                               │ LiveReader
  *                                               ▼
  *                            Forwarder: dispatcher ─► Shard × n ─► Downstream (appliance)
  *                                       maintenance: commit position, truncate, disk budget, reshard
  * </pre>
+ *
+ * <p>{@link dev.cairn.agent.relay.FastWriteHandler} takes what Prometheus usually sends (1.0, all
+ * series valid) and copies its label bytes into the queue record as they are; anything else goes
+ * through the storeapi decoder, which answers it as any Cairn receiver does.
  *
  * <h2>Guarantees</h2>
  * <ul>

@@ -33,7 +33,7 @@ import org.xerial.snappy.Snappy;
  * <pre>
  * mvn -q -pl agent -am test-compile dependency:build-classpath -Dmdep.outputFile=/tmp/cp.txt -Dmdep.includeScope=test
  * taskset -c 0 java -Xmx1g -cp agent/target/test-classes:agent/target/classes:storeapi/target/classes:tsdb/target/classes:$(cat /tmp/cp.txt) \
- *     dev.cairn.agent.relay.RelayBench [seconds=20] [senders=8] [series=500] ['agent JVM options']
+ *     dev.cairn.agent.relay.RelayBench [seconds=20] [senders=8] [series=500] ['agent JVM options' or ''] [warmup_s=30]
  * </pre>
  */
 public final class RelayBench {
@@ -47,7 +47,8 @@ public final class RelayBench {
         int seconds = args.length > 0 ? Integer.parseInt(args[0]) : 20;
         int senders = args.length > 1 ? Integer.parseInt(args[1]) : 8;
         int series = args.length > 2 ? Integer.parseInt(args[2]) : 500;
-        String javaOpts = args.length > 3 ? args[3] : PACKAGED_JAVA_OPTS;
+        String javaOpts = args.length > 3 && !args[3].isBlank() ? args[3] : PACKAGED_JAVA_OPTS;
+        int warmup = args.length > 4 ? Integer.parseInt(args[4]) : 30;
         HttpServer sink = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 128);
         sink.setExecutor(Executors.newFixedThreadPool(8));
         sink.createContext("/api/v1/write", ex -> {
@@ -110,9 +111,12 @@ public final class RelayBench {
                 t.start();
                 threads.add(t);
             }
-            Thread.sleep(5000); // warm-up: JIT, resharding
+            // Warm-up: on the one pinned core the C2 compiler takes 20-30 s (at 5 s it still used
+            // half the agent's CPU), and an agent runs for days; also resharding.
+            Thread.sleep(warmup * 1000L);
             double[] m0 = metrics(client, base);
             double cpu0 = cpuSeconds(agent.pid());
+            double sys0 = sysSeconds(agent.pid());
             long t0 = System.nanoTime();
             long maxRss = 0;
             long deadline = t0 + seconds * 1_000_000_000L;
@@ -123,16 +127,17 @@ public final class RelayBench {
             double secs = (System.nanoTime() - t0) / 1e9;
             double[] m1 = metrics(client, base);
             double cpu = cpuSeconds(agent.pid()) - cpu0;
+            double sys = sysSeconds(agent.pid()) - sys0;
             stop.set(true);
             for (Thread t : threads) {
                 t.join(30_000);
             }
             double in = m1[0] - m0[0];
             double out = m1[1] - m0[1];
-            System.out.printf("relay bench: agent pinned to one core, JVM %s; %d senders, %d series/request, %.0f s: "
-                    + "accepted %.0f samples/s, forwarded %.0f samples/s, agent CPU %.1f s = %.0f%% of a core, "
+            System.out.printf("relay bench: agent pinned to one core, JVM %s; %d senders, %d series/request, warm-up %d s, %.0f s: "
+                    + "accepted %.0f samples/s, forwarded %.0f samples/s, agent CPU %.1f s (%.1f s system) = %.0f%% of a core, "
                     + "%.0f samples accepted per CPU second; shards %.0f; RSS max %d MiB, now %d MiB%n",
-                    javaOpts, senders, series, secs, in / secs, out / secs, cpu, 100 * cpu / secs, in / cpu, m1[2],
+                    javaOpts, senders, series, warmup, secs, in / secs, out / secs, cpu, sys, 100 * cpu / secs, in / cpu, m1[2],
                     maxRss >> 10, rssKib(agent.pid()) >> 10);
         } finally {
             agent.destroy();
@@ -193,6 +198,13 @@ public final class RelayBench {
             }
         }
         return -1;
+    }
+
+    /** Kernel time alone (fsync, sockets). */
+    private static double sysSeconds(long pid) throws java.io.IOException {
+        String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return Long.parseLong(f[12]) / 100.0;
     }
 
     private static double cpuSeconds(long pid) throws java.io.IOException {

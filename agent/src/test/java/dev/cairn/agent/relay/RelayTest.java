@@ -283,6 +283,35 @@ class RelayTest {
         }
     }
 
+    /**
+     * What the fast path does not take (an invalid series, a UTF-8 value) goes through the storeapi
+     * decoder: the invalid series is refused with its reason (400), the valid ones of the same
+     * request, UTF-8 included, are queued and forwarded.
+     */
+    @Test
+    void requestTheFastPathLeaves_isJudgedByTheDecoder_validSeriesForwarded() throws Exception {
+        try (TestReceiver rx = new TestReceiver(); Relay relay = new Relay(config(dir, rx.url(), 1L << 30)).start()) {
+            var ok = dev.cairn.storeapi.pb.prometheus.TimeSeries.newBuilder()
+                    .addLabels(dev.cairn.storeapi.pb.prometheus.Label.newBuilder().setName("__name__").setValue("up"))
+                    .addLabels(dev.cairn.storeapi.pb.prometheus.Label.newBuilder().setName("city").setValue("Zürich"))
+                    .addSamples(dev.cairn.storeapi.pb.prometheus.Sample.newBuilder().setTimestamp(1000).setValue(1));
+            var bad = dev.cairn.storeapi.pb.prometheus.TimeSeries.newBuilder()
+                    .addLabels(dev.cairn.storeapi.pb.prometheus.Label.newBuilder().setName("__name__").setValue("up"))
+                    .addLabels(dev.cairn.storeapi.pb.prometheus.Label.newBuilder().setName("bad-name").setValue("x"))
+                    .addSamples(dev.cairn.storeapi.pb.prometheus.Sample.newBuilder().setTimestamp(1000).setValue(2));
+            byte[] body = org.xerial.snappy.Snappy.compress(dev.cairn.storeapi.pb.prometheus.WriteRequest.newBuilder()
+                    .addTimeseries(ok).addTimeseries(bad).build().toByteArray());
+            HttpResponse<String> r = HttpClient.newHttpClient().send(HttpRequest.newBuilder(writeUrl(relay))
+                    .header("Content-Type", "application/x-protobuf").header("Content-Encoding", "snappy")
+                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(), HttpResponse.BodyHandlers.ofString());
+            assertEquals(400, r.statusCode(), r.body());
+            assertTrue(r.body().contains("invalid label name") && r.body().contains("bad-name"), r.body());
+            await("the valid series downstream", 10_000, () -> rx.distinct() == 1);
+            assertEquals(Double.doubleToRawLongBits(1), rx.values.get("{__name__=\"up\",city=\"Zürich\",}@1000"));
+            assertEquals(1, relay.metrics().samplesIn());
+        }
+    }
+
     @Test
     void forwardedSegments_areDeleted() throws Exception {
         try (TestReceiver rx = new TestReceiver(); Relay relay = new Relay(config(dir, rx.url(), 4L << 20)).start()) {
