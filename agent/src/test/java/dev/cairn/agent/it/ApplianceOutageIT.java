@@ -39,6 +39,8 @@ class ApplianceOutageIT {
     private static final int LOAD_SERIES = 100;
     /** The backlog must drain at least this many times faster than data arrives. */
     private static final double MIN_DRAIN_OVER_LOAD = 3.0;
+    /** Ten full batches (max_samples_per_send 500): more than the shards have in flight at a stop. */
+    private static final long MAX_RESENT_AT_STOP = 5_000;
 
     @TempDir
     Path dir;
@@ -81,7 +83,7 @@ class ApplianceOutageIT {
             }, "load");
             load.start();
             try {
-                Thread.sleep(20_000);
+                Thread.sleep(10_000);
                 // steady state: what arrives is forwarded as it arrives
                 long out0 = m.samplesOut();
                 long s0 = System.nanoTime();
@@ -143,7 +145,12 @@ class ApplianceOutageIT {
                 Thread.sleep(100);
             }
             assertTrue(m.samplesOut() >= taken, "in " + taken + ", out " + m.samplesOut());
-            assertEquals(0, m.samplesDroppedRejected(), "samples the appliance refused");
+            // A batch the appliance committed while it was stopping may lose its answer; the relay sends it again
+            // and the appliance refuses what is older than the newest sample of a series (Prometheus's own
+            // out-of-order rule): counted as dropped though the samples are there, as the checks below prove.
+            // That can only be the few batches in flight at the stop.
+            assertTrue(m.samplesDroppedRejected() <= MAX_RESENT_AT_STOP, "the appliance refused "
+                    + m.samplesDroppedRejected() + " samples, more than were in flight when it stopped");
             assertEquals(0, m.samplesDroppedBudget(), "samples dropped for the disk budget");
             assertEquals(0, gen.failedRequests.get(), "load requests the relay did not acknowledge");
 
@@ -167,8 +174,9 @@ class ApplianceOutageIT {
             long loadSamples = assertLoadComplete(appliance.uri(""), gen);
             System.out.printf("appliance outage test: samples checked on the appliance: %d synthetic (counts per "
                             + "series, %d of them value by value), %d of Prometheus's own (value by value), "
-                            + "%d from the load generator (count and sum per series)%n",
-                    syntheticSamples, exactSynthetic, selfSamples, loadSamples);
+                            + "%d from the load generator (count and sum per series); %d resent samples refused "
+                            + "as out of order (already stored)%n",
+                    syntheticSamples, exactSynthetic, selfSamples, loadSamples, m.samplesDroppedRejected());
             assertTrue(syntheticSamples >= (long) SYNTHETIC_SERIES * (OUTAGE_SECONDS + 20),
                     "fewer synthetic samples than the outage spans: " + syntheticSamples);
         }

@@ -19,7 +19,7 @@ import java.util.TreeMap;
  * appliance), with the answers in shapes a test can compare. Series are keyed by their labels in
  * name order, as {@code {a="1",b="2"}}, so two servers that print labels in different orders agree.
  */
-final class PromQuery {
+public final class PromQuery {
     private static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -27,7 +27,7 @@ final class PromQuery {
     }
 
     /** {@code data.result} of {@code query} at {@code t} (seconds); throws when the server did not answer success. */
-    static JsonNode result(URI base, String query, double t) throws IOException, InterruptedException {
+    public static JsonNode result(URI base, String query, double t) throws IOException, InterruptedException {
         URI u = URI.create(base + "/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8)
                 + "&time=" + t);
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(u).timeout(Duration.ofMinutes(2)).build(),
@@ -40,7 +40,7 @@ final class PromQuery {
     }
 
     /** The series' labels in name order, minus {@code __name__}-less noise: {@code {a="1",b="2"}}. */
-    static String key(JsonNode metric, String... dropLabels) {
+    public static String key(JsonNode metric, String... dropLabels) {
         Map<String, String> sorted = new TreeMap<>();
         for (Iterator<Map.Entry<String, JsonNode>> it = metric.fields(); it.hasNext(); ) {
             Map.Entry<String, JsonNode> e = it.next();
@@ -59,7 +59,7 @@ final class PromQuery {
      * value text)}, values as the server prints them. A series that holds two samples with one timestamp
      * is an error: that is how a duplicate stored by the receiver would show.
      */
-    static Map<String, Map<Long, String>> rangeSamples(URI base, String query, double t, String... dropLabels)
+    public static Map<String, Map<Long, String>> rangeSamples(URI base, String query, double t, String... dropLabels)
             throws IOException, InterruptedException {
         Map<String, Map<Long, String>> out = new TreeMap<>();
         for (JsonNode series : result(base, query, t)) {
@@ -79,7 +79,7 @@ final class PromQuery {
     }
 
     /** An instant-vector query at {@code t} as {@code series → value text}. */
-    static Map<String, String> vector(URI base, String query, double t, String... dropLabels)
+    public static Map<String, String> vector(URI base, String query, double t, String... dropLabels)
             throws IOException, InterruptedException {
         Map<String, String> out = new TreeMap<>();
         for (JsonNode series : result(base, query, t)) {
@@ -92,7 +92,7 @@ final class PromQuery {
     }
 
     /** Total samples in a {@link #rangeSamples} answer. */
-    static long count(Map<String, Map<Long, String>> samples) {
+    public static long count(Map<String, Map<Long, String>> samples) {
         long n = 0;
         for (Map<Long, String> s : samples.values()) {
             n += s.size();
