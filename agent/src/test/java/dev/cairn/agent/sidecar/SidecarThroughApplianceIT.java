@@ -223,11 +223,14 @@ class SidecarThroughApplianceIT {
     @Order(5)
     void shippedBlock_deletedByPrometheusRetention_isStillAnswered_fromTheBucket() throws Exception {
         Path bucket = appliance.config().bucketDir();
-        // the newest shipped block that Prometheus still holds: its range answered by Prometheus itself
+        // the newest shipped block of (nearly) a full 20 s that Prometheus still holds, its range answered by
+        // Prometheus itself; a block's minTime is its first sample, so the first block is short
         String[] ulid = new String[1];
-        waitFor("a shipped block that Prometheus still holds", () -> {
+        waitFor("a full shipped block that Prometheus still holds", () -> {
             for (String u : shippedBlocks(bucket)) {
-                if (Files.isRegularFile(prometheus.dataDir.resolve(u).resolve("meta.json"))) {
+                JsonNode m = json.readTree(bucket.resolve(u).resolve("meta.json").toFile());
+                if (m.path("maxTime").asLong() - m.path("minTime").asLong() >= 15_000
+                        && Files.isRegularFile(prometheus.dataDir.resolve(u).resolve("meta.json"))) {
                     ulid[0] = u;
                 }
             }
@@ -242,7 +245,7 @@ class SidecarThroughApplianceIT {
         URI app = URI.create(base());
         Map<String, Map<Long, String>> local = PromQuery.rangeSamples(prom, query, t);
         Map<String, Map<Long, String>> before = PromQuery.rangeSamples(app, query, t, "cluster");
-        assertTrue(PromQuery.count(local) > 100, "too few samples in block " + ulid[0] + ": " + PromQuery.count(local));
+        assertTrue(PromQuery.count(local) > 1000, "too few samples in block " + ulid[0] + ": " + PromQuery.count(local));
         assertEquals(local, before, "the appliance before the deletion, against Prometheus, for " + query + " at " + t);
 
         waitFor("Prometheus deleting block " + ulid[0] + " (retention)",
