@@ -177,7 +177,7 @@ class ApplianceOutageIT {
                             + "%d from the load generator (count and sum per series); %d resent samples refused "
                             + "as out of order (already stored)%n",
                     syntheticSamples, exactSynthetic, selfSamples, loadSamples, m.samplesDroppedRejected());
-            assertTrue(syntheticSamples >= (long) SYNTHETIC_SERIES * (OUTAGE_SECONDS + 20),
+            assertTrue(syntheticSamples >= (long) SYNTHETIC_SERIES * OUTAGE_SECONDS,
                     "fewer synthetic samples than the outage spans: " + syntheticSamples);
         }
     }
