@@ -88,6 +88,11 @@ final class ApplianceChild implements AutoCloseable {
         }
     }
 
+    /** The data directory; the head's WAL is under {@code receive/}. */
+    Path dataDir() {
+        return dataDir;
+    }
+
     URI uri(String path) {
         return URI.create("http://127.0.0.1:" + port + path);
     }

@@ -6,6 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import dev.cairn.agent.AgentMain;
 import dev.cairn.agent.relay.LoadGenerator;
 import dev.cairn.agent.relay.TestReceiver;
+import dev.cairn.tsdb.Db;
+import dev.cairn.tsdb.DbOptions;
+import dev.cairn.tsdb.chunk.ChunkIterator;
+import dev.cairn.tsdb.labels.Matcher;
+import dev.cairn.tsdb.storage.Querier;
+import dev.cairn.tsdb.storage.SeriesSet;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -21,7 +27,6 @@ import java.util.Random;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLongArray;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -44,7 +49,7 @@ import org.junit.jupiter.params.provider.EnumSource;
 class RelayCrashIT {
     private static final int ROUNDS = 6;
     private static final int WORKERS = 4;
-    private static final int SERIES = 25;
+    private static final int SERIES = 50;
     private static final long T0 = 1_700_000_000_000L;
 
     enum Target { TEST_RECEIVER, APPLIANCE }
@@ -308,15 +313,56 @@ class RelayCrashIT {
                 assertEquals(before.get(w), stored(gens.get(w), sent.get(w)),
                         "after a SIGKILL and WAL replay the appliance answers differently for " + gens.get(w).run());
             }
+            long inHead = assertHeadHoldsEachTimestampOnce(gens, before);
             return stored + " samples stored on the appliance and checked one by one (each timestamp once, also after"
-                    + " the appliance's own SIGKILL and WAL replay), " + unacknowledgedKept
+                    + " the appliance's own SIGKILL and WAL replay; " + inHead + " read back from its head's chunks), "
+                    + unacknowledgedKept
                     + " of them from requests the relay never acknowledged; appliance refusals " + rejected;
+        }
+
+        /**
+         * Below PromQL: stops the appliance (SIGTERM), opens its receive directory here (replaying the WAL into
+         * a head) and walks each load series' chunks: timestamps strictly increasing, the same samples the
+         * HTTP API answered. Returns the samples read.
+         */
+        private long assertHeadHoldsEachTimestampOnce(List<LoadGenerator> gens,
+                List<Map<String, Map<Long, String>>> answered) throws Exception {
+            appliance.terminate();
+            long n = 0;
+            try (Db db = Db.open(appliance.dataDir().resolve("receive"), DbOptions.defaults());
+                    Querier q = db.querier(Long.MIN_VALUE, Long.MAX_VALUE)) {
+                for (int w = 0; w < gens.size(); w++) {
+                    LoadGenerator g = gens.get(w);
+                    SeriesSet set = q.select(List.of(Matcher.equal("__name__", "load_test"),
+                            Matcher.equal("run", g.run())));
+                    ChunkIterator it = null;
+                    int series = 0;
+                    while (set.next()) {
+                        String k = seriesKey(g, Integer.parseInt(set.at().labels().get("series")));
+                        Map<Long, String> want = answered.get(w).get(k);
+                        it = set.at().iterator(it);
+                        long prev = Long.MIN_VALUE;
+                        int count = 0;
+                        while (it.next()) {
+                            assertTrue(it.atT() > prev, k + " holds " + it.atT() + " after " + prev + " in the head's chunks");
+                            prev = it.atT();
+                            assertEquals(Double.parseDouble(want.get(it.atT())), it.atV(), k + " at " + it.atT());
+                            count++;
+                        }
+                        assertEquals(want.size(), count, "samples of " + k + " in the head");
+                        n += count;
+                        series++;
+                    }
+                    assertEquals(g.series(), series, "series of " + g.run() + " in the head");
+                }
+            }
+            return n;
         }
 
         private String rejectedByReason() throws IOException, InterruptedException {
             String text = http.send(HttpRequest.newBuilder(appliance.uri("/metrics")).build(),
                     HttpResponse.BodyHandlers.ofString()).body();
-            Matcher m = Pattern.compile("(?m)^cairn_receive_samples_rejected_total\\{reason=\"(\\w+)\"} (\\S+)$")
+            java.util.regex.Matcher m = Pattern.compile("(?m)^cairn_receive_samples_rejected_total\\{reason=\"(\\w+)\"} (\\S+)$")
                     .matcher(text);
             StringBuilder b = new StringBuilder();
             while (m.find()) {
