@@ -11,6 +11,7 @@ import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
 import org.xerial.snappy.Snappy;
@@ -18,7 +19,8 @@ import org.xerial.snappy.Snappy;
 /**
  * A bounded remote-write 1.0 load generator: {@code series} series named {@code load_test}, one
  * sample per series per request, timestamps {@code t0 + i}, value a function of (series, i) so a
- * receiver can check it. Remembers every sample whose request was answered 2xx.
+ * receiver can check it. Remembers every request answered 2xx and, unless told not to (long runs:
+ * millions of samples), every sample of it.
  */
 public final class LoadGenerator {
     private final HttpClient client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
@@ -26,15 +28,36 @@ public final class LoadGenerator {
     private final int series;
     private final long t0;
     private final String run;
-    /** key (as TestReceiver builds it) → value bits, for every acknowledged sample. */
+    private final boolean keepSamples;
+    /** key (as TestReceiver builds it) → value bits, for every acknowledged sample (empty unless keepSamples). */
     public final Map<String, Long> acked = new ConcurrentHashMap<>();
+    /** {@code i} of every request answered 2xx: its samples are series 0..series-1 at {@code t0 + i}. */
+    public final Set<Long> ackedRequests = ConcurrentHashMap.newKeySet();
     public final AtomicLong ackedSamples = new AtomicLong();
     public final AtomicLong failedRequests = new AtomicLong();
 
     public LoadGenerator(int series, long t0, String run) {
+        this(series, t0, run, true);
+    }
+
+    public LoadGenerator(int series, long t0, String run, boolean keepSamples) {
         this.series = series;
         this.t0 = t0;
         this.run = run;
+        this.keepSamples = keepSamples;
+    }
+
+    public int series() {
+        return series;
+    }
+
+    public String run() {
+        return run;
+    }
+
+    /** The timestamp (ms) of every sample of request {@code i}. */
+    public long timestamp(long i) {
+        return t0 + i;
     }
 
     public static double value(int s, long i) {
@@ -69,6 +92,11 @@ public final class LoadGenerator {
         } catch (IOException e) {
             failedRequests.incrementAndGet();
             return false;
+        }
+        ackedRequests.add(i);
+        if (!keepSamples) {
+            ackedSamples.addAndGet(series);
+            return true;
         }
         for (TimeSeries ts : req.getTimeseriesList()) {
             String k = TestReceiver.key(ts.getLabelsList());

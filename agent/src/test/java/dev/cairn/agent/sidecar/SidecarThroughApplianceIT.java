@@ -11,6 +11,7 @@ import dev.cairn.agent.config.AgentConfig;
 import dev.cairn.agent.config.Mode;
 import dev.cairn.agent.config.ReportConfig;
 import dev.cairn.agent.config.SidecarConfig;
+import dev.cairn.agent.it.PromQuery;
 import dev.cairn.appliance.ApplianceMain;
 import dev.cairn.appliance.config.ConfigLoader;
 import java.io.IOException;
@@ -42,7 +43,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Sidecar mode end to end, all on 127.0.0.1: the real Debian Prometheus (external labels, scraping itself
- * every second, cutting a block every 20 s: min and max block duration both 20s) with NO remote write;
+ * every second, cutting a block every 20 s: min and max block duration both 20s, and deleting blocks after
+ * about a minute: retention 40s) with NO remote write;
  * the appliance in-process; agents in-process.
  * <ul>
  *   <li>{@code agent-a} (relay+sidecar, blocks through the appliance, heartbeat every second): the
@@ -50,7 +52,9 @@ import org.junit.jupiter.api.io.TempDir;
  *       Prometheus holds, and receives its blocks through {@code PUT /api/v1/agents/blocks/...};</li>
  *   <li>{@code agent-b} (sidecar, blocks straight to a filesystem bucket of its own).</li>
  * </ul>
- * Both show in {@code /api/v1/agents} and the appliance's /metrics; a stopped agent turns unhealthy.
+ * Both show in {@code /api/v1/agents} and the appliance's /metrics; a stopped agent turns unhealthy. Once
+ * Prometheus's retention deleted a shipped block, the appliance still answers its range with exactly the
+ * samples it answered before, from the bucket (store gateway).
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
@@ -77,7 +81,9 @@ class SidecarThroughApplianceIT {
                 scrape_configs:
                   - job_name: self
                     static_configs: [{targets: ['127.0.0.1:${PORT}']}]
-                """, "--storage.tsdb.min-block-duration=20s", "--storage.tsdb.max-block-duration=20s");
+                """, "--storage.tsdb.min-block-duration=20s", "--storage.tsdb.max-block-duration=20s",
+                // real retention: a block goes once the newest is over 40 s younger (about a minute after its cut)
+                "--storage.tsdb.retention.time=40s");
         appliance = ApplianceMain.start(ConfigLoader.load(null, dir.resolve("appliance"), "127.0.0.1:0", "127.0.0.1:0"));
         URI write = URI.create("http://127.0.0.1:" + appliance.httpPort() + "/api/v1/write");
         AgentConfig d = AgentConfig.defaults();
@@ -211,6 +217,53 @@ class SidecarThroughApplianceIT {
         assertTrue(agents().get("agent-a").path("healthy").asBoolean(), agents().toString());
         String metrics = get(URI.create(base() + "/metrics"));
         assertTrue(metrics.contains("\ncairn_agents_healthy 1\n"), metrics);
+    }
+
+    @Test
+    @Order(5)
+    void shippedBlock_deletedByPrometheusRetention_isStillAnswered_fromTheBucket() throws Exception {
+        Path bucket = appliance.config().bucketDir();
+        // the newest shipped block of (nearly) a full 20 s that Prometheus still holds, its range answered by
+        // Prometheus itself; a block's minTime is its first sample, so the first block is short
+        String[] ulid = new String[1];
+        waitFor("a full shipped block that Prometheus still holds", () -> {
+            for (String u : shippedBlocks(bucket)) {
+                JsonNode m = json.readTree(bucket.resolve(u).resolve("meta.json").toFile());
+                if (m.path("maxTime").asLong() - m.path("minTime").asLong() >= 15_000
+                        && Files.isRegularFile(prometheus.dataDir.resolve(u).resolve("meta.json"))) {
+                    ulid[0] = u;
+                }
+            }
+            return ulid[0] != null;
+        });
+        JsonNode meta = json.readTree(bucket.resolve(ulid[0]).resolve("meta.json").toFile());
+        long minT = meta.path("minTime").asLong();
+        long maxT = meta.path("maxTime").asLong(); // exclusive
+        double t = (maxT - 1) / 1000.0;
+        String query = "{job=\"self\"}[" + (maxT - minT) + "ms]"; // [minT, maxT - 1]: the block's samples
+        URI prom = prometheus.uri("");
+        URI app = URI.create(base());
+        Map<String, Map<Long, String>> local = PromQuery.rangeSamples(prom, query, t);
+        Map<String, Map<Long, String>> before = PromQuery.rangeSamples(app, query, t, "cluster");
+        assertTrue(PromQuery.count(local) > 1000, "too few samples in block " + ulid[0] + ": " + PromQuery.count(local));
+        assertEquals(local, before, "the appliance before the deletion, against Prometheus, for " + query + " at " + t);
+
+        waitFor("Prometheus deleting block " + ulid[0] + " (retention)",
+                () -> !Files.exists(prometheus.dataDir.resolve(ulid[0])));
+        assertEquals(Map.of(), PromQuery.rangeSamples(prom, query, t),
+                "Prometheus still answers for the range of its deleted block " + ulid[0]);
+        assertTrue(Files.isRegularFile(bucket.resolve(ulid[0]).resolve("meta.json")), ulid[0] + " left the bucket");
+        @SuppressWarnings("unchecked")
+        Map<String, Map<Long, String>>[] after = new Map[1];
+        waitFor("the appliance answering the deleted block's range from the bucket", () -> {
+            after[0] = PromQuery.rangeSamples(app, query, t, "cluster");
+            return before.equals(after[0]);
+        });
+        assertEquals(before, after[0]);
+        assertTrue(value(get(URI.create(base() + "/metrics")), "cairn_store_blocks_loaded") >= 1);
+        System.out.printf("sidecar retention test: block %s [%d, %d) deleted by Prometheus; %d samples of %d series "
+                + "answered identically by the appliance from the bucket%n", ulid[0], minT, maxT,
+                PromQuery.count(before), before.size());
     }
 
     // ---- helpers ----
