@@ -44,6 +44,7 @@ public final class HttpServer implements AutoCloseable {
     private final EventExecutorGroup workers;
     private final Channel channel;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final InFlightRequests inFlight = new InFlightRequests();
 
     /**
      * Binds and starts serving.
@@ -97,6 +98,7 @@ public final class HttpServer implements AutoCloseable {
                             ch.pipeline().addLast("tls", tls.context().get().newHandler(ch.alloc()));
                         }
                         ch.pipeline().addLast(new HttpServerCodec());
+                        ch.pipeline().addLast("in-flight", inFlight.handler());
                         if (spoolDir != null) {
                             // on the event loop; an upload's file writes go to one worker, in order
                             ch.pipeline().addLast("uploads", new UploadSpooler(routes, spoolDir, workers.next(), tls));
@@ -137,6 +139,10 @@ public final class HttpServer implements AutoCloseable {
     @Override
     public void close() {
         channel.close().syncUninterruptibly();
+        if (!inFlight.awaitIdle(10, TimeUnit.SECONDS)) {
+            LOG.log(System.Logger.Level.WARNING, "{0} request(s) still unanswered after 10 s at shutdown; closing their "
+                    + "connections (their senders retry)", inFlight.count());
+        }
         // close connections while loops and workers still run, so their teardown has somewhere to run
         connections.close().awaitUninterruptibly(10, TimeUnit.SECONDS);
         shutdownGroups();
