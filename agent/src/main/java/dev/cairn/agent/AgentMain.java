@@ -51,9 +51,13 @@ public final class AgentMain {
         if (certs != null) {
             config = config.withAppliance(new AgentConfig.ApplianceConfig(config.appliance().url(),
                     config.appliance().insecure(), certs.tlsFiles()));
+            // over mTLS the appliance takes heartbeats only from the certificate's CN
             if (config.report().agentId().isEmpty()) {
-                // over mTLS the appliance takes heartbeats only from the certificate's CN
                 config = config.withReport(new ReportConfig(config.report().interval(), certs.agentId()));
+            } else if (!config.report().agentId().equals(certs.agentId())) {
+                throw new IOException("report.agent_id \"" + config.report().agentId() + "\" is not the CN of the "
+                        + "agent's certificate (\"" + certs.agentId() + "\"): the appliance would refuse every heartbeat; "
+                        + "remove report.agent_id (the agent reports under its certificate's CN)");
             }
         }
         Agent agent;

@@ -192,6 +192,14 @@ public final class ConfigLoader {
         }
         dataDir = dataDir == null ? d.dataDir() : dataDir;
         AgentConfig.PkiConfig pki = pki(m, dataDir, d.pki());
+        // one id: the appliance takes an agent's heartbeats only from its certificate's CN (pki.agent_id)
+        if (!report.agentId().isEmpty() && !pki.agentId().isEmpty() && !report.agentId().equals(pki.agentId())) {
+            problems.add("report.agent_id \"" + report.agentId() + "\" and pki.agent_id \"" + pki.agentId()
+                    + "\" differ: the appliance takes heartbeats only from the certificate's CN, so keep pki.agent_id "
+                    + "and remove report.agent_id");
+        } else if (report.agentId().isEmpty() && !pki.agentId().isEmpty()) {
+            report = new ReportConfig(report.interval(), pki.agentId());
+        }
         return new AgentConfig(dataDir, a, r, mode, sidecar, report, http, pki);
     }
 

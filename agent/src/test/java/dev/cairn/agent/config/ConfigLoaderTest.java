@@ -175,4 +175,17 @@ class ConfigLoaderTest {
         assertTrue(assertThrows(ConfigException.class, () -> ConfigLoader.parse("appliance: {ca_sha256: abc}",
                 "agent.yaml")).problems().get(0).startsWith("appliance.ca_sha256: expected the 64 hex digits"));
     }
+
+    @Test
+    void agentId_isOneId_reportFollowsPkiAndAContradictionIsRefused() throws Exception {
+        AgentConfig c = ConfigLoader.parse("pki: {agent_id: vm1.example}", "agent.yaml");
+        assertEquals("vm1.example", c.report().agentId());
+        assertEquals("vm1.example", ConfigLoader.parse("pki: {agent_id: vm1.example}\nreport: {agent_id: vm1.example}",
+                "agent.yaml").report().agentId());
+        assertEquals("vm2", ConfigLoader.parse("report: {agent_id: vm2}", "agent.yaml").report().agentId());
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.parse(
+                "pki: {agent_id: vm1.example}\nreport: {agent_id: other}", "agent.yaml"));
+        assertTrue(e.problems().stream().anyMatch(p -> p.startsWith("report.agent_id \"other\" and pki.agent_id "
+                + "\"vm1.example\" differ")), e.problems().toString());
+    }
 }
