@@ -227,6 +227,8 @@ public final class ApplianceMain implements AutoCloseable {
         new StatusUi(bucket, query.endpoints(), compactor == null ? null : compactor.status(), System::currentTimeMillis)
                 .mount(httpRoutes);
         metrics.add(agents.registry());
+        metrics.add(api.metrics());
+        metrics.add(query.metrics());
         HttpServer http;
         StoreApiServer grpc;
         try {

@@ -5,6 +5,7 @@ import dev.cairn.appliance.promql.QuerierFactory;
 import dev.cairn.appliance.query.Endpoint;
 import dev.cairn.appliance.query.EndpointInfo;
 import dev.cairn.appliance.query.EndpointSet;
+import dev.cairn.appliance.query.QueryMetrics;
 import dev.cairn.appliance.query.QueryOptions;
 import dev.cairn.appliance.query.Queryable;
 import dev.cairn.appliance.query.TlsSettings;
@@ -51,7 +52,7 @@ final class QueryLayer implements AutoCloseable {
         this.endpoints = endpoints;
         this.remotes = remotes;
         this.options = options;
-        this.queryable = new Queryable(endpoints, pool);
+        this.queryable = new Queryable(endpoints, pool, new QueryMetrics());
     }
 
     /**
@@ -105,6 +106,11 @@ final class QueryLayer implements AutoCloseable {
     /** Queriers for one request; endpoints that fail add to {@code warnings} (partial response). */
     QuerierFactory queriers(Warnings warnings) {
         return queryable.factory(options, warnings);
+    }
+
+    /** The fan-out's per-endpoint latency and failures, for /metrics. */
+    QueryMetrics metrics() {
+        return queryable.metrics();
     }
 
     EndpointSet endpoints() {
