@@ -2,9 +2,11 @@ package dev.cairn.appliance;
 
 import dev.cairn.appliance.config.ApplianceConfig;
 import dev.cairn.appliance.promql.QuerierFactory;
+import dev.cairn.appliance.query.DamagedBlocks;
 import dev.cairn.appliance.query.Endpoint;
 import dev.cairn.appliance.query.EndpointInfo;
 import dev.cairn.appliance.query.EndpointSet;
+import dev.cairn.appliance.query.LocalQuerier;
 import dev.cairn.appliance.query.QueryMetrics;
 import dev.cairn.appliance.query.QueryOptions;
 import dev.cairn.appliance.query.Queryable;
@@ -46,13 +48,13 @@ final class QueryLayer implements AutoCloseable {
     private final QueryOptions options;
 
     private QueryLayer(ExecutorService pool, ScheduledExecutorService health, EndpointSet endpoints,
-                       List<StoreApiEndpoint> remotes, QueryOptions options) {
+                       List<StoreApiEndpoint> remotes, QueryOptions options, QueryMetrics metrics) {
         this.pool = pool;
         this.health = health;
         this.endpoints = endpoints;
         this.remotes = remotes;
         this.options = options;
-        this.queryable = new Queryable(endpoints, pool, new QueryMetrics());
+        this.queryable = new Queryable(endpoints, pool, metrics);
     }
 
     /**
@@ -66,16 +68,20 @@ final class QueryLayer implements AutoCloseable {
         // the local data, with the labels its blocks get when shipped (so that a series read partly from
         // here and partly from the bucket is one series), any time
         Labels local = localLabels(c);
-        set.addStatic(Endpoint.of("local", (mint, maxt) -> ExternalLabelsQuerier.wrap(db.querier(mint, maxt), local),
+        // both read block by block: a damaged block is left out with a warning naming it (DamagedBlocks)
+        QueryMetrics metrics = new QueryMetrics();
+        set.addStatic(Endpoint.reporting("local", w -> (mint, maxt) -> ExternalLabelsQuerier.wrap(
+                new LocalQuerier(db, mint, maxt, new DamagedBlocks("local", w, metrics)), local),
                 EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
         if (store != null) {
             // unbounded: blocks come and go with each sync, and an empty answer from it costs nothing
-            set.addStatic(Endpoint.of("bucket", store::querier, EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
+            set.addStatic(Endpoint.reporting("bucket", w -> (mint, maxt) -> store.querier(mint, maxt,
+                    new DamagedBlocks("bucket", w, metrics)), EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
         }
         List<StoreApiEndpoint> remotes = new ArrayList<>();
         QueryOptions options = QueryOptions.defaults().withEndpointTimeout(c.query().timeout().toMillis())
                 .withReplicaLabels(c.query().replicaLabels());
-        QueryLayer layer = new QueryLayer(pool, health, set, remotes, options);
+        QueryLayer layer = new QueryLayer(pool, health, set, remotes, options, metrics);
         try {
             for (ApplianceConfig.StoreEndpoint e : c.query().endpoints()) {
                 StoreApiEndpoint remote = StoreApiEndpoint.connect(e, c.query().timeout(), loops);
