@@ -224,7 +224,8 @@ public final class ApplianceMain implements AutoCloseable {
         AgentRoutes.mount(httpRoutes, agents.registry(), bucket);
         AgentRoutes.mount(agentRoutes, agents.registry(), bucket);
         // the status UI at / and its JSON (blocks, endpoints, compactor) beside the Prometheus API
-        new StatusUi(bucket, query.endpoints(), compactor == null ? null : compactor.status(), System::currentTimeMillis)
+        new StatusUi(bucket, query.endpoints(), compactor == null ? null : compactor.status(), store,
+                System::currentTimeMillis)
                 .mount(httpRoutes);
         metrics.add(agents.registry());
         metrics.add(api.metrics());

@@ -66,6 +66,9 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong syncFailures = new AtomicLong();
     private volatile long lastSyncMs;
+    /** Why the latest sync failed; null once one succeeds. */
+    private volatile String lastSyncError;
+    private volatile long lastSyncErrorMs;
     private ScheduledExecutorService timer;
     /** Reads blocks of one select concurrently; bounded so that a query over many blocks cannot flood the bucket. */
     private final ExecutorService readPool = Executors.newFixedThreadPool(READ_CONCURRENCY, r -> {
@@ -141,10 +144,13 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
             markedForDeletion = marked.size();
             duplicates = candidates.size() - served.size();
             lastSyncMs = System.currentTimeMillis();
+            lastSyncError = null;
             syncs.incrementAndGet();
             return new SyncResult(next.size(), marked.size(), duplicates, Map.copyOf(corrupt));
         } catch (IOException | RuntimeException e) {
             syncFailures.incrementAndGet();
+            lastSyncErrorMs = System.currentTimeMillis();
+            lastSyncError = e.getMessage() == null ? e.toString() : e.getMessage();
             throw e;
         }
     }
@@ -285,6 +291,21 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
     /** Blocks left out because they are damaged, with the reason. */
     public Map<Ulid, String> corruptBlocks() {
         return Map.copyOf(corrupt);
+    }
+
+    /** The state the status UI's store page shows. */
+    public StoreStatus status() {
+        SortedMap<Long, Integer> byResolution = new TreeMap<>();
+        int headers = 0;
+        for (BucketBlock b : blocks.values()) {
+            byResolution.merge(b.resolution(), 1, Integer::sum);
+            if (b.headerLoaded()) {
+                headers++;
+            }
+        }
+        return new StoreStatus(byResolution, headers, markedForDeletion, duplicates, cache.bytes(), cache.maxBytes(),
+                cache.hits(), cache.misses(), cache.evictions(), syncs.get(), syncFailures.get(), lastSyncMs,
+                lastSyncError, lastSyncErrorMs, new TreeMap<>(corrupt));
     }
 
     /** Ranged GETs issued for queries so far (index headers, postings, series, chunks). */
