@@ -26,6 +26,9 @@ final class BufferedSeries implements Series {
 
     /** Copies {@code s}'s samples within [mint, maxt]. */
     static BufferedSeries copyOf(Series s, long mint, long maxt) {
+        if (s instanceof BufferedSeries b && (b.n == 0 || (b.ts[0] >= mint && b.ts[b.n - 1] <= maxt))) {
+            return b; // immutable and already within range (a local block read ahead by LocalQuerier)
+        }
         long[] ts = new long[16];
         double[] vs = new double[16];
         int n = 0;
