@@ -49,7 +49,7 @@ public final class LocalQuerier implements Querier {
 
     @Override
     public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
-        List<SeriesSet> sets = new ArrayList<>(blocks.size() + 1);
+        List<BufferedSeries> fromBlocks = List.of();
         for (Block b : blocks) {
             List<BufferedSeries> read = perBlock(b, q -> {
                 List<BufferedSeries> out = new ArrayList<>();
@@ -61,13 +61,36 @@ public final class LocalQuerier implements Querier {
                 return out;
             });
             if (read != null) {
-                sets.add(new ListSeriesSet(read));
+                fromBlocks = fromBlocks.isEmpty() ? read : merge(fromBlocks, read);
             }
         }
-        if (head != null) {
-            sets.add(hints == null ? head.select(matchers) : head.select(hints, matchers));
+        if (head == null) {
+            return new ListSeriesSet(fromBlocks);
         }
-        return sets.isEmpty() ? new ListSeriesSet(List.of()) : MergeSeriesSet.of(sets);
+        SeriesSet fromHead = hints == null ? head.select(matchers) : head.select(hints, matchers);
+        return fromBlocks.isEmpty() ? fromHead : MergeSeriesSet.of(List.of(new ListSeriesSet(fromBlocks), fromHead));
+    }
+
+    /**
+     * Two label-sorted answers as one, a series in both joined into one buffer: the fan-out then takes each
+     * buffer as it is instead of merging and copying it again ({@link BufferedSeries#copyOf}).
+     */
+    static List<BufferedSeries> merge(List<BufferedSeries> a, List<BufferedSeries> b) {
+        List<BufferedSeries> out = new ArrayList<>(Math.max(a.size(), b.size()));
+        int i = 0;
+        int j = 0;
+        while (i < a.size() || j < b.size()) {
+            int c = i == a.size() ? 1 : j == b.size() ? -1
+                    : Utf8Order.LABELS.compare(a.get(i).labels(), b.get(j).labels());
+            if (c < 0) {
+                out.add(a.get(i++));
+            } else if (c > 0) {
+                out.add(b.get(j++));
+            } else {
+                out.add(BufferedSeries.join(a.get(i++), b.get(j++)));
+            }
+        }
+        return out;
     }
 
     @Override

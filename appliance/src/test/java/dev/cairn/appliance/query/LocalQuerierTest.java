@@ -70,6 +70,26 @@ class LocalQuerierTest {
         }
     }
 
+    @Test
+    void join_consecutiveAndOverlappingBuffers_giveOneTimeOrderedSeriesWithEachTimestampOnce() {
+        Labels l = Labels.of("__name__", "up");
+        BufferedSeries a = new BufferedSeries(l, new long[] {1, 2, 3}, new double[] {1, 2, 3}, 3);
+        BufferedSeries after = new BufferedSeries(l, new long[] {4, 5, 0}, new double[] {4, 5, 0}, 2);
+        BufferedSeries overlapping = new BufferedSeries(l, new long[] {0, 2, 4}, new double[] {10, 20, 40}, 3);
+        assertEquals("1=1.0 2=2.0 3=3.0 4=4.0 5=5.0", samples(BufferedSeries.join(a, after)));
+        assertEquals("0=10.0 1=1.0 2=2.0 3=3.0 4=40.0", samples(BufferedSeries.join(a, overlapping)));
+        assertEquals("1=1.0 2=2.0 3=3.0", samples(BufferedSeries.join(a, new BufferedSeries(l, new long[0], new double[0], 0))));
+    }
+
+    private static String samples(BufferedSeries s) {
+        StringBuilder sb = new StringBuilder();
+        var it = s.iterator(null);
+        while (it.next()) {
+            sb.append(sb.length() == 0 ? "" : " ").append(it.atT()).append('=').append(it.atV());
+        }
+        return sb.toString();
+    }
+
     private static long count(Querier q) {
         long n = 0;
         try (q) {
