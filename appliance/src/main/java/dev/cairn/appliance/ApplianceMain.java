@@ -24,6 +24,7 @@ import dev.cairn.appliance.promql.Engine;
 import dev.cairn.appliance.promql.EngineOptions;
 import dev.cairn.appliance.receive.BlockShipping;
 import dev.cairn.appliance.receive.Receiver;
+import dev.cairn.appliance.query.LocalQuerier;
 import dev.cairn.appliance.receive.Tenants;
 import dev.cairn.appliance.registry.AgentRegistry;
 import dev.cairn.appliance.registry.AgentRoutes;
@@ -206,7 +207,9 @@ public final class ApplianceMain implements AutoCloseable {
         QueryLoopGuard loops = new QueryLoopGuard();
         QueryLayer query;
         try {
-            query = QueryLayer.open(c, db != null ? db::querier : tenants::querier, store, loops);
+            Db single = db;
+            query = QueryLayer.open(c, single != null ? (mint, maxt, damaged) -> new LocalQuerier(single, mint, maxt,
+                    damaged) : tenants::querier, store, loops);
         } catch (IOException | RuntimeException e) {
             heads.close();
             bucket.close();
@@ -244,9 +247,12 @@ public final class ApplianceMain implements AutoCloseable {
         AgentRoutes.mount(httpRoutes, agents.registry(), bucket);
         AgentRoutes.mount(agentRoutes, agents.registry(), bucket);
         // the status UI at / and its JSON (blocks, endpoints, compactor) beside the Prometheus API
-        new StatusUi(bucket, query.endpoints(), compactor == null ? null : compactor.status(), System::currentTimeMillis)
+        new StatusUi(bucket, query.endpoints(), compactor == null ? null : compactor.status(), store,
+                System::currentTimeMillis)
                 .mount(httpRoutes);
         metrics.add(agents.registry());
+        metrics.add(api.metrics());
+        metrics.add(query.metrics());
         HttpServer http;
         StoreApiServer grpc;
         try {

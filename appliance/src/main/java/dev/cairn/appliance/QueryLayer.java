@@ -2,9 +2,13 @@ package dev.cairn.appliance;
 
 import dev.cairn.appliance.config.ApplianceConfig;
 import dev.cairn.appliance.promql.QuerierFactory;
+
+import dev.cairn.appliance.query.DamagedBlocks;
 import dev.cairn.appliance.query.Endpoint;
 import dev.cairn.appliance.query.EndpointInfo;
 import dev.cairn.appliance.query.EndpointSet;
+import dev.cairn.appliance.query.LocalQuerier;
+import dev.cairn.appliance.query.QueryMetrics;
 import dev.cairn.appliance.query.QueryOptions;
 import dev.cairn.appliance.query.Queryable;
 import dev.cairn.appliance.query.TlsSettings;
@@ -12,6 +16,7 @@ import dev.cairn.appliance.query.Warnings;
 import dev.cairn.appliance.store.BucketStore;
 import dev.cairn.appliance.store.ExternalLabelsQuerier;
 import dev.cairn.tsdb.labels.Labels;
+import dev.cairn.tsdb.storage.Querier;
 
 import java.io.IOException;
 import java.util.ArrayList;
@@ -45,21 +50,26 @@ final class QueryLayer implements AutoCloseable {
     private final QueryOptions options;
 
     private QueryLayer(ExecutorService pool, ScheduledExecutorService health, EndpointSet endpoints,
-                       List<StoreApiEndpoint> remotes, QueryOptions options) {
+                       List<StoreApiEndpoint> remotes, QueryOptions options, QueryMetrics metrics) {
         this.pool = pool;
         this.health = health;
         this.endpoints = endpoints;
         this.remotes = remotes;
         this.options = options;
-        this.queryable = new Queryable(endpoints, pool);
+        this.queryable = new Queryable(endpoints, pool, metrics);
+    }
+
+    /** The receiver's data for one query; damaged blocks are reported to {@code damaged}, not thrown. */
+    interface LocalData {
+        Querier querier(long mint, long maxt, DamagedBlocks damaged);
     }
 
     /**
-     * @param localData the receiver's data: its Db's querier, or with tenants their merged querier
+     * @param localData the receiver's data: its Db read by {@link LocalQuerier}, or with tenants their merged querier
      * @param store the store gateway over the bucket, another endpoint; null for none
      * @param loops marks this appliance's StoreAPI calls so a stack that leads back to it is refused
      */
-    static QueryLayer open(ApplianceConfig c, QuerierFactory localData, BucketStore store, QueryLoopGuard loops)
+    static QueryLayer open(ApplianceConfig c, LocalData localData, BucketStore store, QueryLoopGuard loops)
             throws IOException {
         ExecutorService pool = Executors.newFixedThreadPool(FAN_OUT_THREADS, daemon("cairn-query-fanout"));
         ScheduledExecutorService health = Executors.newSingleThreadScheduledExecutor(daemon("cairn-endpoint-health"));
@@ -67,17 +77,23 @@ final class QueryLayer implements AutoCloseable {
         // the local data, with the labels its blocks get when shipped (so that a series read partly from
         // here and partly from the bucket is one series), any time; tenants add their own label themselves
         Labels local = localLabels(c);
-        set.addStatic(Endpoint.of("local", (mint, maxt) -> c.receive().tenancy().enabled()
-                ? localData.querier(mint, maxt) : ExternalLabelsQuerier.wrap(localData.querier(mint, maxt), local),
+        // read block by block: a damaged block is left out with a warning naming it (DamagedBlocks)
+        QueryMetrics metrics = new QueryMetrics();
+        set.addStatic(Endpoint.reporting("local", w -> (mint, maxt) -> {
+            DamagedBlocks damaged = new DamagedBlocks("local", w, metrics);
+            return c.receive().tenancy().enabled() ? localData.querier(mint, maxt, damaged)
+                    : ExternalLabelsQuerier.wrap(localData.querier(mint, maxt, damaged), local);
+        },
                 EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
         if (store != null) {
             // unbounded: blocks come and go with each sync, and an empty answer from it costs nothing
-            set.addStatic(Endpoint.of("bucket", store::querier, EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
+            set.addStatic(Endpoint.reporting("bucket", w -> (mint, maxt) -> store.querier(mint, maxt,
+                    new DamagedBlocks("bucket", w, metrics)), EndpointInfo::unbounded), TlsSettings.PLAINTEXT);
         }
         List<StoreApiEndpoint> remotes = new ArrayList<>();
         QueryOptions options = QueryOptions.defaults().withEndpointTimeout(c.query().timeout().toMillis())
                 .withReplicaLabels(c.query().replicaLabels());
-        QueryLayer layer = new QueryLayer(pool, health, set, remotes, options);
+        QueryLayer layer = new QueryLayer(pool, health, set, remotes, options, metrics);
         try {
             for (ApplianceConfig.StoreEndpoint e : c.query().endpoints()) {
                 StoreApiEndpoint remote = StoreApiEndpoint.connect(e, c.query().timeout(), loops);
@@ -108,6 +124,11 @@ final class QueryLayer implements AutoCloseable {
     /** Queriers for one request; endpoints that fail add to {@code warnings} (partial response). */
     QuerierFactory queriers(Warnings warnings) {
         return queryable.factory(options, warnings);
+    }
+
+    /** The fan-out's per-endpoint latency and failures, for /metrics. */
+    QueryMetrics metrics() {
+        return queryable.metrics();
     }
 
     EndpointSet endpoints() {

@@ -4,6 +4,7 @@ import dev.cairn.appliance.config.ApplianceConfig;
 import dev.cairn.appliance.promql.QuerierFactory;
 import dev.cairn.appliance.query.Endpoint;
 import dev.cairn.appliance.query.EndpointInfo;
+import dev.cairn.appliance.query.HintedStoreQuerier;
 import dev.cairn.storeapi.pb.thanos.InfoResponse;
 import dev.cairn.storeapi.pb.thanos.Label;
 import dev.cairn.storeapi.pb.thanos.LabelSet;
@@ -27,10 +28,12 @@ import java.util.function.Consumer;
 final class StoreApiEndpoint implements Endpoint, Closeable {
     private final String name;
     private final StoreApiClient client;
+    private final long timeoutMs;
 
-    private StoreApiEndpoint(String name, StoreApiClient client) {
+    private StoreApiEndpoint(String name, StoreApiClient client, long timeoutMs) {
         this.name = name;
         this.client = client;
+        this.timeoutMs = timeoutMs;
     }
 
     /**
@@ -43,7 +46,7 @@ final class StoreApiEndpoint implements Endpoint, Closeable {
         TlsFiles tls = e.tls() == null ? null : new TlsFiles(e.tls().certFile(), e.tls().keyFile(), e.tls().caFile());
         try {
             return new StoreApiEndpoint(e.host() + ":" + e.port(), StoreApiClient.connect(e.host(), e.port(), tls, timeout,
-                    loops));
+                    loops), timeout.toMillis());
         } catch (PkiException ex) {
             throw new IOException("query endpoint " + e + ": TLS files: " + ex.getMessage()
                     + "; fix query.endpoints[].tls in the configuration", ex);
@@ -57,12 +60,17 @@ final class StoreApiEndpoint implements Endpoint, Closeable {
 
     @Override
     public QuerierFactory queriers() {
-        return client::querier;
+        return queriers(w -> { });
     }
 
+    /**
+     * Selects with hints tell the store the function, step, range, aggregates and resolution, so that
+     * downsampled data comes back as the aggregate the function needs ({@link HintedStoreQuerier}).
+     */
     @Override
     public QuerierFactory queriers(Consumer<String> warnings) {
-        return (mint, maxt) -> client.querier(mint, maxt, warnings);
+        return (mint, maxt) -> new HintedStoreQuerier(name, client.channel(), timeoutMs,
+                client.querier(mint, maxt, warnings), mint, maxt, warnings);
     }
 
     @Override

@@ -41,6 +41,7 @@ public final class PrometheusApi {
     private final Engine engine;
     private final BuildInfo build;
     private final LongSupplier clock;
+    private final ApiMetrics metrics = new ApiMetrics();
 
     /**
      * @param build the status endpoints' fixed facts (version, flags, start time)
@@ -66,11 +67,31 @@ public final class PrometheusApi {
      * query and (POST) form values.
      */
     public ApiResponse handle(String method, String path, Map<String, List<String>> params) {
+        long start = System.nanoTime();
         String endpoint = path.substring(PREFIX.length());
         Params p = new Params(params);
         Warnings warnings = new Warnings();
         QuerierFactory storage = storages.open(warnings);
-        return answer(method, path, endpoint, p, storage).withWarnings(warnings.list());
+        ApiResponse r = answer(method, path, endpoint, p, storage).withWarnings(warnings.list());
+        metrics.request(handler(endpoint), r.status(), System.nanoTime() - start);
+        return r;
+    }
+
+    /** {@code cairn_http_request_duration_seconds} and {@code cairn_query_duration_seconds}, for /metrics. */
+    public ApiMetrics metrics() {
+        return metrics;
+    }
+
+    /** The handler label: the route, not the raw path, so that label names and typos add no series. */
+    private static String handler(String endpoint) {
+        if (endpoint.startsWith("label/") && endpoint.endsWith("/values")) {
+            return PREFIX + "label/:name/values";
+        }
+        return switch (endpoint) {
+            case "query", "query_range", "format_query", "series", "labels", "metadata", "query_exemplars",
+                 "status/buildinfo", "status/flags", "status/runtimeinfo" -> PREFIX + endpoint;
+            default -> PREFIX + "*";
+        };
     }
 
     private ApiResponse answer(String method, String path, String endpoint, Params p, QuerierFactory storage) {
@@ -210,7 +231,13 @@ public final class PrometheusApi {
     private ApiResponse query(QuerierFactory storage, Params p) throws ApiError {
         long t = p.time("time", clock.getAsLong());
         String q = p.get("query");
-        QueryResult r = engine.instantQuery(SourceResolution.apply(storage, p), q == null ? "" : q, t);
+        long started = System.nanoTime();
+        QueryResult r;
+        try {
+            r = engine.instantQuery(SourceResolution.apply(storage, p), q == null ? "" : q, t);
+        } finally {
+            metrics.query("instant", System.nanoTime() - started);
+        }
         return ApiResponse.success(resultJson(r));
     }
 
@@ -225,7 +252,13 @@ public final class PrometheusApi {
             throw ApiError.invalidParam("step", "cannot parse \"\" to a valid duration");
         }
         String q = p.get("query");
-        QueryResult r = engine.rangeQuery(SourceResolution.apply(storage, p), q == null ? "" : q, start, end, step);
+        long started = System.nanoTime();
+        QueryResult r;
+        try {
+            r = engine.rangeQuery(SourceResolution.apply(storage, p), q == null ? "" : q, start, end, step);
+        } finally {
+            metrics.query("range", System.nanoTime() - started);
+        }
         return ApiResponse.success(resultJson(r));
     }
 

@@ -26,6 +26,9 @@ final class BufferedSeries implements Series {
 
     /** Copies {@code s}'s samples within [mint, maxt]. */
     static BufferedSeries copyOf(Series s, long mint, long maxt) {
+        if (s instanceof BufferedSeries b && (b.n == 0 || (b.ts[0] >= mint && b.ts[b.n - 1] <= maxt))) {
+            return b; // immutable and already within range (a local block read ahead by LocalQuerier)
+        }
         long[] ts = new long[16];
         double[] vs = new double[16];
         int n = 0;
@@ -46,6 +49,39 @@ final class BufferedSeries implements Series {
             } while (it.next());
         }
         return new BufferedSeries(s.labels(), ts, vs, n);
+    }
+
+    /**
+     * The samples of two buffers of one series (same labels) in time order, a timestamp in both taken once
+     * (from {@code a}), as a merge of overlapping blocks reads them. The common case, {@code b} after
+     * {@code a} (consecutive blocks), is two array copies.
+     */
+    static BufferedSeries join(BufferedSeries a, BufferedSeries b) {
+        long[] ts = new long[a.n + b.n];
+        double[] vs = new double[a.n + b.n];
+        int n = 0;
+        int i = 0;
+        int j = 0;
+        if (a.n == 0 || b.n == 0 || a.ts[a.n - 1] < b.ts[0]) {
+            System.arraycopy(a.ts, 0, ts, 0, a.n);
+            System.arraycopy(a.vs, 0, vs, 0, a.n);
+            System.arraycopy(b.ts, 0, ts, a.n, b.n);
+            System.arraycopy(b.vs, 0, vs, a.n, b.n);
+            return new BufferedSeries(a.labels, ts, vs, a.n + b.n);
+        }
+        while (i < a.n || j < b.n) {
+            if (j == b.n || (i < a.n && a.ts[i] <= b.ts[j])) {
+                if (i < a.n && j < b.n && a.ts[i] == b.ts[j]) {
+                    j++;
+                }
+                ts[n] = a.ts[i];
+                vs[n++] = a.vs[i++];
+            } else {
+                ts[n] = b.ts[j];
+                vs[n++] = b.vs[j++];
+            }
+        }
+        return new BufferedSeries(a.labels, ts, vs, n);
     }
 
     /** The same samples under other labels (replica labels removed). */

@@ -35,6 +35,40 @@ public interface Endpoint {
      */
     EndpointInfo info();
 
+    /**
+     * An in-process endpoint whose queriers report warnings of their own (damaged blocks left out):
+     * {@code queriers} gets the query's warning sink and returns that query's querier factory.
+     */
+    static Endpoint reporting(String name, java.util.function.Function<Consumer<String>, QuerierFactory> queriers,
+                              java.util.function.Supplier<EndpointInfo> info) {
+        return new Endpoint() {
+            @Override
+            public String name() {
+                return name;
+            }
+
+            @Override
+            public QuerierFactory queriers() {
+                return queriers.apply(w -> { });
+            }
+
+            @Override
+            public QuerierFactory queriers(Consumer<String> warnings) {
+                return queriers.apply(warnings);
+            }
+
+            @Override
+            public EndpointInfo info() {
+                return info.get();
+            }
+
+            @Override
+            public String toString() {
+                return name;
+            }
+        };
+    }
+
     /** An endpoint from its parts, for static or in-process endpoints. */
     static Endpoint of(String name, QuerierFactory queriers, java.util.function.Supplier<EndpointInfo> info) {
         return new SimpleEndpoint(name, queriers, info);

@@ -47,9 +47,17 @@ public final class ProxyQuerier implements Querier {
     private final ExecutorService pool;
     private final QueryOptions options;
     private final Warnings warnings;
+    private final QueryMetrics metrics;
 
     public ProxyQuerier(List<EndpointStatus> endpoints, long mint, long maxt, ExecutorService pool,
                         QueryOptions options, Warnings warnings) {
+        this(endpoints, mint, maxt, pool, options, warnings, new QueryMetrics());
+    }
+
+    /** @param metrics where each endpoint call's duration and failure is counted */
+    public ProxyQuerier(List<EndpointStatus> endpoints, long mint, long maxt, ExecutorService pool,
+                        QueryOptions options, Warnings warnings, QueryMetrics metrics) {
+        this.metrics = metrics;
         this.endpoints = List.copyOf(endpoints);
         this.mint = mint;
         this.maxt = maxt;
@@ -66,7 +74,7 @@ public final class ProxyQuerier implements Querier {
     /** Passes the hints on to every endpoint's querier (null: none, the plain select). */
     @Override
     public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
-        List<List<BufferedSeries>> answers = fanOut("select series", matchers, q -> {
+        List<List<BufferedSeries>> answers = fanOut("select series", QueryMetrics.SELECT, matchers, q -> {
             List<BufferedSeries> out = new ArrayList<>();
             SeriesSet set = hints == null ? q.select(matchers) : q.select(hints, matchers);
             while (set.next()) {
@@ -86,12 +94,12 @@ public final class ProxyQuerier implements Querier {
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
-        return union(fanOut("read values of label " + name, matchers, q -> q.labelValues(name, matchers)));
+        return union(fanOut("read values of label " + name, QueryMetrics.LABEL_VALUES, matchers, q -> q.labelValues(name, matchers)));
     }
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
-        return union(fanOut("read label names", matchers, q -> q.labelNames(matchers)));
+        return union(fanOut("read label names", QueryMetrics.LABEL_NAMES, matchers, q -> q.labelNames(matchers)));
     }
 
     @Override
@@ -108,13 +116,14 @@ public final class ProxyQuerier implements Querier {
     }
 
     /** The answers of every endpoint asked that answered in time, in endpoint order. */
-    private <T> List<T> fanOut(String what, List<Matcher> matchers, Function<Querier, T> call) {
+    private <T> List<T> fanOut(String what, String operation, List<Matcher> matchers, Function<Querier, T> call) {
         List<EndpointStatus> asked = new ArrayList<>();
         for (EndpointStatus s : endpoints) {
             if (s.info() != null && !canMatch(s.info(), mint, maxt, matchers)) {
                 continue;
             }
             if (!s.healthy()) {
+                metrics.endpointFailure(s.name(), "unhealthy");
                 fail(s.name(), "endpoint " + s.name() + " is unhealthy (" + s.lastError() + "); its data is missing",
                         null);
                 continue;
@@ -126,10 +135,14 @@ public final class ProxyQuerier implements Querier {
             for (EndpointStatus s : asked) {
                 // the worker runs in the caller's gRPC context: a StoreAPI call that started this query
                 // passes its path of appliances on to the calls the worker makes (QueryLoopGuard)
+                long submitted = System.nanoTime();
                 futures.add(pool.submit(io.grpc.Context.current().wrap(() -> {
                     // the endpoint's own partial response (its stores that failed) is ours too
                     try (Querier q = s.endpoint().queriers(w -> fail(s.name(), w, null)).querier(mint, maxt)) {
                         return call.apply(q);
+                    } finally {
+                        // queue wait included: a fan-out pool that is too small shows as slow endpoints
+                        metrics.endpointCall(s.name(), operation, System.nanoTime() - submitted);
                     }
                 })));
             }
@@ -147,9 +160,11 @@ public final class ProxyQuerier implements Querier {
                     out.add(f.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS));
                 } catch (TimeoutException e) {
                     f.cancel(true);
+                    metrics.endpointFailure(name, "timeout");
                     fail(name, "endpoint " + name + " did not " + what + " within " + options.endpointTimeoutMs()
                             + " ms; its data is missing", e);
                 } catch (ExecutionException e) {
+                    metrics.endpointFailure(name, "error");
                     fail(name, "endpoint " + name + " failed to " + what + ": " + e.getCause(), e.getCause());
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();

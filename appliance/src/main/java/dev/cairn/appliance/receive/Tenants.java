@@ -1,6 +1,8 @@
 package dev.cairn.appliance.receive;
 
 import dev.cairn.appliance.config.ApplianceConfig;
+import dev.cairn.appliance.query.DamagedBlocks;
+import dev.cairn.appliance.query.LocalQuerier;
 import dev.cairn.appliance.store.ExternalLabelsQuerier;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.appliance.web.MetricsText;
@@ -187,12 +189,13 @@ public final class Tenants implements RemoteWriteSink, MetricsSource, java.io.Cl
      * A querier over every tenant's data in [mint, maxt], each series with its tenant's external labels (the
      * appliance's and the tenant label, as on its shipped blocks), so that the head's and the bucket's halves of a
      * series are one series. A matcher on the tenant label rules out the other tenants without reading them.
+     * Each tenant's blocks are read one by one: a damaged one is left out and reported to {@code damaged}.
      */
-    public Querier querier(long mint, long maxt) {
+    public Querier querier(long mint, long maxt, DamagedBlocks damaged) {
         List<Querier> each = new ArrayList<>(tenants.size());
         try {
             for (Tenant t : tenants().values()) {
-                each.add(ExternalLabelsQuerier.wrap(t.db().querier(mint, maxt), t.labels()));
+                each.add(ExternalLabelsQuerier.wrap(new LocalQuerier(t.db(), mint, maxt, damaged), t.labels()));
             }
         } catch (RuntimeException e) {
             each.forEach(Querier::close);

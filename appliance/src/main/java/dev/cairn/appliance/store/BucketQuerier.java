@@ -1,7 +1,8 @@
 package dev.cairn.appliance.store;
 
+import dev.cairn.appliance.query.DamagedBlocks;
+import dev.cairn.tsdb.block.Ulid;
 import dev.cairn.tsdb.downsample.AggrRead;
-import dev.cairn.tsdb.encoding.CorruptionException;
 import dev.cairn.tsdb.index.Utf8Order;
 import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.labels.Matcher;
@@ -15,6 +16,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.TreeSet;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.ExecutionException;
@@ -32,12 +34,34 @@ final class BucketQuerier implements Querier {
     private final List<BucketBlock> blocks;
     private final long mint;
     private final long maxt;
+    private final DamagedBlocks damaged;
+    /** Blocks in range already known damaged: reported once by this querier's first call. */
+    private Map<Ulid, String> knownDamaged;
 
-    BucketQuerier(BucketStore store, List<BucketBlock> blocks, long mint, long maxt) {
+    BucketQuerier(BucketStore store, List<BucketBlock> blocks, long mint, long maxt, DamagedBlocks damaged,
+                  Map<Ulid, String> knownDamaged) {
         this.store = store;
         this.blocks = blocks;
         this.mint = mint;
         this.maxt = maxt;
+        this.damaged = damaged;
+        this.knownDamaged = knownDamaged;
+    }
+
+    /** Reports the blocks left out before any read: damaged when an earlier query read them. */
+    private synchronized void reportKnown() {
+        if (knownDamaged != null && damaged != null) {
+            knownDamaged.forEach((id, why) -> damaged.report(id.toString(), why));
+        }
+        knownDamaged = null;
+    }
+
+    /** Leaves {@code b} out of this and later answers, and says so in this one. */
+    private void leaveOut(BucketBlock b, RuntimeException e) {
+        store.markCorrupt(b, e);
+        if (damaged != null) {
+            damaged.report(b.meta().ulid().toString(), DamagedBlocks.reason(e));
+        }
     }
 
     @Override
@@ -47,6 +71,7 @@ final class BucketQuerier implements Querier {
 
     @Override
     public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
+        reportKnown();
         AggrRead read = AggrRead.forFunction(hints.func());
         List<ResolutionChoice.Choice> chosen = ResolutionChoice.choose(blocks, mint, maxt, hints.effectiveMaxResolution());
         // blocks are read concurrently: each costs a few round trips to the bucket, milliseconds on S3
@@ -63,8 +88,8 @@ final class BucketQuerier implements Querier {
                     sets.add(new Listed(futures.get(i).get()));
                 } catch (ExecutionException e) {
                     Throwable c = e.getCause();
-                    if (c instanceof CorruptionException ce) {
-                        store.markCorrupt(b, ce);
+                    if (c instanceof RuntimeException r && DamagedBlocks.isDamage(r)) {
+                        leaveOut(b, r);
                     } else if (c instanceof IOException io) {
                         throw new UncheckedIOException("store: read " + b + " from the bucket: " + io.getMessage(), io);
                     } else if (c instanceof UncheckedIOException u) {
@@ -89,6 +114,7 @@ final class BucketQuerier implements Querier {
 
     @Override
     public List<String> labelValues(String name, List<Matcher> matchers) {
+        reportKnown();
         TreeSet<String> out = new TreeSet<>(Utf8Order.STRINGS);
         for (BucketBlock b : blocks) {
             try {
@@ -106,8 +132,11 @@ final class BucketQuerier implements Querier {
                         out.add(v);
                     }
                 }
-            } catch (CorruptionException e) {
-                store.markCorrupt(b, e);
+            } catch (RuntimeException e) {
+                if (!DamagedBlocks.isDamage(e)) {
+                    throw e;
+                }
+                leaveOut(b, e);
             } catch (IOException e) {
                 throw new UncheckedIOException("store: read label values from " + b, e);
             }
@@ -117,6 +146,7 @@ final class BucketQuerier implements Querier {
 
     @Override
     public List<String> labelNames(List<Matcher> matchers) {
+        reportKnown();
         TreeSet<String> out = new TreeSet<>(Utf8Order.STRINGS);
         for (BucketBlock b : blocks) {
             try {
@@ -130,8 +160,11 @@ final class BucketQuerier implements Querier {
                         out.add(l.name(i));
                     }
                 }
-            } catch (CorruptionException e) {
-                store.markCorrupt(b, e);
+            } catch (RuntimeException e) {
+                if (!DamagedBlocks.isDamage(e)) {
+                    throw e;
+                }
+                leaveOut(b, e);
             } catch (IOException e) {
                 throw new UncheckedIOException("store: read label names from " + b, e);
             }

@@ -1,5 +1,6 @@
 package dev.cairn.appliance.store;
 
+import dev.cairn.appliance.query.DamagedBlocks;
 import dev.cairn.appliance.web.MetricsSource;
 import dev.cairn.appliance.web.MetricsText;
 import dev.cairn.tsdb.block.BlockMeta;
@@ -42,8 +43,9 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p><b>Reads.</b> Nothing of a block is read at sync: its index header is loaded by the first query
  * that needs it ({@link BucketBlock}) and kept in memory and, when a directory is given, on disk for
- * the next start. A block whose index or chunks turn out damaged is reported and
- * left out of this and later queries; the others still answer.
+ * the next start. A block whose index or chunks turn out damaged (checksum, bounds) is reported
+ * (log, {@link #corruptBlocks()}) and left out of this and later queries, each of which that
+ * overlaps it gets a warning naming it ({@link DamagedBlocks}); the others still answer.
  *
  * <p>Thread-safe: queries read an immutable snapshot of the block list that a sync replaces.
  */
@@ -64,6 +66,9 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
     private final AtomicLong syncs = new AtomicLong();
     private final AtomicLong syncFailures = new AtomicLong();
     private volatile long lastSyncMs;
+    /** Why the latest sync failed; null once one succeeds. */
+    private volatile String lastSyncError;
+    private volatile long lastSyncErrorMs;
     private ScheduledExecutorService timer;
     /** Reads blocks of one select concurrently; bounded so that a query over many blocks cannot flood the bucket. */
     private final ExecutorService readPool = Executors.newFixedThreadPool(READ_CONCURRENCY, r -> {
@@ -139,10 +144,13 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
             markedForDeletion = marked.size();
             duplicates = candidates.size() - served.size();
             lastSyncMs = System.currentTimeMillis();
+            lastSyncError = null;
             syncs.incrementAndGet();
             return new SyncResult(next.size(), marked.size(), duplicates, Map.copyOf(corrupt));
         } catch (IOException | RuntimeException e) {
             syncFailures.incrementAndGet();
+            lastSyncErrorMs = System.currentTimeMillis();
+            lastSyncError = e.getMessage() == null ? e.toString() : e.getMessage();
             throw e;
         }
     }
@@ -236,20 +244,36 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
         }, intervalMs, intervalMs, TimeUnit.MILLISECONDS);
     }
 
-    /** A querier over the served blocks overlapping [mint, maxt]. */
+    /** A querier over the served blocks overlapping [mint, maxt]; damaged blocks are left out silently. */
     public Querier querier(long mint, long maxt) {
+        return querier(mint, maxt, null);
+    }
+
+    /**
+     * A querier over the served blocks overlapping [mint, maxt]. A block found damaged while this querier
+     * reads it, or found so earlier and overlapping the range, is left out and reported to {@code damaged}
+     * (null: not reported), so that the query's answer says which data it lacks.
+     */
+    public Querier querier(long mint, long maxt, DamagedBlocks damaged) {
         List<BucketBlock> live = new ArrayList<>();
+        Map<Ulid, String> known = new TreeMap<>();
         for (BucketBlock b : blocks.values()) {
-            if (b.meta().overlapsClosed(mint, maxt) && !corrupt.containsKey(b.meta().ulid())) {
+            if (!b.meta().overlapsClosed(mint, maxt)) {
+                continue;
+            }
+            String why = corrupt.get(b.meta().ulid());
+            if (why == null) {
                 live.add(b);
+            } else {
+                known.put(b.meta().ulid(), why);
             }
         }
-        return new BucketQuerier(this, live, mint, maxt);
+        return new BucketQuerier(this, live, mint, maxt, damaged, known);
     }
 
     /** Leaves a block out from now on: its index or chunks cannot be read as they are. */
     void markCorrupt(BucketBlock b, RuntimeException e) {
-        if (corrupt.put(b.meta().ulid(), e.getMessage()) == null) {
+        if (corrupt.put(b.meta().ulid(), DamagedBlocks.reason(e)) == null) {
             LOG.log(System.Logger.Level.WARNING, "store: {0} in bucket {1} is damaged and left out of queries: {2}."
                     + " Check it with cairn bucket verify, then repair or delete it", b, bucket.name(), e.getMessage());
         }
@@ -267,6 +291,21 @@ public final class BucketStore implements MetricsSource, AutoCloseable {
     /** Blocks left out because they are damaged, with the reason. */
     public Map<Ulid, String> corruptBlocks() {
         return Map.copyOf(corrupt);
+    }
+
+    /** The state the status UI's store page shows. */
+    public StoreStatus status() {
+        SortedMap<Long, Integer> byResolution = new TreeMap<>();
+        int headers = 0;
+        for (BucketBlock b : blocks.values()) {
+            byResolution.merge(b.resolution(), 1, Integer::sum);
+            if (b.headerLoaded()) {
+                headers++;
+            }
+        }
+        return new StoreStatus(byResolution, headers, markedForDeletion, duplicates, cache.bytes(), cache.maxBytes(),
+                cache.hits(), cache.misses(), cache.evictions(), syncs.get(), syncFailures.get(), lastSyncMs,
+                lastSyncError, lastSyncErrorMs, new TreeMap<>(corrupt));
     }
 
     /** Ranged GETs issued for queries so far (index headers, postings, series, chunks). */

@@ -18,6 +18,7 @@ final class StaticFiles {
             "app.js", "text/javascript; charset=utf-8",
             "graph.js", "text/javascript; charset=utf-8",
             "blocks.js", "text/javascript; charset=utf-8",
+            "store.js", "text/javascript; charset=utf-8",
             "style.css", "text/css; charset=utf-8");
     private final Map<String, WebResponse> files;
 

@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.cairn.appliance.compact.CompactorStatus;
 import dev.cairn.appliance.query.EndpointSet;
 import dev.cairn.appliance.query.EndpointStatus;
+import dev.cairn.appliance.store.BucketStore;
 import dev.cairn.appliance.web.Routes;
 import dev.cairn.appliance.web.WebRequest;
 import dev.cairn.appliance.web.WebResponse;
@@ -26,7 +27,9 @@ import java.util.function.LongSupplier;
  *   <li>{@code GET /api/v1/stores}: the query fan-out's endpoints, in the shape of Thanos Query's
  *       {@code /api/v1/stores} (endpoints grouped by kind; each with name, lastCheck, lastError, labelSets,
  *       minTime, maxTime) plus {@code healthy}, {@code static} and {@code tls};</li>
- *   <li>{@code GET /api/v1/compactor}: the compactor's state (running, halted with the reason, or disabled).</li>
+ *   <li>{@code GET /api/v1/compactor}: the compactor's state (running, halted with the reason, or disabled);</li>
+ *   <li>{@code GET /api/v1/store}: the store gateway's state ({@link StoreView}): blocks per resolution,
+ *       index headers loaded, cache, last sync and its error, damaged blocks with their reasons.</li>
  * </ul>
  * The agents page reads {@code /api/v1/agents}, served by the agents' registry. Thread-safe.
  */
@@ -37,15 +40,23 @@ public final class StatusUi {
     private final BlocksView blocks;
     private final EndpointSet endpoints;
     private final CompactorStatus compactor;
+    private final BucketStore store;
 
     /**
      * @param compactor the compactor's status, or null when this appliance does not compact
      * @param clock     wall-clock milliseconds
      */
     public StatusUi(Bucket bucket, EndpointSet endpoints, CompactorStatus compactor, LongSupplier clock) {
+        this(bucket, endpoints, compactor, null, clock);
+    }
+
+    /** @param store the store gateway, or null when there is none (its page then says so) */
+    public StatusUi(Bucket bucket, EndpointSet endpoints, CompactorStatus compactor, BucketStore store,
+                    LongSupplier clock) {
         this.blocks = new BlocksView(bucket, clock);
         this.endpoints = endpoints;
         this.compactor = compactor;
+        this.store = store;
     }
 
     /**
@@ -58,6 +69,7 @@ public final class StatusUi {
                 .add("GET", "/api/v1/blocks", r -> success(blocks.data()))
                 .add("GET", "/api/v1/stores", r -> success(stores()))
                 .add("GET", "/api/v1/compactor", r -> success(compactor()))
+                .add("GET", "/api/v1/store", r -> success(StoreView.json(store == null ? null : store.status(), JSON)))
                 .addPrefix("GET", "/static/", this::staticFile);
     }
 

@@ -114,6 +114,35 @@ class ProxyQuerierTest {
     }
 
     @Test
+    void select_slowFailingAndUnhealthyEndpoints_areTimedAndCountedPerEndpoint() {
+        endpoint("good", 0, 1000).add(series("__name__", "up"), new long[]{1}, new double[]{1});
+        endpoint("bad", 0, 1000).failure = new IllegalStateException("connection refused");
+        endpoint("slow", 0, 1000).delayMs = 10_000;
+        endpoints.add(new EndpointStatus(Endpoint.of("down", new MemStore(), EndpointInfo::unbounded),
+                TlsSettings.PLAINTEXT, false, false, null, "info call failed", 1));
+        QueryMetrics m = new QueryMetrics();
+        Querier q = new ProxyQuerier(endpoints, 0, 1000, pool, opts(true).withEndpointTimeout(300), new Warnings(), m);
+        Samples.labels(q.select(List.of(Matcher.equal("__name__", "up"))));
+        q.labelNames(List.of());
+        assertEquals(1, m.endpointCalls("good", QueryMetrics.SELECT));
+        assertEquals(1, m.endpointCalls("good", QueryMetrics.LABEL_NAMES));
+        assertEquals(1, m.endpointCalls("bad", QueryMetrics.SELECT));
+        assertEquals(0, m.endpointCalls("down", QueryMetrics.SELECT));
+        String text = render(m);
+        assertTrue(text.contains("cairn_query_endpoint_failures_total{endpoint=\"bad\",reason=\"error\"} 2\n"), text);
+        assertTrue(text.contains("cairn_query_endpoint_failures_total{endpoint=\"slow\",reason=\"timeout\"} 2\n"), text);
+        assertTrue(text.contains("cairn_query_endpoint_failures_total{endpoint=\"down\",reason=\"unhealthy\"} 2\n"), text);
+        assertTrue(text.contains("cairn_query_endpoint_duration_seconds_count{endpoint=\"good\",operation=\"select\"} 1\n"),
+                text);
+    }
+
+    private static String render(dev.cairn.appliance.web.MetricsSource s) {
+        dev.cairn.appliance.web.MetricsText t = new dev.cairn.appliance.web.MetricsText();
+        s.writeMetrics(t);
+        return t.toString();
+    }
+
+    @Test
     void select_failingEndpointWithoutPartialResponse_failsNamingIt() {
         endpoint("good:10901", 0, 1000).add(series("__name__", "up"), new long[]{1}, new double[]{1});
         endpoint("bad:10901", 0, 1000).failure = new IllegalStateException("connection refused");

@@ -1,6 +1,8 @@
 package dev.cairn.appliance.receive;
 
 import dev.cairn.appliance.config.ApplianceConfig;
+import dev.cairn.appliance.query.DamagedBlocks;
+import dev.cairn.appliance.query.QueryMetrics;
 import dev.cairn.appliance.web.MetricsText;
 import dev.cairn.storeapi.remotewrite.DecodedSeries;
 import dev.cairn.storeapi.remotewrite.WriteRejectedException;
@@ -36,6 +38,11 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 class TenantsTest {
+    /** The tests' blocks are whole; a damaged one would fail the test with its warning. */
+    private static final DamagedBlocks NO_DAMAGE = new DamagedBlocks("local", w -> {
+        throw new AssertionError("unexpected damaged block: " + w);
+    }, new QueryMetrics());
+
     private static final long T0 = 1_700_000_000_000L;
     private static final ApplianceConfig.Tenancy ON = new ApplianceConfig.Tenancy(true, "THANOS-TENANT",
             "default-tenant", "tenant_id");
@@ -89,7 +96,7 @@ class TenantsTest {
             }
             assertEquals(1, t.tenants().get("team-a").db().head().numSeries());
             assertEquals(3, t.tenants().get("default-tenant").db().head().numSeries());
-            try (Querier q = t.querier(T0, T0)) {
+            try (Querier q = t.querier(T0, T0, NO_DAMAGE)) {
                 assertEquals(Map.of(
                         "{__name__=\"up\", cluster=\"eu1\", job=\"a\", receive_replica=\"r0\", tenant_id=\"team-a\"}",
                         List.of("0=1.0")), read(q, Matcher.equal("job", "a")));
@@ -125,7 +132,7 @@ class TenantsTest {
         }
         try (Tenants t = open(NO_LOOP)) {
             assertEquals(List.of("default-tenant", "team-a"), List.copyOf(t.tenants().keySet()));
-            try (Querier q = t.querier(T0, T0 + 1000)) {
+            try (Querier q = t.querier(T0, T0 + 1000, NO_DAMAGE)) {
                 Map<String, List<String>> all = new TreeMap<>(read(q, Matcher.equal("__name__", "up")));
                 assertEquals(Map.of(
                         "{__name__=\"up\", cluster=\"eu1\", job=\"a\", receive_replica=\"r0\", tenant_id=\"team-a\"}",
@@ -144,7 +151,7 @@ class TenantsTest {
         try (Tenants t = open(NO_LOOP)) {
             t.write(series("same", T0, 1), header("team-a"));
             t.write(series("same", T0, 2), header("team-b"));
-            try (Querier q = t.querier(T0, T0)) {
+            try (Querier q = t.querier(T0, T0, NO_DAMAGE)) {
                 assertEquals(2, read(q, Matcher.equal("job", "same")).size());
                 Map<String, List<String>> a = read(q, Matcher.equal("tenant_id", "team-a"));
                 assertEquals(List.of("{__name__=\"up\", cluster=\"eu1\", job=\"same\", receive_replica=\"r0\","

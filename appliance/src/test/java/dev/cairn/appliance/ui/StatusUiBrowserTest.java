@@ -260,11 +260,17 @@ class StatusUiBrowserTest {
             return t.isEmpty() ? null : t;
         }, "the deletion mark of " + marked);
         assertTrue(marks.startsWith("deletion marked ") && marks.contains("(ui test)"), marks);
-        String rect = browser.find("rect.block[data-ulid='" + marked + "']");
-        assertTrue(browser.attribute(rect, "class").contains("marked"), browser.attribute(rect, "class"));
+        // the last refresh clicked above may still redraw the timeline: an element found before it is stale
+        // after it, so look again until the drawing holds still
+        String rectCss = "rect.block[data-ulid='" + marked + "']";
+        String rectClass = browser.await(() -> {
+            String c = browser.attribute(browser.find(rectCss), "class");
+            return c != null && c.contains("marked") ? c : null;
+        }, "the marked block on the timeline");
+        assertTrue(rectClass.contains("marked"), rectClass);
 
-        browser.click(rect);
         String detail = browser.await(() -> {
+            browser.click(browser.find(rectCss));
             String t = browser.text(browser.find("#block-detail"));
             return t.contains(marked) ? t : null;
         }, "the block's details after a click");

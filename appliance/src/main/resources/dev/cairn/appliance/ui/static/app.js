@@ -1,7 +1,7 @@
 // The status UI: pages switched by the URL fragment, each filled from the appliance's JSON API.
 'use strict';
 
-const PAGES = ['query', 'endpoints', 'agents', 'blocks'];
+const PAGES = ['query', 'endpoints', 'agents', 'blocks', 'store'];
 const MAX_ROWS = 1000;
 
 function el(tag, attrs, ...children) {
@@ -202,6 +202,7 @@ function show(page) {
   if (page === 'endpoints') loadEndpoints();
   if (page === 'agents') loadAgents();
   if (page === 'blocks') CairnBlocks.load();
+  if (page === 'store') CairnStore.load();
 }
 
 function route() {
@@ -220,5 +221,6 @@ document.getElementById('expr').addEventListener('keydown', e => {
   if (e.key === 'Enter' && !e.shiftKey) { e.preventDefault(); runQuery(); }
 });
 document.getElementById('blocks-refresh').addEventListener('click', () => CairnBlocks.load());
+document.getElementById('store-refresh').addEventListener('click', () => CairnStore.load());
 window.addEventListener('hashchange', route);
 route();
