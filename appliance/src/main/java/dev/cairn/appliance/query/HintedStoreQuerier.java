@@ -5,13 +5,14 @@ import dev.cairn.storeapi.pb.thanos.AggrChunk;
 import dev.cairn.storeapi.pb.thanos.Chunk;
 import dev.cairn.storeapi.pb.thanos.Func;
 import dev.cairn.storeapi.pb.thanos.Label;
-import dev.cairn.storeapi.pb.thanos.LabelMatcher;
 import dev.cairn.storeapi.pb.thanos.QueryHints;
 import dev.cairn.storeapi.pb.thanos.Range;
 import dev.cairn.storeapi.pb.thanos.SeriesRequest;
 import dev.cairn.storeapi.pb.thanos.SeriesResponse;
 import dev.cairn.storeapi.pb.thanos.StoreGrpc;
 import dev.cairn.storeapi.store.ChunkedSeries;
+import dev.cairn.storeapi.store.Matchers;
+import dev.cairn.storeapi.store.SeriesStream;
 import dev.cairn.tsdb.chunk.ChunkIterator;
 import dev.cairn.tsdb.chunk.XorChunk;
 import dev.cairn.tsdb.downsample.AggrRead;
@@ -100,7 +101,7 @@ public final class HintedStoreQuerier implements Querier {
         return SeriesRequest.newBuilder()
                 .setMinTime(mint)
                 .setMaxTime(maxt)
-                .addAllMatchers(toProto(matchers))
+                .addAllMatchers(Matchers.toProto(matchers))
                 .setMaxResolutionWindow(Math.max(0, hints.effectiveMaxResolution()))
                 .addAllAggregates(aggregates(hints.func()))
                 .setStep(hints.step())
@@ -108,20 +109,6 @@ public final class HintedStoreQuerier implements Querier {
                 .setQueryHints(qh)
                 .setResponseBatchSize(64)
                 .build();
-    }
-
-    private static List<LabelMatcher> toProto(List<Matcher> matchers) {
-        List<LabelMatcher> out = new ArrayList<>(matchers.size());
-        for (Matcher m : matchers) {
-            LabelMatcher.Type t = switch (m.type()) {
-                case EQUAL -> LabelMatcher.Type.EQ;
-                case NOT_EQUAL -> LabelMatcher.Type.NEQ;
-                case REGEX -> LabelMatcher.Type.RE;
-                case NOT_REGEX -> LabelMatcher.Type.NRE;
-            };
-            out.add(LabelMatcher.newBuilder().setType(t).setName(m.name()).setValue(m.value()).build());
-        }
-        return out;
     }
 
     @Override
@@ -168,15 +155,14 @@ public final class HintedStoreQuerier implements Querier {
 
     /** The streamed answer, one series at a time (single series or batches). */
     private final class Answer implements SeriesSet {
-        private final Iterator<SeriesResponse> responses;
+        private final SeriesStream stream;
         private final AggrRead read;
         private final List<Matcher> matchers;
-        private dev.cairn.storeapi.pb.thanos.SeriesBatch batch;
-        private int batchNext;
         private Series at;
 
         Answer(Iterator<SeriesResponse> responses, AggrRead read, List<Matcher> matchers) {
-            this.responses = responses;
+            this.stream = new SeriesStream(responses,
+                    w -> warnings.accept("store " + endpoint + " answered partially: " + w));
             this.read = read;
             this.matchers = matchers;
         }
@@ -184,28 +170,9 @@ public final class HintedStoreQuerier implements Querier {
         @Override
         public boolean next() {
             try {
-                if (batch != null && batchNext < batch.getSeriesCount()) {
-                    at = decode(batch.getSeries(batchNext++));
-                    return true;
-                }
-                batch = null;
-                while (responses.hasNext()) {
-                    SeriesResponse r = responses.next();
-                    if (r.hasSeries()) {
-                        at = decode(r.getSeries());
-                        return true;
-                    }
-                    if (r.hasBatch() && r.getBatch().getSeriesCount() > 0) {
-                        batch = r.getBatch();
-                        batchNext = 1;
-                        at = decode(batch.getSeries(0));
-                        return true;
-                    }
-                    if (!r.getWarning().isEmpty()) {
-                        warnings.accept("store " + endpoint + " answered partially: " + r.getWarning());
-                    }
-                }
-                return false;
+                dev.cairn.storeapi.pb.thanos.Series s = stream.next();
+                at = s == null ? null : decode(s);
+                return s != null;
             } catch (StatusRuntimeException e) {
                 throw new EndpointException(endpoint, "series in [" + mint + ", " + maxt + "] matching " + matchers
                         + " from StoreAPI " + endpoint + ": " + e.getStatus().getCode()

@@ -8,7 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Conversions between Thanos {@code LabelMatcher}s and Cairn {@link Matcher}s. */
-final class Matchers {
+public final class Matchers {
     private Matchers() {
     }
 
@@ -33,7 +33,7 @@ final class Matchers {
         return out;
     }
 
-    static List<LabelMatcher> toProto(List<Matcher> in) {
+    public static List<LabelMatcher> toProto(List<Matcher> in) {
         List<LabelMatcher> out = new ArrayList<>(in.size());
         for (Matcher m : in) {
             LabelMatcher.Type t = switch (m.type()) {

@@ -9,7 +9,6 @@ import dev.cairn.storeapi.pb.thanos.LabelValuesRequest;
 import dev.cairn.storeapi.pb.thanos.LabelValuesResponse;
 import dev.cairn.storeapi.pb.thanos.SeriesRequest;
 import dev.cairn.storeapi.pb.thanos.SeriesResponse;
-import dev.cairn.tsdb.chunk.ChunkIterator;
 import dev.cairn.tsdb.chunk.XorChunk;
 import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.labels.Matcher;
@@ -104,43 +103,21 @@ final class RemoteQuerier implements Querier {
     }
 
     private final class RemoteSeriesSet implements SeriesSet {
-        private final Iterator<SeriesResponse> responses;
+        private final SeriesStream stream;
         private final List<Matcher> matchers;
         private Series at;
-        private dev.cairn.storeapi.pb.thanos.SeriesBatch batch;
-        private int batchNext;
 
         RemoteSeriesSet(Iterator<SeriesResponse> responses, List<Matcher> matchers) {
-            this.responses = responses;
+            this.stream = new SeriesStream(responses, RemoteQuerier.this::warn);
             this.matchers = matchers;
         }
 
         @Override
         public boolean next() {
             try {
-                if (batch != null && batchNext < batch.getSeriesCount()) {
-                    at = decode(batch.getSeries(batchNext++));
-                    return true;
-                }
-                batch = null;
-                while (responses.hasNext()) {
-                    SeriesResponse r = responses.next();
-                    if (r.hasSeries()) {
-                        at = decode(r.getSeries());
-                        return true;
-                    }
-                    if (r.hasBatch() && r.getBatch().getSeriesCount() > 0) {
-                        batch = r.getBatch();
-                        batchNext = 1;
-                        at = decode(batch.getSeries(0));
-                        return true;
-                    }
-                    if (!r.getWarning().isEmpty()) {
-                        warn(r.getWarning());
-                    }
-                    // hints carry nothing Cairn uses
-                }
-                return false;
+                dev.cairn.storeapi.pb.thanos.Series s = stream.next();
+                at = s == null ? null : decode(s);
+                return s != null;
             } catch (StatusRuntimeException e) {
                 throw new StoreApiException(client.endpoint(), "series in [" + mint + ", " + maxt + "] matching "
                         + matchers, e);
