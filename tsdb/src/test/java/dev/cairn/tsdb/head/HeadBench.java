@@ -128,19 +128,21 @@ public final class HeadBench {
         return total.get();
     }
 
-    private static long shard(Head head, List<Labels> shard, int scrapes, long baseT, int scrapeOffset) throws IOException {
+    private static long shard(Head head, List<Labels> shardList, int scrapes, long baseT, int scrapeOffset) throws IOException {
+        // a plain array, as promtool's slice of series: the harness should cost next to nothing
+        Labels[] shard = shardList.toArray(new Labels[0]);
         HeadAppender app = head.appender();
         long n = 0;
         long t = baseT;
         // series references cached across scrapes, as promtool's bench (and a scrape loop) does
-        long[] refs = new long[shard.size()];
+        long[] refs = new long[shard.length];
         for (int s = 0; s < scrapes; s++) {
             t += TIME_DELTA;
             double v = 123456789 + 1000.0 * (scrapeOffset + s + 1);
-            for (int k = 0; k < shard.size(); k++) {
-                AppendResult r = app.append(refs[k], shard.get(k), t, v);
+            for (int k = 0; k < shard.length; k++) {
+                AppendResult r = app.append(refs[k], shard[k], t, v);
                 if (r != AppendResult.OK) {
-                    throw new IllegalStateException(shard.get(k) + " @" + t + ": " + r.message());
+                    throw new IllegalStateException(shard[k] + " @" + t + ": " + r.message());
                 }
                 refs[k] = app.ref();
                 n++;
