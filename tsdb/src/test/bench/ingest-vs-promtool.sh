@@ -1,6 +1,6 @@
 #!/bin/bash
 # run from the repository root after mvn -B -q -pl tsdb test-compile
-# usage: ingest-vs-promtool.sh SERIES SCRAPES RUNS SERIES_FILE   (JVM flags from CAIRN_JAVA_OPTS)
+# usage: ingest-vs-promtool.sh SERIES SCRAPES RUNS SERIES_FILE   (JVM flags from CAIRN_JAVA_OPTS, class path from CAIRN_CP)
 # Interleaved, RUNS times: promtool tsdb bench write (Prometheus's head, with WAL) vs Cairn's HeadBench
 # (WAL, sync NONE, as Prometheus fsyncs only at segment rollover), same series file and scrapes.
 # Per run: ingest samples/s (wall of the ingest phase, as promtool prints it), and samples per CPU-second
@@ -9,7 +9,7 @@
 SERIES=$1; SCRAPES=$2; RUNS=$3; FILE=$4
 OPTS=${CAIRN_JAVA_OPTS:--Xmx4g}
 mkdir -p /tmp/rb
-CP=tsdb/target/test-classes:tsdb/target/classes:$HOME/.m2/repository/com/google/re2j/re2j/1.8/re2j-1.8.jar
+CP=${CAIRN_CP:-tsdb/target/test-classes:tsdb/target/classes}:$HOME/.m2/repository/com/google/re2j/re2j/1.8/re2j-1.8.jar
 OUT=$(mktemp /tmp/rb/ingest.XXXXXX)
 for i in $(seq 1 $RUNS); do
   rm -rf /tmp/rb/pb_i

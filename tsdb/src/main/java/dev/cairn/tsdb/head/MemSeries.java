@@ -133,6 +133,7 @@ final class MemSeries extends XorEncoder {
     }
 
     private void cut(long t, long chunkRange, ChunkStore store) {
+        int capacity = FIRST_CHUNK_BYTES;
         if (hasChunk()) {
             long ref = store.write(id, openMinT, lastT, array(), length());
             int n = closed.length;
@@ -140,13 +141,15 @@ final class MemSeries extends XorEncoder {
             closed[n] = ref;
             closed[n + 1] = openMinT;
             closed[n + 2] = lastT;
-            // the store copied the bytes. The next chunk gets a small buffer that grows with it
-            // rather than this full-sized one: at a million series the open chunks are on average
-            // half full, and a reused buffer would hold the other half as dead bytes (~200 B a
-            // series at 3 B a sample), where growing costs a few short copies per chunk
+            // the store copied the bytes. The next chunk gets a buffer half this one's size that
+            // grows with it rather than this full-sized one: at a million series the open chunks
+            // are on average half full, and a reused buffer would hold the other half as dead
+            // bytes (~200 B a series at 3 B a sample); half the size costs about two short copies
+            // per chunk, each an old-to-young reference store (a card for the GC to scan)
+            capacity = Math.max(FIRST_CHUNK_BYTES, length() / 2);
             dropChunk();
         }
-        startChunk(FIRST_CHUNK_BYTES);
+        startChunk(capacity);
         openMinT = t;
         nextAt = rangeForTimestamp(t, chunkRange);
     }
