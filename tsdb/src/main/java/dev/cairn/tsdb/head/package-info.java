@@ -6,8 +6,9 @@
  *   <li>{@link dev.cairn.tsdb.head.Head} owns everything and applies Prometheus's acceptance rules
  *       (out of order, duplicate, out of bounds: {@link dev.cairn.tsdb.head.AppendResult});</li>
  *   <li>{@link dev.cairn.tsdb.head.HeadAppender} batches samples and commits them, WAL first;</li>
- *   <li>{@code MemSeries} holds one series' open XOR chunk ({@link dev.cairn.tsdb.chunk.XorEncoder})
- *       and references to its completed chunks, cut as Prometheus 2.42 cuts them (120 samples,
+ *   <li>{@code MemSeries} is one series' open XOR chunk (it extends
+ *       {@link dev.cairn.tsdb.chunk.XorEncoder}, one object per series) and holds references to its
+ *       completed chunks, cut as Prometheus 2.42 cuts them (120 samples,
  *       never across a chunk-range boundary);</li>
  *   <li>{@code HeadChunkFiles} keeps completed chunks on disk in {@code <db>/chunks_head/}, in
  *       Prometheus's head-chunk file format, read back through memory maps; a restart after a crash
