@@ -68,6 +68,10 @@ public final class Head implements Closeable {
     private volatile HeadRestore restore;
     /** Whether {@link #close} writes a snapshot for the next start (set by {@link #open}). */
     private boolean snapshotOnClose = true;
+    /** Commits vs the WAL rollover of a snapshot taken while appending ({@link #snapshot}). */
+    final CommitGate commitGate = new CommitGate();
+    /** One snapshot, truncation or close at a time: each deletes or writes snapshots and WAL segments. */
+    private final Object snapshotLock = new Object();
 
     /** Where full chunks go: {@link #chunkFiles} for a head with a WAL, the heap otherwise. */
     final ChunkStore chunks;
@@ -116,14 +120,9 @@ public final class Head implements Closeable {
                     chunksDir, walDir);
             dev.cairn.tsdb.block.DurableFiles.deleteRecursively(chunksDir);
         }
+        // a repair of chunks_head (a torn tail after a crash) does not rule out the snapshot: the load
+        // checks every full chunk it names against what the files still hold, and falls back if one is gone
         HeadChunkFiles.Opened oc = HeadChunkFiles.open(chunksDir, options.chunkWriteBuffer());
-        if (oc.repaired() != null && !snaps.isEmpty()) {
-            // a snapshot may name chunks that were cut off; the WAL replay does not need them
-            LOG.log(System.Logger.Level.WARNING, "Not using head snapshots beside {0}: head chunks were repaired",
-                    walDir);
-            HeadSnapshot.deleteAll(walDir);
-            snaps = List.of();
-        }
         if (!snaps.isEmpty()) {
             ref = snaps.get(snaps.size() - 1);
             Checkpoint.Ref cp = Files.isDirectory(walDir) ? Checkpoint.last(Disk.local(), walDir) : null;
@@ -146,6 +145,9 @@ public final class Head implements Closeable {
             if (failure != null) {
                 LOG.log(System.Logger.Level.WARNING, "Cannot use head snapshot {0} ({1}); replaying the whole WAL {2} instead",
                         ref.file(), failure, walDir);
+                // gone before anything is appended: new full chunks may take the places in chunks_head
+                // it names, and a later start must not take them for its own
+                HeadSnapshot.deleteAll(walDir);
             }
         }
         WalReplay.Stats st;
@@ -318,6 +320,12 @@ public final class Head implements Closeable {
      * in a block.
      */
     public void truncate(long mint) throws IOException {
+        synchronized (snapshotLock) {
+            truncateLocked(mint);
+        }
+    }
+
+    private void truncateLocked(long mint) throws IOException {
         raiseMinValidTime(mint);
         if (initialized() && minTime.get() >= mint) {
             return;
@@ -367,6 +375,45 @@ public final class Head implements Closeable {
     }
 
     /**
+     * Writes a snapshot of the head now, while appenders keep running, so that a start after a
+     * crash loads it and replays only the WAL written after it: starts a new WAL segment once the
+     * commits in flight have applied their samples ({@link CommitGate}), then writes every series
+     * as the snapshot of the segment before. Samples committed during the writing may be in the
+     * snapshot and in the later segments both; the replay drops such repeats as it drops any sample
+     * not newer than its series' newest. Blocks {@link #truncate} and {@link #close} while it runs.
+     *
+     * @return the snapshot written, or null when there is nothing to write to (in-memory or closed
+     *         head) or head chunks could not be written to disk (then a start replays the WAL)
+     * @throws IOException if the snapshot could not be written; the WAL still has everything
+     */
+    public Path snapshot() throws IOException {
+        synchronized (snapshotLock) {
+            Wal w = wal;
+            if (w == null || closed) {
+                return null;
+            }
+            if (chunkFiles.failed()) {
+                LOG.log(System.Logger.Level.WARNING, "Not writing a head snapshot: head chunks could not be written"
+                        + " to disk, so a start replays the WAL {0}", w.dir());
+                return null;
+            }
+            long start = System.nanoTime();
+            int segment;
+            commitGate.close();
+            try {
+                segment = w.segmentIndex();
+                w.nextSegment();
+            } finally {
+                commitGate.open();
+            }
+            Path p = HeadSnapshot.write(this, w.dir(), segment, chunkFiles);
+            LOG.log(System.Logger.Level.INFO, "Wrote head snapshot {0} ({1} series) while appending in {2} ms", p,
+                    numSeries(), (System.nanoTime() - start) / 1_000_000);
+            return p;
+        }
+    }
+
+    /**
      * Turns off (or on) the snapshot {@link #close} writes; off, the next start replays the WAL.
      * No appender may run when {@link #close} is called if it is on.
      */
@@ -384,6 +431,12 @@ public final class Head implements Closeable {
         if (wal == null) {
             return;
         }
+        synchronized (snapshotLock) {
+            closeLocked();
+        }
+    }
+
+    private void closeLocked() throws IOException {
         int segment = wal.segmentIndex();
         wal.close();
         if (snapshotOnClose && !closed && chunkFiles.failed()) {
@@ -393,9 +446,7 @@ public final class Head implements Closeable {
             closed = true;
             long start = System.nanoTime();
             try {
-                // the snapshot refers to full chunks by their place in the files: they must be there first
-                chunkFiles.flush();
-                Path p = HeadSnapshot.write(this, wal.dir(), segment);
+                Path p = HeadSnapshot.write(this, wal.dir(), segment, chunkFiles);
                 LOG.log(System.Logger.Level.INFO, "Wrote head snapshot {0} ({1} series) in {2} ms", p, numSeries(),
                         (System.nanoTime() - start) / 1_000_000);
             } catch (IOException e) {

@@ -286,20 +286,19 @@ final class MemSeries {
     }
 
     /**
-     * Whether the references of this series' completed chunks, restored from a head snapshot, are a
-     * consecutive run of what {@code chunks_head/} holds for it (the files may hold older chunks
-     * still, and newer ones cut after the snapshot). Caller holds the lock.
+     * Whether every completed chunk this series restored from a head snapshot is among what
+     * {@code chunks_head/} holds for it. Not necessarily as a consecutive run: a start from an older
+     * snapshot re-cuts, from the WAL, chunks that were already written after that snapshot, so the
+     * files may hold a series' chunk twice, the older copy between chunks a newer snapshot names.
+     * Caller holds the lock.
      */
     boolean closedChunksIn(MmappedChunks found) {
         if (closed.length == 0) {
             return true;
         }
-        int i = found.first(id);
-        while (i >= 0 && found.ref(i) != closed[0]) {
-            i = found.next(i);
-        }
-        for (int k = 0; k < closed.length; k++, i = found.next(i)) {
-            if (i < 0 || found.ref(i) != closed[k]) {
+        int first = found.first(id);
+        for (long ref : closed) {
+            if (!found.holds(first, ref)) {
                 return false;
             }
         }
