@@ -60,7 +60,7 @@ public final class Db implements Closeable {
     private volatile boolean snapshotWanted;
     private volatile boolean closed;
     /** A head snapshot is also written once this many WAL segments were started since the last one. */
-    static final int SNAPSHOT_AFTER_SEGMENTS = 2;
+    static final int SNAPSHOT_AFTER_SEGMENTS = 1;
 
     private Db(Path dir, DbOptions options, Head head, List<Block> blocks) {
         this.dir = dir;

@@ -26,8 +26,8 @@ import java.util.Objects;
  *                           re-created from the WAL at the next start, so it trades start-up time after
  *                           a crash against write calls
  * @param snapshotInterval     how often a background thread writes a head snapshot while appends go on
- *                           (5 minutes; sooner once {@value Db#SNAPSHOT_AFTER_SEGMENTS} WAL segments were
- *                           written since the last one, and soon after each block cut): a start after a
+ *                           (5 minutes; sooner once a WAL segment was filled since the last one, and
+ *                           soon after each block cut): a start after a
  *                           crash loads the newest one and replays only the WAL written after it, so this
  *                           bounds the replay after SIGKILL, at the cost of writing the head's series and
  *                           open chunks once per interval (full chunks are referenced, not copied).

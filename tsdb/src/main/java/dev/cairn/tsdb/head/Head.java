@@ -123,6 +123,7 @@ public final class Head implements Closeable {
         // a repair of chunks_head (a torn tail after a crash) does not rule out the snapshot: the load
         // checks every full chunk it names against what the files still hold, and falls back if one is gone
         HeadChunkFiles.Opened oc = HeadChunkFiles.open(chunksDir, options.chunkWriteBuffer());
+        long chunksScanned = System.nanoTime();
         if (!snaps.isEmpty()) {
             ref = snaps.get(snaps.size() - 1);
             Checkpoint.Ref cp = Files.isDirectory(walDir) ? Checkpoint.last(Disk.local(), walDir) : null;
@@ -150,6 +151,7 @@ public final class Head implements Closeable {
                 HeadSnapshot.deleteAll(walDir);
             }
         }
+        long snapshotLoaded = System.nanoTime();
         WalReplay.Stats st;
         if (h == null) {
             h = new Head(options, walOptions, oc.files());
@@ -159,6 +161,7 @@ public final class Head implements Closeable {
         } else {
             st = WalReplay.replay(h, walDir, loaded.walSegment());
         }
+        long walReplayed = System.nanoTime();
         Head head = h;
         // series restored with chunks from disk and no sample after them: their last value is in the chunk
         h.series.forEach(s -> {
@@ -172,10 +175,12 @@ public final class Head implements Closeable {
         h.wal = Wal.open(walDir, walOptions);
         h.restore = new HeadRestore(loaded == null ? null : ref.file(), loaded == null ? 0 : loaded.series(), failure,
                 st.records(), st.samples(), (System.nanoTime() - start) / 1_000_000, h.mmappedAttached, oc.repaired());
-        LOG.log(System.Logger.Level.INFO, "Opened head {0} in {1} ms: {2} full chunks of {3} from {4}, {5}{6}", walDir,
+        LOG.log(System.Logger.Level.INFO, "Opened head {0} in {1} ms: {2} full chunks of {3} from {4}, {5}{6}"
+                        + " (chunks_head scan {7} ms, snapshot {8} ms, WAL {9} ms)", walDir,
                 h.restore.millis(), h.mmappedAttached, oc.chunks().size(), chunksDir,
                 loaded == null ? "" : "snapshot " + ref.file().getFileName() + " with " + loaded.series() + " series, then ",
-                "WAL " + st);
+                "WAL " + st, (chunksScanned - start) / 1_000_000, (snapshotLoaded - chunksScanned) / 1_000_000,
+                (walReplayed - snapshotLoaded) / 1_000_000);
         return h;
     }
 

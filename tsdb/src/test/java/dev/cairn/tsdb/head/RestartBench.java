@@ -35,12 +35,34 @@ public final class RestartBench {
     private RestartBench() {
     }
 
+    /**
+     * Writes, beside {@code wal} (which must hold the WAL's segments up to {@code segment} only, and
+     * no {@code chunks_head}), the head snapshot a Cairn that had ingested that WAL would have written
+     * periodically once segment {@code segment} was complete: the head replayed from it, its full
+     * chunks in a new {@code chunks_head/}, the snapshot named for {@code segment}. Put the rest of
+     * the WAL beside them, and a start loads the snapshot and replays only the later segments — what
+     * a start after SIGKILL does when the kill came that many segments after the last snapshot.
+     */
+    static void prepareSnapshot(Path wal, int segment) throws Exception {
+        HeadSnapshot.deleteAll(wal);
+        Head h = Head.open(wal, HeadOptions.defaults(), WalOptions.defaults().withSyncPolicy(SyncPolicy.BATCH),
+                Long.MIN_VALUE);
+        Path p = HeadSnapshot.write(h, wal, segment, (HeadChunkFiles) h.chunks);
+        System.out.printf("snapshot %s: %d series, head [%d, %d]%n", p, h.numSeries(), h.minTime(), h.maxTime());
+        h.snapshotOnClose(false);
+        h.close();
+    }
+
     public static void main(String[] args) throws Exception {
         Map<String, String> a = new LinkedHashMap<>();
         for (int i = 0; i + 1 < args.length; i += 2) {
             a.put(args[i], args[i + 1]);
         }
         Path wal = Path.of(a.get("--wal"));
+        if (a.containsKey("--snapshot-at")) {
+            prepareSnapshot(wal, Integer.parseInt(a.get("--snapshot-at")));
+            System.exit(0);
+        }
         if (Boolean.parseBoolean(a.getOrDefault("--drop-snapshot", "false"))) {
             HeadSnapshot.deleteAll(wal);
         }
