@@ -179,7 +179,8 @@ public final class Head implements Closeable {
                         + " (chunks_head scan {7} ms, snapshot {8} ms, WAL {9} ms)", walDir,
                 h.restore.millis(), h.mmappedAttached, oc.chunks().size(), chunksDir,
                 loaded == null ? "" : "snapshot " + ref.file().getFileName() + " with " + loaded.series() + " series, then ",
-                "WAL " + st, (chunksScanned - start) / 1_000_000, (snapshotLoaded - chunksScanned) / 1_000_000,
+                "WAL " + st + ", " + h.mmappedAfterSnapshot + " full chunks cut after the snapshot",
+                (chunksScanned - start) / 1_000_000, (snapshotLoaded - chunksScanned) / 1_000_000,
                 (walReplayed - snapshotLoaded) / 1_000_000);
         return h;
     }
@@ -222,6 +223,13 @@ public final class Head implements Closeable {
     synchronized void countMmapped(long n) {
         mmappedAttached += n;
     }
+
+    /** Of those, the chunks cut after the snapshot was written (the WAL replay skips their samples). */
+    synchronized void countMmappedAfterSnapshot(long n) {
+        mmappedAfterSnapshot += n;
+    }
+
+    private long mmappedAfterSnapshot;
 
     /** How {@link #open} rebuilt this head; null for an in-memory head. */
     public HeadRestore restore() {

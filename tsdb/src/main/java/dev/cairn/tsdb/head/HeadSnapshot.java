@@ -329,10 +329,20 @@ final class HeadSnapshot {
 
     private static int insert(Head head, MemSeries[] batch, long minValid) {
         long chunks = 0;
+        long laterChunks = 0;
         for (MemSeries s : batch) {
             if (head.mmapped != null && !s.closedChunksIn(head.mmapped)) {
                 throw new CorruptionException(HeadSnapshot.PREFIX, 0, "series " + s.id + " " + s.labels
                         + " names full chunks that " + HeadChunkFiles.DIR + " does not hold");
+            }
+            int named = s.closedCount();
+            if (head.mmapped != null) {
+                // full chunks cut after the snapshot was written: the replay then skips their samples
+                long upTo = s.attachMmappedAfterSnapshot(head.mmapped);
+                if (upTo != Long.MIN_VALUE) {
+                    laterChunks += s.closedCount() - named;
+                    head.restoreTimes(Long.MAX_VALUE, upTo);
+                }
             }
             if (minValid != Long.MIN_VALUE) {
                 s.truncateBefore(minValid, head.chunks);
@@ -347,6 +357,7 @@ final class HeadSnapshot {
             }
         }
         head.countMmapped(chunks);
+        head.countMmappedAfterSnapshot(laterChunks);
         return batch.length;
     }
 

@@ -305,6 +305,72 @@ final class MemSeries {
         return true;
     }
 
+    /**
+     * After this series was loaded from a head snapshot: attaches the full chunks {@code chunks_head/}
+     * holds for it that were cut after the snapshot was written, so the WAL replay skips their samples
+     * instead of encoding them again. Those are the chunks after the last one the snapshot names, in
+     * file order (the order they were cut in); the first is the snapshot's open chunk grown and cut
+     * (same start, at least its samples), which is then dropped. Stops at the first chunk that does
+     * not follow on. A series without samples in the snapshot takes none. Caller holds the lock.
+     *
+     * @return the max time of the chunks attached, or Long.MIN_VALUE when none were
+     */
+    long attachMmappedAfterSnapshot(MmappedChunks found) {
+        if (maxT == Long.MIN_VALUE) {
+            return Long.MIN_VALUE;
+        }
+        int i = found.first(id);
+        if (closed.length > 0) {
+            long lastRef = closed[closed.length - 1];
+            while (i >= 0 && found.ref(i) != lastRef) {
+                i = found.next(i);
+            }
+            if (i < 0) {
+                return Long.MIN_VALUE;
+            }
+            i = found.next(i);
+        }
+        boolean open = hasOpenChunk();
+        long prevMax = closed.length > 0 ? closedTimes[2 * closed.length - 1] : Long.MIN_VALUE;
+        // older chunks of the series may sit before (a truncation keeps a file while any chunk in it is newer)
+        while (i >= 0 && (open ? found.mint(i) < openMinT : found.mint(i) <= prevMax)) {
+            i = found.next(i);
+        }
+        int n = 0;
+        long[] refs = new long[4];
+        long[] times = new long[8];
+        for (; i >= 0; i = found.next(i)) {
+            long mint = found.mint(i);
+            long maxt = found.maxt(i);
+            if (mint > maxt || mint <= prevMax || (n == 0 && open && (mint != openMinT || maxt < maxT))
+                    || (n == 0 && !open && maxt <= maxT)) {
+                break;
+            }
+            if (n == refs.length) {
+                refs = Arrays.copyOf(refs, n * 2);
+                times = Arrays.copyOf(times, n * 4);
+            }
+            refs[n] = found.ref(i);
+            times[2 * n] = mint;
+            times[2 * n + 1] = maxt;
+            prevMax = maxt;
+            n++;
+        }
+        if (n == 0) {
+            return Long.MIN_VALUE;
+        }
+        int k = closed.length;
+        closed = Arrays.copyOf(closed, k + n);
+        System.arraycopy(refs, 0, closed, k, n);
+        closedTimes = Arrays.copyOf(closedTimes, 2 * (k + n));
+        System.arraycopy(times, 0, closedTimes, 2 * k, 2 * n);
+        app = null;
+        resumeBytes = null;
+        maxT = prevMax;
+        lastValueUnknown = true;
+        return prevMax;
+    }
+
     /** Reads the last value from the last completed chunk if a restore left it unknown. Caller holds the lock. */
     void resolveLastValue(ChunkStore store) {
         if (!lastValueUnknown || closed.length == 0) {

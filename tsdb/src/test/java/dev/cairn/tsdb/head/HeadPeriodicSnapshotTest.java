@@ -216,6 +216,64 @@ class HeadPeriodicSnapshotTest {
         h.close();
     }
 
+    /**
+     * Chunks cut after the snapshot are on disk when the process dies: the start attaches them to
+     * the snapshot's series (the first one being the snapshot's open chunk, grown and cut) and
+     * re-encodes only the samples after them, writing no second copy of any chunk.
+     */
+    @Test
+    void chunksCutAfterSnapshot_attachedAtStart_noChunkWrittenTwice() throws Exception {
+        Path live = dir.resolve("live");
+        HeadOptions o = HeadOptions.defaults().withChunkWriteBuffer(0);
+        Head h = Head.open(live.resolve("wal"), o, ALWAYS, Long.MIN_VALUE);
+        HeadAppender a = h.appender();
+        int series = 20;
+        for (int k = 0; k < 400; k++) {
+            for (int i = 0; i < series; i++) {
+                a.append(series("later", "i", Integer.toString(i)), k * 1000L, k * 0.5 + i);
+            }
+            a.commit();
+            if (k == 149) {
+                assertNotNull(h.snapshot()); // 1 full chunk (0..119) and 30 samples open per series
+            }
+        }
+        // since: two more full chunks and some samples open, per series
+        List<Samples> expected = selectAll(h.querier(Long.MIN_VALUE, Long.MAX_VALUE));
+        long[] open = {0};
+        h.series.forEachById(s -> {
+            ChunkList cl = new ChunkList();
+            synchronized (s) {
+                s.chunksOverlapping(Long.MIN_VALUE, Long.MAX_VALUE, cl, h.chunks);
+                assertEquals(4, cl.size(), "three full chunks and the open one");
+            }
+            open[0] += (cl.maxTime(3) - cl.minTime(3)) / 1000 + 1;
+        });
+        long chunkBytes = h.chunkFileUsage()[1];
+
+        Path copy = crashCopy(live, dir.resolve("copy"));
+        Head c = Head.open(copy.resolve("wal"), o, ALWAYS, Long.MIN_VALUE);
+        HeadRestore r = c.restore();
+        assertTrue(r.fromSnapshot(), r.toString());
+        assertEquals(3L * series, r.mmappedChunks(), "the snapshot's chunk and the two cut after it, per series");
+        assertEquals(open[0], r.walSamples(), "only the samples of the open chunk are applied again");
+        assertEquals(expected, selectAll(c.querier(Long.MIN_VALUE, Long.MAX_VALUE)));
+        assertEquals(chunkBytes, c.chunkFileUsage()[1], "no chunk was cut and written again");
+        // and the series go on as if never stopped: the open chunk is cut where the live head cuts it
+        HeadAppender ca = c.appender();
+        for (Head x : new Head[]{h, c}) {
+            HeadAppender xa = x == h ? a : ca;
+            for (int k = 400; k < 500; k++) {
+                for (int i = 0; i < series; i++) {
+                    assertEquals(AppendResult.OK, xa.append(series("later", "i", Integer.toString(i)), k * 1000L, -k));
+                }
+                xa.commit();
+            }
+        }
+        assertEquals(selectAll(h.querier(Long.MIN_VALUE, Long.MAX_VALUE)), selectAll(c.querier(Long.MIN_VALUE, Long.MAX_VALUE)));
+        c.close();
+        h.close();
+    }
+
     /** A damaged snapshot: the start says so at WARNING, deletes it, and replays the whole WAL. */
     @Test
     void corruptSnapshot_warningLogged_snapshotDeleted_wholeWalReplayed() throws Exception {
