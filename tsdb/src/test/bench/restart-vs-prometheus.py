@@ -9,8 +9,9 @@ MODE (what Cairn starts from; Prometheus always replays its chunks_head + whole 
 it does after SIGKILL, and after a clean stop too unless --enable-feature=memory-snapshot-on-shutdown):
   crash          SIGKILL, no Cairn snapshot: chunks_head attached, whole WAL replayed (default)
   crash-snap:N   SIGKILL N full WAL segments after Cairn's last periodic snapshot: the snapshot Cairn would
-                 have written after segment (last - N) (prepared once, RestartBench --snapshot-at), its
-                 chunks_head, and the whole WAL; the start replays the N last segments
+                 have written after segment (last - N) and the chunks_head it would have written up to
+                 the kill (prepared once from Prometheus's chunks_head, RestartBench --snapshot-at
+                 --then-wal), and the whole WAL; the start replays the N last segments
   clean          clean stop: the snapshot Cairn's close writes, nothing to replay
 Work files go to /tmp/restart-bench.<pid> (deleted at the end); ready = Cairn's Head.open returned /
 Prometheus's /-/ready answered 200, both from the fork, so JVM start-up counts."""
@@ -61,11 +62,14 @@ def prepare():
     at = int(segments[-1]) - n
     if at < 0:
         raise SystemExit("%s: the WAL has only %d segments" % (mode, len(segments)))
+    # Prometheus's full chunks (same file format; Cairn takes series refs from the same WAL): the
+    # replay up to the snapshot attaches them instead of encoding every sample again
+    copy_tree(src, prepared, only=("chunks_head",))
     os.makedirs(prepared + "/wal")
     for s in segments:
         if int(s) <= at:
             shutil.copy2(os.path.join(src, "wal", s), os.path.join(prepared, "wal", s))
-    out = bench_java(["--wal", prepared + "/wal", "--snapshot-at", str(at)]).stdout
+    out = bench_java(["--wal", prepared + "/wal", "--snapshot-at", str(at), "--then-wal", os.path.join(src, "wal")]).stdout
     print("prepared:", out.strip(), flush=True)
     shutil.rmtree(prepared + "/wal")
     copy_tree(src, prepared, only=("wal",))

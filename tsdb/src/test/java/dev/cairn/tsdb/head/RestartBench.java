@@ -37,18 +37,27 @@ public final class RestartBench {
 
     /**
      * Writes, beside {@code wal} (which must hold the WAL's segments up to {@code segment} only, and
-     * no {@code chunks_head}), the head snapshot a Cairn that had ingested that WAL would have written
+     * beside it no {@code chunks_head} or Prometheus's from the same WAL), the head snapshot a Cairn that had ingested that WAL would have written
      * periodically once segment {@code segment} was complete: the head replayed from it, its full
      * chunks in a new {@code chunks_head/}, the snapshot named for {@code segment}. Put the rest of
      * the WAL beside them, and a start loads the snapshot and replays only the later segments — what
      * a start after SIGKILL does when the kill came that many segments after the last snapshot.
+     * With {@code thenWal} (the whole WAL), the head then goes on through its segments after
+     * {@code segment}, writing the full chunks it cuts to {@code chunks_head/} as a running Cairn
+     * would have before it was killed (no second snapshot).
      */
-    static void prepareSnapshot(Path wal, int segment) throws Exception {
+    static void prepareSnapshot(Path wal, int segment, Path thenWal) throws Exception {
         HeadSnapshot.deleteAll(wal);
         Head h = Head.open(wal, HeadOptions.defaults(), WalOptions.defaults().withSyncPolicy(SyncPolicy.BATCH),
                 Long.MIN_VALUE);
         Path p = HeadSnapshot.write(h, wal, segment, (HeadChunkFiles) h.chunks);
-        System.out.printf("snapshot %s: %d series, head [%d, %d]%n", p, h.numSeries(), h.minTime(), h.maxTime());
+        System.out.printf("snapshot %s: %d series, head [%d, %d]", p, h.numSeries(), h.minTime(), h.maxTime());
+        if (thenWal != null) {
+            WalReplay.Stats st = WalReplay.replay(h, thenWal, segment);
+            ((HeadChunkFiles) h.chunks).flush();
+            System.out.printf("; then %s, head max time %d", st, h.maxTime());
+        }
+        System.out.println();
         h.snapshotOnClose(false);
         h.close();
     }
@@ -60,7 +69,8 @@ public final class RestartBench {
         }
         Path wal = Path.of(a.get("--wal"));
         if (a.containsKey("--snapshot-at")) {
-            prepareSnapshot(wal, Integer.parseInt(a.get("--snapshot-at")));
+            prepareSnapshot(wal, Integer.parseInt(a.get("--snapshot-at")),
+                    a.containsKey("--then-wal") ? Path.of(a.get("--then-wal")) : null);
             System.exit(0);
         }
         if (Boolean.parseBoolean(a.getOrDefault("--drop-snapshot", "false"))) {
