@@ -68,6 +68,16 @@ public final class RestartBench {
             a.put(args[i], args[i + 1]);
         }
         Path wal = Path.of(a.get("--wal"));
+        if (a.containsKey("--scan-chunks")) {
+            // the chunks_head scan alone, a few times (JIT warm-up shows in the first)
+            for (int i = 0; i < Integer.parseInt(a.getOrDefault("--times", "3")); i++) {
+                long t0 = System.nanoTime();
+                HeadChunkFiles.Opened o = HeadChunkFiles.open(Path.of(a.get("--scan-chunks")), 0);
+                System.out.printf("scan %d: %d chunks in %d ms%n", i, o.chunks().size(), (System.nanoTime() - t0) / 1_000_000);
+                o.files().close();
+            }
+            System.exit(0);
+        }
         if (a.containsKey("--snapshot-at")) {
             prepareSnapshot(wal, Integer.parseInt(a.get("--snapshot-at")),
                     a.containsKey("--then-wal") ? Path.of(a.get("--then-wal")) : null);
