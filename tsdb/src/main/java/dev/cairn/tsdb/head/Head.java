@@ -343,6 +343,12 @@ public final class Head implements Closeable {
         if (initialized() && minTime.get() >= mint) {
             return;
         }
+        if (wal != null) {
+            // first: a snapshot names chunks in files deleted below, and holds data the checkpoint
+            // drops; a kill in between then finds no snapshot and replays the WAL. Db writes a
+            // new one soon after.
+            HeadSnapshot.deleteAll(wal.dir());
+        }
         minTime.set(mint);
         maxTime.accumulateAndGet(mint, Math::max);
         series.forEach(s -> {
@@ -376,8 +382,6 @@ public final class Head implements Closeable {
             chunkFiles.truncateBefore(mint);
         }
         if (wal != null) {
-            // the checkpoint drops what a snapshot still holds; a snapshot is rewritten at close
-            HeadSnapshot.deleteAll(wal.dir());
             WalTruncation.truncate(this, wal, walOptions, mint);
         }
     }

@@ -108,10 +108,17 @@ final class HeadSnapshot {
         return out;
     }
 
-    /** Deletes every snapshot beside {@code walDir}. */
+    /**
+     * Deletes every snapshot beside {@code walDir}, durably (the directory is synced), so a
+     * truncation can then delete what they name.
+     */
     static void deleteAll(Path walDir) throws IOException {
+        boolean any = false;
         for (Ref r : list(walDir)) {
-            Files.deleteIfExists(r.file());
+            any |= Files.deleteIfExists(r.file());
+        }
+        if (any) {
+            dev.cairn.tsdb.block.DurableFiles.syncDir(walDir.toAbsolutePath().getParent());
         }
     }
 
@@ -341,7 +348,7 @@ final class HeadSnapshot {
                 long upTo = s.attachMmappedAfterSnapshot(head.mmapped);
                 if (upTo != Long.MIN_VALUE) {
                     laterChunks += s.closedCount() - named;
-                    head.restoreTimes(Long.MAX_VALUE, upTo);
+                    head.restoreTimes(s.minTime(), upTo);
                 }
             }
             if (minValid != Long.MIN_VALUE) {

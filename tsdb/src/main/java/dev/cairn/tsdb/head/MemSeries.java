@@ -311,14 +311,12 @@ final class MemSeries {
      * instead of encoding them again. Those are the chunks after the last one the snapshot names, in
      * file order (the order they were cut in); the first is the snapshot's open chunk grown and cut
      * (same start, at least its samples), which is then dropped. Stops at the first chunk that does
-     * not follow on. A series without samples in the snapshot takes none. Caller holds the lock.
+     * not follow on. A series without samples in the snapshot takes its chunks from the first, as
+     * a series first created by a WAL replay does ({@link #attachMmapped}). Caller holds the lock.
      *
      * @return the max time of the chunks attached, or Long.MIN_VALUE when none were
      */
     long attachMmappedAfterSnapshot(MmappedChunks found) {
-        if (maxT == Long.MIN_VALUE) {
-            return Long.MIN_VALUE;
-        }
         int i = found.first(id);
         if (closed.length > 0) {
             long lastRef = closed[closed.length - 1];
