@@ -49,7 +49,10 @@ import java.util.stream.Stream;
  * once the commits in flight have applied their samples, and the snapshot is that of the segment
  * before; samples committed while it is written may sit both in it and in the later segments,
  * and the replay drops the repeats as not newer than their series' newest sample. A start after
- * SIGKILL thus replays only the WAL written since the last snapshot.
+ * SIGKILL thus replays only the WAL written since the last snapshot, and of that only the samples
+ * not in full chunks cut since: a loaded series also takes the chunks {@code chunks_head/} holds
+ * for it after the last one the snapshot names (its open chunk, grown and cut, first), as a WAL
+ * replay does for the series it creates.
  *
  * <h2>Crash order and staleness</h2>
  * Written to {@code .tmp}, the full chunks it names flushed and synced in {@code chunks_head/},

@@ -28,8 +28,10 @@ import java.util.Map;
  * {@code /-/ready}, from the moment of the fork. Both start from a fresh copy each run (each
  * writes to its directory on start); {@code --close false} leaves no snapshot behind. On a shared
  * machine compare the CPU time each process used until ready as well as the wall time.
- * {@code tsdb/src/test/bench/restart-vs-prometheus.py STORAGE_DIR RUNS [JVM options]} does all of
- * this, interleaved, and prints medians of wall and CPU time.
+ * {@code tsdb/src/test/bench/restart-vs-prometheus.py STORAGE_DIR RUNS [--mode crash|crash-snap:N|clean]
+ * [JVM options]} does all of this, interleaved, and prints medians of wall and CPU time; its modes
+ * are a start after SIGKILL without a snapshot (whole WAL), after SIGKILL N segments after a periodic
+ * snapshot ({@code --snapshot-at} prepares it), and after a clean stop.
  */
 public final class RestartBench {
     private RestartBench() {
