@@ -178,6 +178,16 @@ public final class HeadAppender {
      *         treated as failed (the WAL accepts nothing more)
      */
     public int commit() throws IOException {
+        // held from the WAL write to the last sample applied: see CommitGate (head snapshots)
+        head.commitGate.enterCommit();
+        try {
+            return logAndApply();
+        } finally {
+            head.commitGate.exitCommit();
+        }
+    }
+
+    private int logAndApply() throws IOException {
         try {
             logToWal(true);
         } catch (IOException | RuntimeException e) {

@@ -297,25 +297,86 @@ final class MemSeries extends XorEncoder {
     }
 
     /**
-     * Whether the references of this series' completed chunks, restored from a head snapshot, are a
-     * consecutive run of what {@code chunks_head/} holds for it (the files may hold older chunks
-     * still, and newer ones cut after the snapshot). Caller holds the lock.
+     * Whether every completed chunk this series restored from a head snapshot is among what
+     * {@code chunks_head/} holds for it. Not necessarily as a consecutive run: a start from an older
+     * snapshot re-cuts, from the WAL, chunks that were already written after that snapshot, so the
+     * files may hold a series' chunk twice, the older copy between chunks a newer snapshot names.
+     * Caller holds the lock.
      */
     boolean closedChunksIn(MmappedChunks found) {
         if (closed.length == 0) {
             return true;
         }
-        int i = found.first(id);
-        while (i >= 0 && found.ref(i) != closedRef(0)) {
-            i = found.next(i);
-        }
+        int first = found.first(id);
         int nc = closedN();
-        for (int k = 0; k < nc; k++, i = found.next(i)) {
-            if (i < 0 || found.ref(i) != closedRef(k)) {
+        for (int k = 0; k < nc; k++) {
+            if (!found.holds(first, closedRef(k))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * After this series was loaded from a head snapshot: attaches the full chunks {@code chunks_head/}
+     * holds for it that were cut after the snapshot was written, so the WAL replay skips their samples
+     * instead of encoding them again. Those are the chunks after the last one the snapshot names, in
+     * file order (the order they were cut in); the first is the snapshot's open chunk grown and cut
+     * (same start, at least its samples), which is then dropped. Stops at the first chunk that does
+     * not follow on. A series without samples in the snapshot takes its chunks from the first, as
+     * a series first created by a WAL replay does ({@link #attachMmapped}). Caller holds the lock.
+     *
+     * @return the max time of the chunks attached, or Long.MIN_VALUE when none were
+     */
+    long attachMmappedAfterSnapshot(MmappedChunks found) {
+        int i = found.first(id);
+        int nc = closedN();
+        if (nc > 0) {
+            long lastRef = closedRef(nc - 1);
+            while (i >= 0 && found.ref(i) != lastRef) {
+                i = found.next(i);
+            }
+            if (i < 0) {
+                return Long.MIN_VALUE;
+            }
+            i = found.next(i);
+        }
+        boolean open = hasOpenChunk();
+        long newest = lastT;
+        long prevMax = nc > 0 ? closedMax(nc - 1) : Long.MIN_VALUE;
+        // older chunks of the series may sit before (a truncation keeps a file while any chunk in it is newer)
+        while (i >= 0 && (open ? found.mint(i) < openMinT : found.mint(i) <= prevMax)) {
+            i = found.next(i);
+        }
+        int n = 0;
+        long[] chunks = new long[12];
+        for (; i >= 0; i = found.next(i)) {
+            long mint = found.mint(i);
+            long maxt = found.maxt(i);
+            if (mint > maxt || mint <= prevMax || (n == 0 && open && (mint != openMinT || maxt < newest))
+                    || (n == 0 && !open && maxt <= newest)) {
+                break;
+            }
+            if (3 * n == chunks.length) {
+                chunks = Arrays.copyOf(chunks, chunks.length * 2);
+            }
+            chunks[3 * n] = found.ref(i);
+            chunks[3 * n + 1] = mint;
+            chunks[3 * n + 2] = maxt;
+            prevMax = maxt;
+            n++;
+        }
+        if (n == 0) {
+            return Long.MIN_VALUE;
+        }
+        int k = closed.length;
+        closed = Arrays.copyOf(closed, k + 3 * n);
+        System.arraycopy(chunks, 0, closed, k, 3 * n);
+        dropChunk();
+        resumeBytes = null;
+        lastT = prevMax;
+        lastValueUnknown = true;
+        return prevMax;
     }
 
     /** Reads the last value from the last completed chunk if a restore left it unknown. Caller holds the lock. */
