@@ -34,6 +34,13 @@ import java.util.stream.Stream;
  * samples before the newest block's end, so nothing is counted twice; a crash before (1)'s rename
  * leaves a {@code .tmp-for-creation} directory, deleted on open, and the WAL still has everything.
  *
+ * <h2>Restart</h2>
+ * A background thread writes a head snapshot every {@link DbOptions#snapshotInterval()} (and soon
+ * after each block cut, which deletes the previous one), while appends go on; a clean close writes
+ * one too. A start loads the newest snapshot, attaches the full chunks in {@code chunks_head/}, and
+ * replays only the WAL written after the snapshot, so the time to start after SIGKILL is bounded by
+ * the interval rather than by the head's size (see {@link Head#snapshot()}).
+ *
  * <p>Thread-safe. Not guarded against two processes opening the same directory (no lock file yet).
  */
 public final class Db implements Closeable {
@@ -48,7 +55,12 @@ public final class Db implements Closeable {
     private static final String DELETION_SUFFIX = ".tmp-for-deletion";
     private final Object compactLock = new Object();
     private final Thread compactor;
+    private final Thread snapshotter;
+    /** Set by a block cut (which deletes the head snapshot): the snapshotter writes a new one soon. */
+    private volatile boolean snapshotWanted;
     private volatile boolean closed;
+    /** A head snapshot is also written once this many WAL segments were started since the last one. */
+    static final int SNAPSHOT_AFTER_SEGMENTS = 1;
 
     private Db(Path dir, DbOptions options, Head head, List<Block> blocks) {
         this.dir = dir;
@@ -60,6 +72,12 @@ public final class Db implements Closeable {
         } else {
             this.compactor = new Thread(this::compactLoop, "cairn-db-compact " + dir.getFileName());
             this.compactor.setDaemon(true);
+        }
+        if (options.snapshotInterval().isZero() || head.wal() == null) {
+            this.snapshotter = null;
+        } else {
+            this.snapshotter = new Thread(this::snapshotLoop, "cairn-db-snapshot " + dir.getFileName());
+            this.snapshotter.setDaemon(true);
         }
     }
 
@@ -104,6 +122,9 @@ public final class Db implements Closeable {
         }
         if (db.compactor != null) {
             db.compactor.start();
+        }
+        if (db.snapshotter != null) {
+            db.snapshotter.start();
         }
         return db;
     }
@@ -182,6 +203,7 @@ public final class Db implements Closeable {
                             meta.ulid(), mint, maxt, meta.stats().numSeries(), meta.stats().numSamples());
                 }
                 head.truncate(maxt);
+                snapshotWanted = true;
             }
             applyRetention();
             return written;
@@ -259,10 +281,63 @@ public final class Db implements Closeable {
         }
     }
 
-    /** Stops the compaction thread, closes the WAL (flushed, fsynced) and the blocks. */
+    /**
+     * Writes head snapshots while the Db is open: every snapshot interval, or sooner after a block cut
+     * or {@link #SNAPSHOT_AFTER_SEGMENTS} WAL segments; not when nothing was appended since the last.
+     * Never interrupted (an interrupt closes the file channels the WAL rollover is using): close
+     * sets {@link #closed}, unparks and waits.
+     */
+    private void snapshotLoop() {
+        long interval = options.snapshotInterval().toNanos();
+        long poll = Math.min(interval, java.util.concurrent.TimeUnit.SECONDS.toNanos(10));
+        long last = System.nanoTime();
+        long lastActivity = activity();
+        int lastSegment = head.wal().segmentIndex();
+        while (!closed) {
+            LockSupport.parkNanos(this, poll);
+            if (closed) {
+                return;
+            }
+            int segment = head.wal().segmentIndex();
+            long now = System.nanoTime();
+            long act = activity();
+            boolean due = snapshotWanted || now - last >= interval || segment - lastSegment >= SNAPSHOT_AFTER_SEGMENTS;
+            if (!due) {
+                continue;
+            }
+            if (act != lastActivity || snapshotWanted) {
+                snapshotWanted = false;
+                try {
+                    head.snapshot();
+                } catch (IOException | RuntimeException e) {
+                    LOG.log(System.Logger.Level.WARNING, "Writing a head snapshot in " + dir + " failed; a start after"
+                            + " a crash replays more of the WAL until one succeeds. Will retry", e);
+                }
+                segment = head.wal().segmentIndex();
+            }
+            last = now;
+            lastActivity = act;
+            lastSegment = segment;
+        }
+    }
+
+    /** Changes whenever the head took samples or series. */
+    private long activity() {
+        return head.stats().samplesAppended() + head.stats().seriesCreated();
+    }
+
+    /** Stops the compaction and snapshot threads, closes the WAL (flushed, fsynced) and the blocks. */
     @Override
     public void close() throws IOException {
         closed = true;
+        if (snapshotter != null) {
+            LockSupport.unpark(snapshotter);
+            try {
+                snapshotter.join(120_000); // a snapshot being written finishes first
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
         if (compactor != null) {
             compactor.interrupt();
             try {

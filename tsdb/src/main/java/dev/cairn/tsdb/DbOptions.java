@@ -25,10 +25,24 @@ import java.util.Objects;
  *                           (4 MiB; 0 writes each chunk as it is cut): what a crash loses of it is
  *                           re-created from the WAL at the next start, so it trades start-up time after
  *                           a crash against write calls
+ * @param snapshotInterval     how often a background thread writes a head snapshot while appends go on
+ *                           (5 minutes; sooner once a WAL segment was filled since the last one, and
+ *                           soon after each block cut): a start after a
+ *                           crash loads the newest one and replays only the WAL written after it, so this
+ *                           bounds the replay after SIGKILL, at the cost of writing the head's series and
+ *                           open chunks once per interval (full chunks are referenced, not copied).
+ *                           {@link Duration#ZERO}: only at clean close, so a crash replays the whole WAL
  */
 public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Duration compactionInterval,
-                        Duration retention, int headChunkWriteBuffer) {
+                        Duration retention, int headChunkWriteBuffer, Duration snapshotInterval) {
+    /** The default of {@link #snapshotInterval()}. */
+    public static final Duration DEFAULT_SNAPSHOT_INTERVAL = Duration.ofMinutes(5);
+
     public DbOptions {
+        Objects.requireNonNull(snapshotInterval, "snapshotInterval");
+        if (snapshotInterval.isNegative()) {
+            throw new IllegalArgumentException("snapshot interval must not be negative, got " + snapshotInterval);
+        }
         Objects.requireNonNull(wal, "wal");
         Objects.requireNonNull(compactionInterval, "compactionInterval");
         Objects.requireNonNull(retention, "retention");
@@ -42,11 +56,18 @@ public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Du
         new HeadOptions(blockRange, samplesPerChunk, 4096, headChunkWriteBuffer);
     }
 
-    /** With the default head chunk write buffer. */
+    /** With the default head chunk write buffer and snapshot interval. */
     public DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Duration compactionInterval,
                      Duration retention) {
         this(blockRange, samplesPerChunk, wal, compactionInterval, retention,
-                HeadOptions.defaults().chunkWriteBuffer());
+                HeadOptions.defaults().chunkWriteBuffer(), DEFAULT_SNAPSHOT_INTERVAL);
+    }
+
+    /** With the default snapshot interval. */
+    public DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Duration compactionInterval,
+                     Duration retention, int headChunkWriteBuffer) {
+        this(blockRange, samplesPerChunk, wal, compactionInterval, retention, headChunkWriteBuffer,
+                DEFAULT_SNAPSHOT_INTERVAL);
     }
 
     /**
@@ -59,11 +80,11 @@ public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Du
     }
 
     public DbOptions withBlockRange(long ms) {
-        return new DbOptions(ms, samplesPerChunk, wal, compactionInterval, retention, headChunkWriteBuffer);
+        return new DbOptions(ms, samplesPerChunk, wal, compactionInterval, retention, headChunkWriteBuffer, snapshotInterval);
     }
 
     public DbOptions withWal(WalOptions w) {
-        return new DbOptions(blockRange, samplesPerChunk, w, compactionInterval, retention, headChunkWriteBuffer);
+        return new DbOptions(blockRange, samplesPerChunk, w, compactionInterval, retention, headChunkWriteBuffer, snapshotInterval);
     }
 
     public DbOptions withSyncPolicy(SyncPolicy p) {
@@ -71,15 +92,19 @@ public record DbOptions(long blockRange, int samplesPerChunk, WalOptions wal, Du
     }
 
     public DbOptions withCompactionInterval(Duration d) {
-        return new DbOptions(blockRange, samplesPerChunk, wal, d, retention, headChunkWriteBuffer);
+        return new DbOptions(blockRange, samplesPerChunk, wal, d, retention, headChunkWriteBuffer, snapshotInterval);
     }
 
     public DbOptions withRetention(Duration r) {
-        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, r, headChunkWriteBuffer);
+        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, r, headChunkWriteBuffer, snapshotInterval);
     }
 
     public DbOptions withHeadChunkWriteBuffer(int bytes) {
-        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, retention, bytes);
+        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, retention, bytes, snapshotInterval);
+    }
+
+    public DbOptions withSnapshotInterval(Duration d) {
+        return new DbOptions(blockRange, samplesPerChunk, wal, compactionInterval, retention, headChunkWriteBuffer, d);
     }
 
     HeadOptions headOptions() {

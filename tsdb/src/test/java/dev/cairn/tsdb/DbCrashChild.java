@@ -13,7 +13,8 @@ import java.time.Duration;
  * The process {@link DbCrashTest} kills: opens the Db, resumes after the newest batch it holds, and
  * appends batches (one sample for each of {@link #SERIES} series at {@code BASE + b * STEP}, value
  * {@code b}), cutting blocks as it goes; prints {@code ack <b>} after each commit returns.
- * Arguments: DIR SYNC_POLICY [HEAD_CHUNK_WRITE_BUFFER].
+ * Arguments: DIR SYNC_POLICY [HEAD_CHUNK_WRITE_BUFFER [SNAPSHOT_INTERVAL_MS]] (no interval: no head
+ * snapshot while appending, only at close).
  */
 public final class DbCrashChild {
     static final int SERIES = 50;
@@ -27,7 +28,7 @@ public final class DbCrashChild {
 
     static DbOptions options(SyncPolicy policy) {
         DbOptions d = DbOptions.defaults();
-        return d.withBlockRange(BLOCK_RANGE).withCompactionInterval(Duration.ZERO)
+        return d.withBlockRange(BLOCK_RANGE).withCompactionInterval(Duration.ZERO).withSnapshotInterval(Duration.ZERO)
                 .withWal(d.wal().withSyncPolicy(policy).withSegmentSize(SEGMENT_SIZE));
     }
 
@@ -48,6 +49,9 @@ public final class DbCrashChild {
             ls[i] = labels(i);
         }
         DbOptions o = args.length > 2 ? options(policy, Integer.parseInt(args[2])) : options(policy);
+        if (args.length > 3) {
+            o = o.withSnapshotInterval(Duration.ofMillis(Long.parseLong(args[3])));
+        }
         try (Db db = Db.open(dir, o)) {
             long last = db.head().maxTime();
             if (!db.blocks().isEmpty()) {

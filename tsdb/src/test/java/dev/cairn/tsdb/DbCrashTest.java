@@ -60,6 +60,28 @@ class DbCrashTest {
         assertTrue(mmapped > 0, "no restart after a kill took full chunks from chunks_head");
     }
 
+    /**
+     * As above with the child writing a head snapshot every few milliseconds while it appends (so
+     * kills land before, during and after snapshot writes, and between a snapshot and the next
+     * block cut) and the checking open not writing one at close: each check and each next child
+     * start from the child's last periodic snapshot plus the WAL after it. Goes on (bounded) until
+     * a check loaded a periodic snapshot and a kill cut a snapshot write short.
+     */
+    @Test
+    void append_processKilledRepeatedly_periodicSnapshots_everyAcknowledgedSamplePresentOnce() throws Exception {
+        snapshotMillis = 5;
+        runRounds(0, false);
+        System.out.println("DbCrashTest periodic snapshots: " + fromSnapshot + " checks from a snapshot, "
+                + tornSnapshots + " kills during a snapshot write");
+        assertTrue(fromSnapshot > 0, "no check after a kill started from a periodic snapshot");
+        assertTrue(tornSnapshots > 0, "no kill landed during a snapshot write");
+    }
+
+    /** Snapshot interval of the child, ms; -1: snapshots only at close (and at the checking open's close). */
+    private long snapshotMillis = -1;
+    private int fromSnapshot;
+    private int tornSnapshots;
+
     /** @return full chunks the checking opens took from {@code chunks_head/} */
     private long runRounds(int chunkBuffer, boolean dropSnapshots) throws Exception {
         Random rnd = new Random(Long.getLong("cairn.test.seed", System.nanoTime()));
@@ -73,7 +95,9 @@ class DbCrashTest {
         int rounds = 0;
         int blocks = 0;
         for (int round = 0; (round < ROUNDS && System.nanoTime() < deadline)
-                || ((blocks == 0 || (chunkBuffer >= 0 && mmapped == 0)) && System.nanoTime() < hardDeadline); round++) {
+                || ((blocks == 0 || (chunkBuffer >= 0 && mmapped == 0)
+                        || (snapshotMillis >= 0 && (fromSnapshot == 0 || tornSnapshots == 0)))
+                    && System.nanoTime() < hardDeadline); round++) {
             SyncPolicy policy = round % 2 == 0 ? SyncPolicy.ALWAYS : SyncPolicy.BATCH;
             List<Long> acked = runAndKill(policy, 300 + rnd.nextInt(1200), chunkBuffer);
             assertTrue(!acked.isEmpty(), "round " + round + " (" + policy + "): the child acknowledged nothing");
@@ -83,6 +107,11 @@ class DbCrashTest {
                         + " lost or repeated");
                 expect = b + 1;
                 maxAcked = b;
+            }
+            try (var files = Files.list(dir)) {
+                if (files.anyMatch(p -> p.getFileName().toString().matches("head_snapshot\\.\\d+\\.tmp"))) {
+                    tornSnapshots++; // the open below must ignore it
+                }
             }
             if (dropSnapshots) {
                 try (var files = Files.list(dir)) {
@@ -111,6 +140,15 @@ class DbCrashTest {
         DbOptions o = chunkBuffer < 0 ? DbCrashChild.options(SyncPolicy.NONE)
                 : DbCrashChild.options(SyncPolicy.NONE, chunkBuffer);
         try (Db db = Db.open(dir, o)) {
+            if (snapshotMillis >= 0) {
+                // the next child starts from the killed one's snapshot too
+                db.head().snapshotOnClose(false);
+                if (db.head().restore().fromSnapshot()) {
+                    fromSnapshot++;
+                }
+                assertEquals(null, db.head().restore().snapshotFailure(), "round " + round
+                        + ": the periodic snapshot left by the kill was not usable");
+            }
             // each stored sample, counted over the blocks and the head separately
             Map<Long, Integer> perBatch = new HashMap<>();
             List<Querier> parts = new ArrayList<>();
@@ -152,9 +190,13 @@ class DbCrashTest {
     private List<Long> runAndKill(SyncPolicy policy, int millis, int chunkBuffer) throws Exception {
         String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
         Path acksFile = Files.createTempFile(dir.getParent(), "db-acks", ".txt");
-        Process p = new ProcessBuilder(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
+        List<String> cmd = new ArrayList<>(List.of(java, "-Xmx256m", "-cp", System.getProperty("java.class.path"),
                 DbCrashChild.class.getName(), dir.toString(), policy.name(), Integer.toString(chunkBuffer < 0
-                        ? DbOptions.defaults().headChunkWriteBuffer() : chunkBuffer))
+                        ? DbOptions.defaults().headChunkWriteBuffer() : chunkBuffer)));
+        if (snapshotMillis >= 0) {
+            cmd.add(Long.toString(snapshotMillis));
+        }
+        Process p = new ProcessBuilder(cmd)
                 .redirectError(ProcessBuilder.Redirect.INHERIT).redirectOutput(acksFile.toFile()).start();
         try {
             long readyBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);

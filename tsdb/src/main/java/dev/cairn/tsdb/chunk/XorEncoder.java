@@ -6,30 +6,45 @@ import java.util.Arrays;
  * The head's XOR chunk writer: {@link XorAppender}'s encoding with its {@link BitWriter} and
  * {@link XorChunk} folded into one object, for the hot path of ingestion. A head series appends
  * one sample per scrape to a chunk no other series touches, so each sample pays a cache miss per
- * object on its way to the bytes; one object instead of three saves two of them and ~50 bytes per
- * series. The buffer is reused for the next chunk ({@link #reset}) once the full one was copied out.
+ * object on its way to the bytes; one object instead of three saves two of them. The buffer is
+ * reused for the next chunk ({@link #reset}) once the full one was copied out.
+ *
+ * <p>Not final on purpose: the head's series extends it, so a series and its open chunk's state
+ * are one object (one header and one cache miss less per series and per sample, ~50 bytes a series
+ * at a million series). For such a subclass the encoder may have no chunk at all ({@link #hasChunk}
+ * false, no buffer), and {@link #lastT}/{@link #lastVBits} are the series' newest sample whether or
+ * not a chunk is open: the encoder reads them only while its chunk holds a sample.
  *
  * <p>Produces byte for byte, length included, what {@link XorAppender} and Prometheus's
  * xorAppender produce ({@code XorReferenceEncoderTest} checks both). Not thread-safe.
  */
-public final class XorEncoder {
-    private static final int NO_WINDOW = 0xFF;
+public class XorEncoder {
+    private static final byte NO_WINDOW = (byte) 0xFF;
+    /** The most one sample takes: 4 + 64 dod bits, 2 + 11 + 64 value bits, and the trailing byte. */
+    private static final int MAX_SAMPLE_BYTES = 28;
 
+    /** The chunk's bytes, {@code [0, len)}; null while there is no chunk. */
     private byte[] buf;
     private int len;
-    /** Free bits at the right of the last byte, 0..8 (8: bstream's empty trailing byte). */
-    private int free;
     private int num;
-    private long t;
-    private long vBits;
+    /** Timestamp of the newest sample appended (see the class comment for subclasses). */
+    protected long lastT;
+    /** Value bits of the newest sample appended (see the class comment for subclasses). */
+    protected long lastVBits;
     private long tDelta;
-    private int leading = NO_WINDOW;
-    private int trailing;
+    /** Free bits at the right of the last byte, 0..8 (8: bstream's empty trailing byte). */
+    private byte free;
+    /** XOR window; {@link #NO_WINDOW} (Prometheus's 0xff) until the first value change. Unsigned. */
+    private byte leading = NO_WINDOW;
+    private byte trailing;
 
     /** An empty chunk with room for {@code capacity} bytes before the buffer grows. */
     public XorEncoder(int capacity) {
-        buf = new byte[Math.max(16, capacity)];
-        len = XorChunk.HEADER_SIZE;
+        startChunk(capacity);
+    }
+
+    /** No chunk until {@link #startChunk}: for a subclass that opens one on its first sample. */
+    protected XorEncoder() {
     }
 
     /**
@@ -39,76 +54,103 @@ public final class XorEncoder {
      * @throws dev.cairn.tsdb.encoding.CorruptionException if the bytes do not decode
      */
     public static XorEncoder resume(byte[] data, String origin) {
-        XorChunk c = XorChunk.wrap(data, 0, data.length, origin, 0);
-        XorAppender a = c.appender();
-        BitWriter w = c.stream();
-        XorEncoder e = new XorEncoder(0);
-        e.buf = w.array();
-        e.len = w.length();
-        e.free = w.freeBits();
-        e.num = a.numSamples();
-        e.t = a.t;
-        e.vBits = a.vBits;
-        e.tDelta = a.tDelta;
-        e.leading = a.leading;
-        e.trailing = a.trailing;
+        XorEncoder e = new XorEncoder();
+        e.resumeChunk(data, origin);
         return e;
     }
 
-    /** Starts a new empty chunk in the same buffer; the old bytes must have been copied out. */
-    public void reset() {
+    /** As {@link #resume}, into this encoder, replacing whatever chunk it had. */
+    protected final void resumeChunk(byte[] data, String origin) {
+        XorChunk c = XorChunk.wrap(data, 0, data.length, origin, 0);
+        XorAppender a = c.appender();
+        BitWriter w = c.stream();
+        buf = w.array();
+        len = w.length();
+        free = (byte) w.freeBits();
+        num = a.numSamples();
+        lastT = a.t;
+        lastVBits = a.vBits;
+        tDelta = a.tDelta;
+        leading = (byte) a.leading;
+        trailing = (byte) a.trailing;
+    }
+
+    /** Whether a chunk is open (always, unless a subclass has not started one or dropped it). */
+    protected final boolean hasChunk() {
+        return buf != null;
+    }
+
+    /** Opens an empty chunk: in the buffer there is, else in a new one of {@code capacity} bytes. */
+    protected final void startChunk(int capacity) {
+        if (buf == null) {
+            buf = new byte[Math.max(16, capacity)];
+        }
+        reset();
+    }
+
+    /** Drops the chunk and its buffer; {@link #lastT} and {@link #lastVBits} stay. */
+    protected final void dropChunk() {
+        buf = null;
+        len = 0;
+        num = 0;
+    }
+
+    /**
+     * Starts a new empty chunk in the same buffer; the old bytes must have been copied out.
+     * {@link #lastT} and {@link #lastVBits} are left alone (unread until the next sample sets them).
+     */
+    public final void reset() {
         buf[0] = 0;
         buf[1] = 0;
         len = XorChunk.HEADER_SIZE;
         free = 0;
         num = 0;
-        t = 0;
-        vBits = 0;
         tDelta = 0;
         leading = NO_WINDOW;
         trailing = 0;
     }
 
-    public int numSamples() {
+    public final int numSamples() {
         return num;
     }
 
     /** The buffer; the chunk is {@code [0, length())}. Replaced when it grows. */
-    public byte[] array() {
+    public final byte[] array() {
         return buf;
     }
 
-    public int length() {
+    public final int length() {
         return len;
     }
 
     /** A copy of exactly the chunk's bytes. */
-    public byte[] toByteArray() {
+    public final byte[] toByteArray() {
         return Arrays.copyOf(buf, len);
     }
 
     /** As {@link XorAppender#appendBits}. */
-    public void appendBits(long ts, long v) {
-        if (buf.length - len < 28) {
-            // the most one sample takes: 4 + 64 dod bits, 2 + 11 + 64 value bits, and the trailing byte
-            buf = Arrays.copyOf(buf, buf.length * 2 + 28);
+    public final void appendBits(long ts, long v) {
+        if (buf.length - len < MAX_SAMPLE_BYTES) {
+            // a quarter more, not double: at a million series the open chunks' unused tails are
+            // memory, and a copy per few dozen samples costs next to nothing
+            buf = Arrays.copyOf(buf, len + MAX_SAMPLE_BYTES + Math.max(32, len >> 2));
         }
         long newDelta = 0;
         if (num == 0) {
             writeUvarint((ts << 1) ^ (ts >> 63));
             writeBits(v, 64);
         } else if (num == 1) {
-            newDelta = ts - t;
+            newDelta = ts - lastT;
             writeUvarint(newDelta);
             writeFirstValue(v);
         } else if (num == XorChunk.MAX_SAMPLES) {
             throw new IllegalStateException("XOR chunk is full (" + XorChunk.MAX_SAMPLES + " samples); cut a new chunk");
         } else {
-            newDelta = ts - t;
+            newDelta = ts - lastT;
             writeSample(newDelta - tDelta, v);
         }
-        t = ts;
-        vBits = v;
+        lastT = ts;
+        lastVBits = v;
         tDelta = newDelta;
         num++;
         buf[0] = (byte) (num >>> 8);
@@ -125,15 +167,15 @@ public final class XorEncoder {
 
     /** The second sample's value: a window is always set (there is none yet). */
     private void writeFirstValue(long v) {
-        long x = v ^ vBits;
+        long x = v ^ lastVBits;
         if (x == 0) {
             writeBits(0, 1);
             return;
         }
         int lz = Math.min(31, Long.numberOfLeadingZeros(x));
         int tz = Long.numberOfTrailingZeros(x);
-        leading = lz;
-        trailing = tz;
+        leading = (byte) lz;
+        trailing = (byte) tz;
         int sig = 64 - lz - tz;
         writeBits((0b11L << 11) | ((long) lz << 6) | (sig & 0x3F), 13);
         writeBits(x >>> tz, sig);
@@ -161,7 +203,7 @@ public final class XorEncoder {
             acc = 0;
             n = 0;
         }
-        long x = v ^ vBits;
+        long x = v ^ lastVBits;
         long last;
         int lastN;
         if (x == 0) {
@@ -172,14 +214,16 @@ public final class XorEncoder {
             int tz = Long.numberOfTrailingZeros(x);
             long head;
             int k;
-            if (leading != NO_WINDOW && lz >= leading && tz >= trailing) {
+            int lead = leading & 0xFF;
+            int trail = trailing;
+            if (lead != (NO_WINDOW & 0xFF) && lz >= lead && tz >= trail) {
                 head = 0b10;
                 k = 2;
-                lastN = 64 - leading - trailing;
-                last = x >>> trailing;
+                lastN = 64 - lead - trail;
+                last = x >>> trail;
             } else {
-                leading = lz;
-                trailing = tz;
+                leading = (byte) lz;
+                trailing = (byte) tz;
                 int sig = 64 - lz - tz;
                 head = (0b11L << 11) | ((long) lz << 6) | (sig & 0x3F);
                 k = 13;
@@ -233,6 +277,6 @@ public final class XorEncoder {
             f = 8;
         }
         len = l;
-        free = f;
+        free = (byte) f;
     }
 }

@@ -54,6 +54,25 @@ public final class ByteWriter {
         }
     }
 
+    /**
+     * For a writer of many small fields in a loop (a WAL samples record): makes room for
+     * {@code extra} bytes and returns the position to write at in {@link #array()}; the caller
+     * writes there with a local index and then calls {@link #advanceTo}, so the loop pays no
+     * capacity check and no field update per byte.
+     */
+    public int claim(int extra) {
+        ensure(extra);
+        return len;
+    }
+
+    /** Ends a {@link #claim}: the bytes up to {@code end} are written. */
+    public void advanceTo(int end) {
+        if (end < len || end > buf.length) {
+            throw new IllegalArgumentException("advance to " + end + " with " + len + " written and room for " + buf.length);
+        }
+        len = end;
+    }
+
     public ByteWriter putByte(int b) {
         ensure(1);
         buf[len++] = (byte) b;

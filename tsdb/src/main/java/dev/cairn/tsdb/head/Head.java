@@ -68,6 +68,10 @@ public final class Head implements Closeable {
     private volatile HeadRestore restore;
     /** Whether {@link #close} writes a snapshot for the next start (set by {@link #open}). */
     private boolean snapshotOnClose = true;
+    /** Commits vs the WAL rollover of a snapshot taken while appending ({@link #snapshot}). */
+    final CommitGate commitGate = new CommitGate();
+    /** One snapshot, truncation or close at a time: each deletes or writes snapshots and WAL segments. */
+    private final Object snapshotLock = new Object();
 
     /** Where full chunks go: {@link #chunkFiles} for a head with a WAL, the heap otherwise. */
     final ChunkStore chunks;
@@ -116,14 +120,10 @@ public final class Head implements Closeable {
                     chunksDir, walDir);
             dev.cairn.tsdb.block.DurableFiles.deleteRecursively(chunksDir);
         }
+        // a repair of chunks_head (a torn tail after a crash) does not rule out the snapshot: the load
+        // checks every full chunk it names against what the files still hold, and falls back if one is gone
         HeadChunkFiles.Opened oc = HeadChunkFiles.open(chunksDir, options.chunkWriteBuffer());
-        if (oc.repaired() != null && !snaps.isEmpty()) {
-            // a snapshot may name chunks that were cut off; the WAL replay does not need them
-            LOG.log(System.Logger.Level.WARNING, "Not using head snapshots beside {0}: head chunks were repaired",
-                    walDir);
-            HeadSnapshot.deleteAll(walDir);
-            snaps = List.of();
-        }
+        long chunksScanned = System.nanoTime();
         if (!snaps.isEmpty()) {
             ref = snaps.get(snaps.size() - 1);
             Checkpoint.Ref cp = Files.isDirectory(walDir) ? Checkpoint.last(Disk.local(), walDir) : null;
@@ -146,8 +146,12 @@ public final class Head implements Closeable {
             if (failure != null) {
                 LOG.log(System.Logger.Level.WARNING, "Cannot use head snapshot {0} ({1}); replaying the whole WAL {2} instead",
                         ref.file(), failure, walDir);
+                // gone before anything is appended: new full chunks may take the places in chunks_head
+                // it names, and a later start must not take them for its own
+                HeadSnapshot.deleteAll(walDir);
             }
         }
+        long snapshotLoaded = System.nanoTime();
         WalReplay.Stats st;
         if (h == null) {
             h = new Head(options, walOptions, oc.files());
@@ -157,6 +161,7 @@ public final class Head implements Closeable {
         } else {
             st = WalReplay.replay(h, walDir, loaded.walSegment());
         }
+        long walReplayed = System.nanoTime();
         Head head = h;
         // series restored with chunks from disk and no sample after them: their last value is in the chunk
         h.series.forEach(s -> {
@@ -170,10 +175,13 @@ public final class Head implements Closeable {
         h.wal = Wal.open(walDir, walOptions);
         h.restore = new HeadRestore(loaded == null ? null : ref.file(), loaded == null ? 0 : loaded.series(), failure,
                 st.records(), st.samples(), (System.nanoTime() - start) / 1_000_000, h.mmappedAttached, oc.repaired());
-        LOG.log(System.Logger.Level.INFO, "Opened head {0} in {1} ms: {2} full chunks of {3} from {4}, {5}{6}", walDir,
+        LOG.log(System.Logger.Level.INFO, "Opened head {0} in {1} ms: {2} full chunks of {3} from {4}, {5}{6}"
+                        + " (chunks_head scan {7} ms, snapshot {8} ms, WAL {9} ms)", walDir,
                 h.restore.millis(), h.mmappedAttached, oc.chunks().size(), chunksDir,
                 loaded == null ? "" : "snapshot " + ref.file().getFileName() + " with " + loaded.series() + " series, then ",
-                "WAL " + st);
+                "WAL " + st + ", " + h.mmappedAfterSnapshot + " full chunks cut after the snapshot",
+                (chunksScanned - start) / 1_000_000, (snapshotLoaded - chunksScanned) / 1_000_000,
+                (walReplayed - snapshotLoaded) / 1_000_000);
         return h;
     }
 
@@ -215,6 +223,13 @@ public final class Head implements Closeable {
     synchronized void countMmapped(long n) {
         mmappedAttached += n;
     }
+
+    /** Of those, the chunks cut after the snapshot was written (the WAL replay skips their samples). */
+    synchronized void countMmappedAfterSnapshot(long n) {
+        mmappedAfterSnapshot += n;
+    }
+
+    private long mmappedAfterSnapshot;
 
     /** How {@link #open} rebuilt this head; null for an in-memory head. */
     public HeadRestore restore() {
@@ -318,9 +333,21 @@ public final class Head implements Closeable {
      * in a block.
      */
     public void truncate(long mint) throws IOException {
+        synchronized (snapshotLock) {
+            truncateLocked(mint);
+        }
+    }
+
+    private void truncateLocked(long mint) throws IOException {
         raiseMinValidTime(mint);
         if (initialized() && minTime.get() >= mint) {
             return;
+        }
+        if (wal != null) {
+            // first: a snapshot names chunks in files deleted below, and holds data the checkpoint
+            // drops; a kill in between then finds no snapshot and replays the WAL. Db writes a
+            // new one soon after.
+            HeadSnapshot.deleteAll(wal.dir());
         }
         minTime.set(mint);
         maxTime.accumulateAndGet(mint, Math::max);
@@ -355,8 +382,6 @@ public final class Head implements Closeable {
             chunkFiles.truncateBefore(mint);
         }
         if (wal != null) {
-            // the checkpoint drops what a snapshot still holds; a snapshot is rewritten at close
-            HeadSnapshot.deleteAll(wal.dir());
             WalTruncation.truncate(this, wal, walOptions, mint);
         }
     }
@@ -364,6 +389,45 @@ public final class Head implements Closeable {
     /** {@code chunks_head/} usage: files and bytes; zeros for an in-memory head. */
     public long[] chunkFileUsage() {
         return chunkFiles == null ? new long[2] : chunkFiles.usage();
+    }
+
+    /**
+     * Writes a snapshot of the head now, while appenders keep running, so that a start after a
+     * crash loads it and replays only the WAL written after it: starts a new WAL segment once the
+     * commits in flight have applied their samples ({@link CommitGate}), then writes every series
+     * as the snapshot of the segment before. Samples committed during the writing may be in the
+     * snapshot and in the later segments both; the replay drops such repeats as it drops any sample
+     * not newer than its series' newest. Blocks {@link #truncate} and {@link #close} while it runs.
+     *
+     * @return the snapshot written, or null when there is nothing to write to (in-memory or closed
+     *         head) or head chunks could not be written to disk (then a start replays the WAL)
+     * @throws IOException if the snapshot could not be written; the WAL still has everything
+     */
+    public Path snapshot() throws IOException {
+        synchronized (snapshotLock) {
+            Wal w = wal;
+            if (w == null || closed) {
+                return null;
+            }
+            if (chunkFiles.failed()) {
+                LOG.log(System.Logger.Level.WARNING, "Not writing a head snapshot: head chunks could not be written"
+                        + " to disk, so a start replays the WAL {0}", w.dir());
+                return null;
+            }
+            long start = System.nanoTime();
+            int segment;
+            commitGate.close();
+            try {
+                segment = w.segmentIndex();
+                w.nextSegment();
+            } finally {
+                commitGate.open();
+            }
+            Path p = HeadSnapshot.write(this, w.dir(), segment, chunkFiles);
+            LOG.log(System.Logger.Level.INFO, "Wrote head snapshot {0} ({1} series) while appending in {2} ms", p,
+                    numSeries(), (System.nanoTime() - start) / 1_000_000);
+            return p;
+        }
     }
 
     /**
@@ -384,6 +448,12 @@ public final class Head implements Closeable {
         if (wal == null) {
             return;
         }
+        synchronized (snapshotLock) {
+            closeLocked();
+        }
+    }
+
+    private void closeLocked() throws IOException {
         int segment = wal.segmentIndex();
         wal.close();
         if (snapshotOnClose && !closed && chunkFiles.failed()) {
@@ -393,9 +463,7 @@ public final class Head implements Closeable {
             closed = true;
             long start = System.nanoTime();
             try {
-                // the snapshot refers to full chunks by their place in the files: they must be there first
-                chunkFiles.flush();
-                Path p = HeadSnapshot.write(this, wal.dir(), segment);
+                Path p = HeadSnapshot.write(this, wal.dir(), segment, chunkFiles);
                 LOG.log(System.Logger.Level.INFO, "Wrote head snapshot {0} ({1} series) in {2} ms", p, numSeries(),
                         (System.nanoTime() - start) / 1_000_000);
             } catch (IOException e) {

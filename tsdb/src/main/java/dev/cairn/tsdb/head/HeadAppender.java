@@ -84,9 +84,6 @@ public final class HeadAppender {
             stats.outOfBoundsSamples.increment();
             return AppendResult.OUT_OF_BOUNDS;
         }
-        if (labels.isEmpty()) {
-            return AppendResult.EMPTY_LABELSET;
-        }
         // a valid reference names the series without comparing labels (ids are never reused), so a
         // scrape loop that passes references pays no label comparison per sample
         MemSeries byRef = ref > 0 ? head.series.byId(ref) : null;
@@ -101,6 +98,10 @@ public final class HeadAppender {
         } else {
             s = byRef;
             if (s == null) {
+                // checked only here: with a valid reference the caller's labels are not even read
+                if (labels.isEmpty()) {
+                    return AppendResult.EMPTY_LABELSET;
+                }
                 s = head.series.get(labels);
             }
             if (s == null) {
@@ -177,6 +178,16 @@ public final class HeadAppender {
      *         treated as failed (the WAL accepts nothing more)
      */
     public int commit() throws IOException {
+        // held from the WAL write to the last sample applied: see CommitGate (head snapshots)
+        head.commitGate.enterCommit();
+        try {
+            return logAndApply();
+        } finally {
+            head.commitGate.exitCommit();
+        }
+    }
+
+    private int logAndApply() throws IOException {
         try {
             logToWal(true);
         } catch (IOException | RuntimeException e) {

@@ -43,9 +43,21 @@ import java.util.stream.Stream;
  * A section holds {@value #SERIES_PER_SECTION} series, so sections decode in parallel and a bad
  * checksum names a small region.
  *
+ * <h2>When it is written</h2>
+ * On clean close ({@link Head#close}), and while appending ({@link Head#snapshot}, which
+ * {@code Db} calls every {@code DbOptions.snapshotInterval()}): then the WAL starts a new segment
+ * once the commits in flight have applied their samples, and the snapshot is that of the segment
+ * before; samples committed while it is written may sit both in it and in the later segments,
+ * and the replay drops the repeats as not newer than their series' newest sample. A start after
+ * SIGKILL thus replays only the WAL written since the last snapshot, and of that only the samples
+ * not in full chunks cut since: a loaded series also takes the chunks {@code chunks_head/} holds
+ * for it after the last one the snapshot names (its open chunk, grown and cut, first), as a WAL
+ * replay does for the series it creates.
+ *
  * <h2>Crash order and staleness</h2>
- * Written to {@code .tmp}, fsynced, renamed, directory fsynced; older snapshots are deleted after
- * the rename. A snapshot is only an accelerator: the WAL still holds everything, so a snapshot that
+ * Written to {@code .tmp}, the full chunks it names flushed and synced in {@code chunks_head/},
+ * then fsynced, renamed, directory fsynced; older snapshots are deleted after the rename (a kill
+ * before the rename leaves a {@code .tmp}, deleted at the next start, and the previous snapshot). A snapshot is only an accelerator: the WAL still holds everything, so a snapshot that
  * is damaged, or whose following segments were already checkpointed away, is reported and the start
  * falls back to a full WAL replay. So does a snapshot naming a completed chunk that
  * {@code chunks_head/} no longer holds for its series (cut off by a repair). {@link Head#truncate}
@@ -99,20 +111,30 @@ final class HeadSnapshot {
         return out;
     }
 
-    /** Deletes every snapshot beside {@code walDir}. */
+    /**
+     * Deletes every snapshot beside {@code walDir}, durably (the directory is synced), so a
+     * truncation can then delete what they name.
+     */
     static void deleteAll(Path walDir) throws IOException {
+        boolean any = false;
         for (Ref r : list(walDir)) {
-            Files.deleteIfExists(r.file());
+            any |= Files.deleteIfExists(r.file());
+        }
+        if (any) {
+            dev.cairn.tsdb.block.DurableFiles.syncDir(walDir.toAbsolutePath().getParent());
         }
     }
 
     /**
-     * Writes the head as the snapshot for WAL segment {@code walSegment}: tmp, fsync, rename,
-     * directory fsync, then deletes older snapshots. No appender may run meanwhile.
+     * Writes the head as the snapshot for WAL segment {@code walSegment}: tmp, then the full chunks
+     * it names are flushed and synced in {@code chunkFiles}, then the snapshot is fsynced, renamed,
+     * the directory fsynced, and older snapshots deleted. Every sample the WAL holds up to
+     * {@code walSegment} must be in the head when this is called ({@link Head#snapshot} sees to
+     * that while appenders run); samples appended meanwhile may or may not be in the snapshot.
      *
      * @return the file written
      */
-    static Path write(Head head, Path walDir, int walSegment) throws IOException {
+    static Path write(Head head, Path walDir, int walSegment, HeadChunkFiles chunkFiles) throws IOException {
         Path target = path(walDir, walSegment);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         long[] total = {0};
@@ -154,6 +176,14 @@ final class HeadSnapshot {
             end.putBE32(0).putBE64(total[0]);
             end.putBE32(end.crc32c(4));
             writeFully(ch, end);
+            if (chunkFiles != null) {
+                // the snapshot names full chunks by their place in the files: on disk before it is
+                // (a chunk cut during the scan is in the write buffer until now)
+                chunkFiles.flush();
+                if (chunkFiles.failed()) {
+                    throw new IOException("head chunks could not be written to " + HeadChunkFiles.DIR);
+                }
+            }
             ch.force(true);
         } catch (IOException | RuntimeException e) {
             Files.deleteIfExists(tmp);
@@ -309,10 +339,20 @@ final class HeadSnapshot {
 
     private static int insert(Head head, MemSeries[] batch, long minValid) {
         long chunks = 0;
+        long laterChunks = 0;
         for (MemSeries s : batch) {
             if (head.mmapped != null && !s.closedChunksIn(head.mmapped)) {
                 throw new CorruptionException(HeadSnapshot.PREFIX, 0, "series " + s.id + " " + s.labels
                         + " names full chunks that " + HeadChunkFiles.DIR + " does not hold");
+            }
+            int named = s.closedCount();
+            if (head.mmapped != null) {
+                // full chunks cut after the snapshot was written: the replay then skips their samples
+                long upTo = s.attachMmappedAfterSnapshot(head.mmapped);
+                if (upTo != Long.MIN_VALUE) {
+                    laterChunks += s.closedCount() - named;
+                    head.restoreTimes(s.minTime(), upTo);
+                }
             }
             if (minValid != Long.MIN_VALUE) {
                 s.truncateBefore(minValid, head.chunks);
@@ -327,6 +367,7 @@ final class HeadSnapshot {
             }
         }
         head.countMmapped(chunks);
+        head.countMmappedAfterSnapshot(laterChunks);
         return batch.length;
     }
 

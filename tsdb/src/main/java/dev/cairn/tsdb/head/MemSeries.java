@@ -16,8 +16,10 @@ import java.util.Arrays;
  *
  * <h2>Memory</h2>
  * At a million series every field counts: no lock object (the monitor of {@code this} guards the
- * mutable state, and an uncontended monitor costs nothing), no boxed numbers, completed chunks as
- * one {@code long} reference each with their time bounds packed two per entry in one {@code long[]}.
+ * mutable state, and an uncontended monitor costs nothing), no boxed numbers; the open chunk's
+ * encoder is this object's superclass rather than an object of its own (its buffer is the only
+ * other object a sample touches), and its newest sample ({@code lastT}, {@code lastVBits}) is the
+ * series' newest sample; completed chunks are one {@code long[]} of (reference, minT, maxT) triples.
  *
  * <h2>Chunk cutting</h2>
  * As Prometheus's memSeries.appendPreprocessor: a chunk never reaches past {@code nextAt}, the end
@@ -30,9 +32,10 @@ import java.util.Arrays;
  * <p>Thread-safety: {@link #id} and {@link #labels} are immutable; everything else is read and
  * written only while holding the monitor of this object.
  */
-final class MemSeries {
-    private static final long[] NO_REFS = new long[0];
-    private static final long[] NO_TIMES = new long[0];
+final class MemSeries extends XorEncoder {
+    private static final long[] NO_CHUNKS = new long[0];
+    /** Initial buffer of a chunk; it grows by a quarter (at least 32 bytes) as samples arrive. */
+    private static final int FIRST_CHUNK_BYTES = 64;
 
     /** Result of {@link #appendable} beyond {@link AppendResult}: an exact duplicate to drop silently. */
     static final int APPENDABLE = 0;
@@ -44,27 +47,19 @@ final class MemSeries {
     final Labels labels;
 
     /**
-     * Encoder of the open chunk; null until the first sample (or while {@link #resumeBytes} holds
-     * it). One object with its buffer, reused for the series' next chunk once the full one was
-     * copied to the chunk store.
-     */
-    private XorEncoder app;
-    /**
      * The open chunk as loaded from a head snapshot, until the next append resumes it: resuming
      * decodes every sample of the chunk, which at a million series would cost seconds of start-up
      * for series that may never get another sample.
      */
     private byte[] resumeBytes;
     private long openMinT;
-    /** Newest sample's timestamp; Long.MIN_VALUE while the series has none. */
-    private long maxT = Long.MIN_VALUE;
-    private long lastVBits;
     /** The open chunk must be cut at the first sample at or after this time. */
     private long nextAt;
-    /** References of the completed chunks in the head's {@link ChunkStore}, oldest first. */
-    private long[] closed = NO_REFS;
-    /** minT, maxT of closed[i] at [2i], [2i+1]. */
-    private long[] closedTimes = NO_TIMES;
+    /**
+     * The completed chunks, oldest first, three longs each: reference in the head's
+     * {@link ChunkStore}, minT, maxT. Exactly as long as needed.
+     */
+    private long[] closed = NO_CHUNKS;
     /** An appender has buffered samples for this series and not yet committed or rolled back. */
     private boolean pendingCommit;
     /**
@@ -76,10 +71,28 @@ final class MemSeries {
     MemSeries(long id, Labels labels) {
         this.id = id;
         this.labels = labels;
+        this.lastT = Long.MIN_VALUE; // no sample yet
+    }
+
+    private int closedN() {
+        return closed.length / 3;
+    }
+
+    private long closedRef(int i) {
+        return closed[3 * i];
+    }
+
+    private long closedMin(int i) {
+        return closed[3 * i + 1];
+    }
+
+    private long closedMax(int i) {
+        return closed[3 * i + 2];
     }
 
     /** Whether (t, v) may follow the series' newest sample; one of the int codes above. Caller holds the lock. */
     int appendable(long t, long vBits) {
+        long maxT = lastT;
         if (maxT == Long.MIN_VALUE || t > maxT) {
             return APPENDABLE;
         }
@@ -98,44 +111,45 @@ final class MemSeries {
     boolean append(long t, long vBits, long chunkRange, int samplesPerChunk, ChunkStore store) {
         boolean cut = false;
         if (resumeBytes != null) {
-            app = XorEncoder.resume(resumeBytes, "open head chunk of " + labels);
+            resumeChunk(resumeBytes, "open head chunk of " + labels);
             resumeBytes = null;
         }
-        if (app == null) {
+        if (!hasChunk()) {
             cut(t, chunkRange, store);
             cut = true;
         } else {
-            int n = app.numSamples();
+            int n = numSamples();
             if (n == samplesPerChunk / 4) {
-                nextAt = computeChunkEndTime(openMinT, maxT, nextAt, 4);
+                nextAt = computeChunkEndTime(openMinT, lastT, nextAt, 4);
             }
             if (t >= nextAt || n >= samplesPerChunk * 2) {
                 cut(t, chunkRange, store);
                 cut = true;
             }
         }
-        app.appendBits(t, vBits);
-        maxT = t;
-        lastVBits = vBits;
+        appendBits(t, vBits); // sets lastT and lastVBits
         lastValueUnknown = false;
         return cut;
     }
 
     private void cut(long t, long chunkRange, ChunkStore store) {
-        if (app != null) {
-            long ref = store.write(id, openMinT, maxT, app.array(), app.length());
+        int capacity = FIRST_CHUNK_BYTES;
+        if (hasChunk()) {
+            long ref = store.write(id, openMinT, lastT, array(), length());
             int n = closed.length;
-            closed = Arrays.copyOf(closed, n + 1);
+            closed = Arrays.copyOf(closed, n + 3);
             closed[n] = ref;
-            closedTimes = Arrays.copyOf(closedTimes, 2 * n + 2);
-            closedTimes[2 * n] = openMinT;
-            closedTimes[2 * n + 1] = maxT;
-            // the store copied the bytes: the next chunk reuses the buffer, which a series' chunks,
-            // about equally large, fill without growing it again
-            app.reset();
-        } else {
-            app = new XorEncoder(128);
+            closed[n + 1] = openMinT;
+            closed[n + 2] = lastT;
+            // the store copied the bytes. The next chunk gets a buffer half this one's size that
+            // grows with it rather than this full-sized one: at a million series the open chunks
+            // are on average half full, and a reused buffer would hold the other half as dead
+            // bytes (~200 B a series at 3 B a sample); half the size costs about two short copies
+            // per chunk, each an old-to-young reference store (a card for the GC to scan)
+            capacity = Math.max(FIRST_CHUNK_BYTES, length() / 2);
+            dropChunk();
         }
+        startChunk(capacity);
         openMinT = t;
         nextAt = rangeForTimestamp(t, chunkRange);
     }
@@ -160,19 +174,19 @@ final class MemSeries {
 
     /** Newest timestamp, or Long.MIN_VALUE. Caller holds the lock. */
     long maxTime() {
-        return maxT;
+        return lastT;
     }
 
     /** Oldest timestamp still held, or Long.MAX_VALUE. Caller holds the lock. */
     long minTime() {
         if (closed.length > 0) {
-            return closedTimes[0];
+            return closedMin(0);
         }
         return hasOpenChunk() ? openMinT : Long.MAX_VALUE;
     }
 
     private boolean hasOpenChunk() {
-        return app != null || resumeBytes != null;
+        return hasChunk() || resumeBytes != null;
     }
 
     boolean hasSamples() {
@@ -189,12 +203,12 @@ final class MemSeries {
 
     /** Number of completed chunks (in the chunk store). Caller holds the lock. */
     int closedCount() {
-        return closed.length;
+        return closedN();
     }
 
     /** Number of chunks held, open one included. Caller holds the lock. */
     int chunkCount() {
-        return closed.length + (hasOpenChunk() ? 1 : 0);
+        return closedN() + (hasOpenChunk() ? 1 : 0);
     }
 
     /**
@@ -203,14 +217,15 @@ final class MemSeries {
      * Caller holds the lock.
      */
     void chunksOverlapping(long mint, long maxt, ChunkList out, ChunkStore store) {
-        for (int i = 0; i < closed.length; i++) {
-            if (closedTimes[2 * i + 1] >= mint && closedTimes[2 * i] <= maxt) {
-                out.add(store.read(closed[i]), closedTimes[2 * i], closedTimes[2 * i + 1]);
+        int nc = closedN();
+        for (int i = 0; i < nc; i++) {
+            if (closedMax(i) >= mint && closedMin(i) <= maxt) {
+                out.add(store.read(closedRef(i)), closedMin(i), closedMax(i));
             }
         }
-        if (hasOpenChunk() && maxT >= mint && openMinT <= maxt) {
+        if (hasOpenChunk() && lastT >= mint && openMinT <= maxt) {
             // resumeBytes is never written: resuming copies it
-            out.add(resumeBytes != null ? resumeBytes : app.toByteArray(), openMinT, maxT);
+            out.add(resumeBytes != null ? resumeBytes : toByteArray(), openMinT, lastT);
         }
     }
 
@@ -222,22 +237,21 @@ final class MemSeries {
      */
     int truncateBefore(long mint, ChunkStore store) {
         int drop = 0;
-        while (drop < closed.length && closedTimes[2 * drop + 1] < mint) {
+        int nc = closedN();
+        while (drop < nc && closedMax(drop) < mint) {
             if (store != null) {
-                store.release(closed[drop]);
+                store.release(closedRef(drop));
             }
             drop++;
         }
         if (drop > 0) {
-            closed = drop == closed.length ? NO_REFS : Arrays.copyOfRange(closed, drop, closed.length);
-            closedTimes = drop * 2 == closedTimes.length ? NO_TIMES
-                    : Arrays.copyOfRange(closedTimes, 2 * drop, closedTimes.length);
+            closed = drop == nc ? NO_CHUNKS : Arrays.copyOfRange(closed, 3 * drop, closed.length);
         }
-        if (hasOpenChunk() && maxT < mint) {
-            app = null;
+        if (hasOpenChunk() && lastT < mint) {
+            dropChunk();
             resumeBytes = null;
             drop++;
-            // maxT and lastVBits stay: a later sample must still be newer than what was cut into a block
+            // lastT and lastVBits stay: a later sample must still be newer than what was cut into a block
         }
         return drop;
     }
@@ -254,8 +268,7 @@ final class MemSeries {
      */
     int attachMmapped(MmappedChunks found, int first, long minValid) {
         int n = 0;
-        long[] refs = new long[4];
-        long[] times = new long[8];
+        long[] chunks = new long[12];
         long prevMax = Long.MIN_VALUE;
         for (int i = first; i >= 0; i = found.next(i)) {
             long mint = found.mint(i);
@@ -266,44 +279,104 @@ final class MemSeries {
             if (mint > maxt || (n > 0 && mint <= prevMax)) {
                 break;
             }
-            if (n == refs.length) {
-                refs = Arrays.copyOf(refs, n * 2);
-                times = Arrays.copyOf(times, n * 4);
+            if (3 * n == chunks.length) {
+                chunks = Arrays.copyOf(chunks, chunks.length * 2);
             }
-            refs[n] = found.ref(i);
-            times[2 * n] = mint;
-            times[2 * n + 1] = maxt;
+            chunks[3 * n] = found.ref(i);
+            chunks[3 * n + 1] = mint;
+            chunks[3 * n + 2] = maxt;
             prevMax = maxt;
             n++;
         }
         if (n > 0) {
-            closed = Arrays.copyOf(refs, n);
-            closedTimes = Arrays.copyOf(times, 2 * n);
-            maxT = prevMax;
+            closed = Arrays.copyOf(chunks, 3 * n);
+            lastT = prevMax;
             lastValueUnknown = true;
         }
         return n;
     }
 
     /**
-     * Whether the references of this series' completed chunks, restored from a head snapshot, are a
-     * consecutive run of what {@code chunks_head/} holds for it (the files may hold older chunks
-     * still, and newer ones cut after the snapshot). Caller holds the lock.
+     * Whether every completed chunk this series restored from a head snapshot is among what
+     * {@code chunks_head/} holds for it. Not necessarily as a consecutive run: a start from an older
+     * snapshot re-cuts, from the WAL, chunks that were already written after that snapshot, so the
+     * files may hold a series' chunk twice, the older copy between chunks a newer snapshot names.
+     * Caller holds the lock.
      */
     boolean closedChunksIn(MmappedChunks found) {
         if (closed.length == 0) {
             return true;
         }
-        int i = found.first(id);
-        while (i >= 0 && found.ref(i) != closed[0]) {
-            i = found.next(i);
-        }
-        for (int k = 0; k < closed.length; k++, i = found.next(i)) {
-            if (i < 0 || found.ref(i) != closed[k]) {
+        int first = found.first(id);
+        int nc = closedN();
+        for (int k = 0; k < nc; k++) {
+            if (!found.holds(first, closedRef(k))) {
                 return false;
             }
         }
         return true;
+    }
+
+    /**
+     * After this series was loaded from a head snapshot: attaches the full chunks {@code chunks_head/}
+     * holds for it that were cut after the snapshot was written, so the WAL replay skips their samples
+     * instead of encoding them again. Those are the chunks after the last one the snapshot names, in
+     * file order (the order they were cut in); the first is the snapshot's open chunk grown and cut
+     * (same start, at least its samples), which is then dropped. Stops at the first chunk that does
+     * not follow on. A series without samples in the snapshot takes its chunks from the first, as
+     * a series first created by a WAL replay does ({@link #attachMmapped}). Caller holds the lock.
+     *
+     * @return the max time of the chunks attached, or Long.MIN_VALUE when none were
+     */
+    long attachMmappedAfterSnapshot(MmappedChunks found) {
+        int i = found.first(id);
+        int nc = closedN();
+        if (nc > 0) {
+            long lastRef = closedRef(nc - 1);
+            while (i >= 0 && found.ref(i) != lastRef) {
+                i = found.next(i);
+            }
+            if (i < 0) {
+                return Long.MIN_VALUE;
+            }
+            i = found.next(i);
+        }
+        boolean open = hasOpenChunk();
+        long newest = lastT;
+        long prevMax = nc > 0 ? closedMax(nc - 1) : Long.MIN_VALUE;
+        // older chunks of the series may sit before (a truncation keeps a file while any chunk in it is newer)
+        while (i >= 0 && (open ? found.mint(i) < openMinT : found.mint(i) <= prevMax)) {
+            i = found.next(i);
+        }
+        int n = 0;
+        long[] chunks = new long[12];
+        for (; i >= 0; i = found.next(i)) {
+            long mint = found.mint(i);
+            long maxt = found.maxt(i);
+            if (mint > maxt || mint <= prevMax || (n == 0 && open && (mint != openMinT || maxt < newest))
+                    || (n == 0 && !open && maxt <= newest)) {
+                break;
+            }
+            if (3 * n == chunks.length) {
+                chunks = Arrays.copyOf(chunks, chunks.length * 2);
+            }
+            chunks[3 * n] = found.ref(i);
+            chunks[3 * n + 1] = mint;
+            chunks[3 * n + 2] = maxt;
+            prevMax = maxt;
+            n++;
+        }
+        if (n == 0) {
+            return Long.MIN_VALUE;
+        }
+        int k = closed.length;
+        closed = Arrays.copyOf(closed, k + 3 * n);
+        System.arraycopy(chunks, 0, closed, k, 3 * n);
+        dropChunk();
+        resumeBytes = null;
+        lastT = prevMax;
+        lastValueUnknown = true;
+        return prevMax;
     }
 
     /** Reads the last value from the last completed chunk if a restore left it unknown. Caller holds the lock. */
@@ -311,7 +384,7 @@ final class MemSeries {
         if (!lastValueUnknown || closed.length == 0) {
             return;
         }
-        byte[] b = store.read(closed[closed.length - 1]);
+        byte[] b = store.read(closedRef(closedN() - 1));
         XorIterator it = new XorIterator();
         it.reset(b, 0, b.length);
         while (it.next()) {
@@ -335,22 +408,23 @@ final class MemSeries {
             w.putUvarintString(labels.name(i));
             w.putUvarintString(labels.value(i));
         }
-        w.putVarint(maxT);
+        w.putVarint(lastT);
         w.putBE64(lastVBits);
         w.putVarint(nextAt);
         w.putVarint(openMinT);
-        w.putUvarint(closed.length);
-        for (int i = 0; i < closed.length; i++) {
-            w.putVarint(closedTimes[2 * i]);
-            w.putVarint(closedTimes[2 * i + 1]);
-            w.putBE64(closed[i]);
+        int nc = closedN();
+        w.putUvarint(nc);
+        for (int i = 0; i < nc; i++) {
+            w.putVarint(closedMin(i));
+            w.putVarint(closedMax(i));
+            w.putBE64(closedRef(i));
         }
         if (resumeBytes != null) {
             w.putUvarint(resumeBytes.length);
             w.putBytes(resumeBytes);
-        } else if (app != null) {
-            w.putUvarint(app.length());
-            w.putBytes(app.array(), 0, app.length());
+        } else if (hasChunk()) {
+            w.putUvarint(length());
+            w.putBytes(array(), 0, length());
         } else {
             w.putUvarint(0);
         }
@@ -368,7 +442,7 @@ final class MemSeries {
             kv[i] = symbols.intern(r.getUvarintString());
         }
         MemSeries s = new MemSeries(id, Labels.ofSorted(kv));
-        s.maxT = r.getVarint();
+        s.lastT = r.getVarint();
         s.lastVBits = r.getBE64();
         s.nextAt = r.getVarint();
         s.openMinT = r.getVarint();
@@ -377,12 +451,11 @@ final class MemSeries {
             throw r.corrupt("series " + id + " claims " + nc + " closed chunks");
         }
         if (nc > 0) {
-            s.closed = new long[nc];
-            s.closedTimes = new long[2 * nc];
+            s.closed = new long[3 * nc];
             for (int i = 0; i < nc; i++) {
-                s.closedTimes[2 * i] = r.getVarint();
-                s.closedTimes[2 * i + 1] = r.getVarint();
-                s.closed[i] = r.getBE64();
+                s.closed[3 * i + 1] = r.getVarint();
+                s.closed[3 * i + 2] = r.getVarint();
+                s.closed[3 * i] = r.getBE64();
             }
         }
         int openLen = r.getUvarintInt();

@@ -100,6 +100,16 @@ final class MmappedChunks {
         return first[s] == 0 ? -1 : first[s] - 1;
     }
 
+    /** Whether the list of chunks starting at {@code first} (from {@link #first}) holds {@code ref}. */
+    boolean holds(int first, long ref) {
+        for (int i = first; i >= 0; i = next[i]) {
+            if (refs[i] == ref) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Index of the chunk after {@code i} of the same series, or -1. */
     int next(int i) {
         return next[i];

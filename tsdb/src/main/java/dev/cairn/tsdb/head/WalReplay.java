@@ -88,10 +88,19 @@ final class WalReplay {
         List<MemSeries> created = new ArrayList<>();
         // per series id, the newest time its chunks from chunks_head hold: samples up to it are
         // dropped here, before they are handed to a shard (most of a WAL, after a crash)
-        long maxRef = head.mmapped == null ? 0 : head.mmapped.maxSeriesRef();
+        long maxRef = head.mmapped == null ? 0 : Math.max(head.mmapped.maxSeriesRef(), head.series.nextId() - 1);
         long[] inChunks = maxRef > 0 && maxRef < (1 << 26) ? new long[(int) maxRef + 1] : null;
         if (inChunks != null) {
             java.util.Arrays.fill(inChunks, Long.MIN_VALUE);
+            // series loaded from a snapshot: samples up to their newest (in the snapshot or in chunks
+            // cut after it) are not applied again, so drop them here rather than on a shard
+            head.series.forEach(s -> {
+                if (s.id < inChunks.length) {
+                    synchronized (s) {
+                        inChunks[(int) s.id] = s.maxTime();
+                    }
+                }
+            });
         }
         long inChunksSkipped = 0;
         TornTail torn;

@@ -3,6 +3,9 @@ package dev.cairn.tsdb.record;
 import dev.cairn.tsdb.encoding.ByteWriter;
 import dev.cairn.tsdb.labels.Labels;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 
 /**
@@ -19,6 +22,18 @@ import java.util.List;
  * varints, and the code is what is on disk).
  */
 public final class RecordEncoder {
+    private static final VarHandle BE64 = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.BIG_ENDIAN);
+
+    /** Go's binary.PutVarint into {@code b} at {@code p}; returns the position after it. */
+    private static int putVarint(byte[] b, int p, long v) {
+        long u = (v << 1) ^ (v >> 63);
+        while ((u & ~0x7FL) != 0) {
+            b[p++] = (byte) ((u & 0x7F) | 0x80);
+            u >>>= 7;
+        }
+        b[p++] = (byte) u;
+        return p;
+    }
 
     public void series(List<RefSeries> series, ByteWriter out) {
         out.putByte(RecordType.SERIES.code());
@@ -55,15 +70,20 @@ public final class RecordEncoder {
         }
         long ref0 = samples.ref(0);
         long t0 = samples.t(0);
-        // at most 10 + 10 + 8 bytes a sample: grow once, not on the way
-        out.reserve(16 + 28 * n);
-        out.putBE64(ref0);
-        out.putBE64(t0);
+        // at most 10 + 10 + 8 bytes a sample: claimed once, then written with a local index (this
+        // loop runs once per sample ingested)
+        int p = out.claim(16 + 28 * n);
+        byte[] b = out.array();
+        BE64.set(b, p, ref0);
+        BE64.set(b, p + 8, t0);
+        p += 16;
         for (int i = 0; i < n; i++) {
-            out.putVarint(samples.ref(i) - ref0);
-            out.putVarint(samples.t(i) - t0);
-            out.putBE64(Double.doubleToRawLongBits(samples.v(i)));
+            p = putVarint(b, p, samples.ref(i) - ref0);
+            p = putVarint(b, p, samples.t(i) - t0);
+            BE64.set(b, p, Double.doubleToRawLongBits(samples.v(i)));
+            p += 8;
         }
+        out.advanceTo(p);
     }
 
     public void tombstones(TombstoneBatch stones, ByteWriter out) {

@@ -206,4 +206,47 @@ class HeadAppendTest {
         app.commit();
         assertEquals(0, head.numSeries());
     }
+
+    @Test
+    void append_emptyLabelSetWithValidRef_goesToTheRefsSeries() throws IOException {
+        // as Prometheus: the labels are only looked at when the reference names no series
+        HeadAppender app = head.appender();
+        app.append(series("m"), 1_000, 1);
+        long ref = app.ref();
+        assertEquals(AppendResult.OK, app.append(ref, Labels.EMPTY, 2_000, 2));
+        app.commit();
+        assertEquals(2, selectAll(head.querier(0, 10_000)).get(0).size());
+    }
+
+    @Test
+    void truncate_dropsPendingSeriesOpenChunk_itsNewestSampleStillRulesTheNext() throws IOException {
+        Labels l = series("idle");
+        HeadAppender app = head.appender();
+        app.append(l, 1_000, 5.0);
+        app.commit();
+        // a batch holds a sample for the series while a block cut drops the series' only chunk
+        HeadAppender pending = head.appender();
+        assertEquals(AppendResult.OK, pending.append(l, 2_000_000, 6.0));
+        head.truncate(1_500_000);
+        assertEquals(1, head.numSeries(), "a pending commit keeps the series");
+        assertEquals(1, pending.commit());
+        // the next chunk starts from no buffer and grows past its first allocation
+        Random r = new Random(11);
+        long[] ts = new long[301];
+        double[] vs = new double[301];
+        ts[0] = 2_000_000;
+        vs[0] = 6.0;
+        for (int i = 1; i < ts.length; i++) {
+            ts[i] = ts[i - 1] + 15_000;
+            vs[i] = r.nextDouble() * 1e9;
+            assertEquals(AppendResult.OK, app.append(l, ts[i], vs[i]));
+        }
+        app.commit();
+        // the newest sample's time and value bits survive chunk drops and cuts alike
+        assertEquals(AppendResult.OK, app.append(l, ts[300], vs[300]), "same time, same value");
+        assertEquals(AppendResult.DUPLICATE, app.append(l, ts[300], vs[300] + 1));
+        assertEquals(AppendResult.OUT_OF_ORDER, app.append(l, ts[299], vs[299]));
+        app.commit();
+        assertEquals(List.of(new Samples(l, ts, vs)), selectAll(head.querier(0, Long.MAX_VALUE)));
+    }
 }

@@ -28,11 +28,40 @@ import java.util.Map;
  * {@code /-/ready}, from the moment of the fork. Both start from a fresh copy each run (each
  * writes to its directory on start); {@code --close false} leaves no snapshot behind. On a shared
  * machine compare the CPU time each process used until ready as well as the wall time.
- * {@code tsdb/src/test/bench/restart-vs-prometheus.py STORAGE_DIR RUNS [JVM options]} does all of
- * this, interleaved, and prints medians of wall and CPU time.
+ * {@code tsdb/src/test/bench/restart-vs-prometheus.py STORAGE_DIR RUNS [--mode crash|crash-snap:N|clean]
+ * [JVM options]} does all of this, interleaved, and prints medians of wall and CPU time; its modes
+ * are a start after SIGKILL without a snapshot (whole WAL), after SIGKILL N segments after a periodic
+ * snapshot ({@code --snapshot-at} prepares it), and after a clean stop.
  */
 public final class RestartBench {
     private RestartBench() {
+    }
+
+    /**
+     * Writes, beside {@code wal} (which must hold the WAL's segments up to {@code segment} only, and
+     * beside it no {@code chunks_head} or Prometheus's from the same WAL), the head snapshot a Cairn that had ingested that WAL would have written
+     * periodically once segment {@code segment} was complete: the head replayed from it, its full
+     * chunks in a new {@code chunks_head/}, the snapshot named for {@code segment}. Put the rest of
+     * the WAL beside them, and a start loads the snapshot and replays only the later segments — what
+     * a start after SIGKILL does when the kill came that many segments after the last snapshot.
+     * With {@code thenWal} (the whole WAL), the head then goes on through its segments after
+     * {@code segment}, writing the full chunks it cuts to {@code chunks_head/} as a running Cairn
+     * would have before it was killed (no second snapshot).
+     */
+    static void prepareSnapshot(Path wal, int segment, Path thenWal) throws Exception {
+        HeadSnapshot.deleteAll(wal);
+        Head h = Head.open(wal, HeadOptions.defaults(), WalOptions.defaults().withSyncPolicy(SyncPolicy.BATCH),
+                Long.MIN_VALUE);
+        Path p = HeadSnapshot.write(h, wal, segment, (HeadChunkFiles) h.chunks);
+        System.out.printf("snapshot %s: %d series, head [%d, %d]", p, h.numSeries(), h.minTime(), h.maxTime());
+        if (thenWal != null) {
+            WalReplay.Stats st = WalReplay.replay(h, thenWal, segment);
+            ((HeadChunkFiles) h.chunks).flush();
+            System.out.printf("; then %s, head max time %d", st, h.maxTime());
+        }
+        System.out.println();
+        h.snapshotOnClose(false);
+        h.close();
     }
 
     public static void main(String[] args) throws Exception {
@@ -41,6 +70,21 @@ public final class RestartBench {
             a.put(args[i], args[i + 1]);
         }
         Path wal = Path.of(a.get("--wal"));
+        if (a.containsKey("--scan-chunks")) {
+            // the chunks_head scan alone, a few times (JIT warm-up shows in the first)
+            for (int i = 0; i < Integer.parseInt(a.getOrDefault("--times", "3")); i++) {
+                long t0 = System.nanoTime();
+                HeadChunkFiles.Opened o = HeadChunkFiles.open(Path.of(a.get("--scan-chunks")), 0);
+                System.out.printf("scan %d: %d chunks in %d ms%n", i, o.chunks().size(), (System.nanoTime() - t0) / 1_000_000);
+                o.files().close();
+            }
+            System.exit(0);
+        }
+        if (a.containsKey("--snapshot-at")) {
+            prepareSnapshot(wal, Integer.parseInt(a.get("--snapshot-at")),
+                    a.containsKey("--then-wal") ? Path.of(a.get("--then-wal")) : null);
+            System.exit(0);
+        }
         if (Boolean.parseBoolean(a.getOrDefault("--drop-snapshot", "false"))) {
             HeadSnapshot.deleteAll(wal);
         }
