@@ -7,12 +7,14 @@
 #   scripts/bench-receive.sh            # reference: 100k series x 120 scrapes (15 s apart), 10 min blocks
 #   scripts/bench-receive.sh --quick    # 10k series x 12 scrapes, 1 min blocks (about 20 s)
 #   scripts/bench-receive.sh --series 200000 --steps 60 --block-minutes 5 --senders 8 --batch 500 \
-#       --query-runs 5 --appliance-java-opts '-Xms2g -Xmx2g -XX:+UseG1GC'
+#       --query-runs 5 --appliance-java-opts '-Xmx2g -XX:+UseG1GC'
 #
-# The appliance runs with the packaged unit's JVM options (-Xms2g -Xmx2g -XX:+UseG1GC) unless told
-# otherwise. RSS per head series is mostly the JVM's heap sizing, not the head: with the packaged 2 GiB
-# G1 heap the young generation grows into it; '-Xms128m -Xmx1g -Xmn64m -XX:+UseSerialGC' measured
-# about a fifth of that (2.1 KB per series at 100k series, 2026-11-25). Needs Debian's prometheus package (scripts/install-deps.sh). The machine is shared: check
+# The appliance runs with the packaged unit's JVM options (BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS: -Xmx4g,
+# G1, free-ratio flags) unless told otherwise. At 100k series RSS per head series is mostly the JVM's heap
+# sizing, not the head: G1's young generation grows with -Xmx (100k series x 40 scrapes, 2026-11-25:
+# -Xms2g -Xmx2g 2.0 KB/series, -Xmx4g 5.6 KB, MaxRAMPercentage=50 on 23 GB 6.2 KB; Prometheus 3.6-4.5 KB);
+# at millions of series the head's ~0.6-0.9 KB dominates. Needs Debian's prometheus package
+# (scripts/install-deps.sh). The machine is shared: check
 # `uptime` first, the figures move with the load of other processes.
 set -e
 cd "$(dirname "$0")/.."
