@@ -9,10 +9,10 @@
 #   scripts/bench-receive.sh --series 200000 --steps 60 --block-minutes 5 --senders 8 --batch 500 \
 #       --query-runs 5 --appliance-java-opts '-Xmx2g -XX:+UseG1GC'
 #
-# The appliance runs with the packaged unit's JVM options (BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS: -Xmx4g,
-# G1, free-ratio flags) unless told otherwise. At 100k series RSS per head series is mostly the JVM's heap
-# sizing, not the head: G1's young generation grows with -Xmx (100k series x 40 scrapes, 2026-11-25:
-# -Xms2g -Xmx2g 2.0 KB/series, -Xmx4g 5.6 KB, MaxRAMPercentage=50 on 23 GB 6.2 KB; Prometheus 3.6-4.5 KB);
+# The appliance runs with the packaged unit's JVM options (BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS: -Xms4g
+# -Xmx4g G1) unless told otherwise. At 100k series RSS per head series is mostly the JVM's heap sizing, not
+# the head (100k series x 40 scrapes, 2026-11-25: -Xms2g -Xmx2g 2.0 KB/series, -Xms4g -Xmx4g 2.9 KB, -Xmx4g
+# with free-ratio flags 5.0-5.6 KB, MaxRAMPercentage=50 on 23 GB 6.2 KB; Prometheus 3.6-4.5 KB);
 # at millions of series the head's ~0.6-0.9 KB dominates. Needs Debian's prometheus package
 # (scripts/install-deps.sh). The machine is shared: check
 # `uptime` first, the figures move with the load of other processes.
