@@ -2,6 +2,8 @@
 node /^appliance/ {
   class { 'cairn::appliance':
     external_labels => { 'receive_replica' => 'appliance' },
+    # the lab VM has 4 GiB and a few thousand series; the packaged 4g heap is for ~3M
+    java_opts       => '-Xms1g -Xmx1g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError',
   }
 }
 
