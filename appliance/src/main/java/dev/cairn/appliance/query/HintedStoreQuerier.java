@@ -14,6 +14,7 @@ import dev.cairn.storeapi.store.ChunkedSeries;
 import dev.cairn.storeapi.store.Matchers;
 import dev.cairn.storeapi.store.SeriesStream;
 import dev.cairn.tsdb.chunk.ChunkIterator;
+import dev.cairn.tsdb.chunk.ClippedIterator;
 import dev.cairn.tsdb.chunk.XorChunk;
 import dev.cairn.tsdb.downsample.AggrRead;
 import dev.cairn.tsdb.downsample.AggrType;
@@ -245,53 +246,7 @@ public final class HintedStoreQuerier implements Querier {
                                     long mint, long maxt) implements Series {
         @Override
         public ChunkIterator iterator(ChunkIterator reuse) {
-            return new Within(DownsampledIterators.of(chunks, read), mint, maxt);
-        }
-    }
-
-    /** The samples of {@code in} within [mint, maxt]. */
-    private static final class Within implements ChunkIterator {
-        private final ChunkIterator in;
-        private final long mint;
-        private final long maxt;
-        private boolean started;
-        private boolean done;
-
-        Within(ChunkIterator in, long mint, long maxt) {
-            this.in = in;
-            this.mint = mint;
-            this.maxt = maxt;
-        }
-
-        @Override
-        public boolean next() {
-            if (done) {
-                return false;
-            }
-            boolean ok = started ? in.next() : in.seek(mint);
-            started = true;
-            done = !ok || in.atT() > maxt;
-            return !done;
-        }
-
-        @Override
-        public boolean seek(long t) {
-            if (done) {
-                return false;
-            }
-            started = true;
-            done = !in.seek(Math.max(t, mint)) || in.atT() > maxt;
-            return !done;
-        }
-
-        @Override
-        public long atT() {
-            return in.atT();
-        }
-
-        @Override
-        public double atV() {
-            return in.atV();
+            return new ClippedIterator(DownsampledIterators.of(chunks, read), mint, maxt);
         }
     }
 }

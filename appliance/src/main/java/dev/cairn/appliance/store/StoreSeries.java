@@ -3,6 +3,7 @@ package dev.cairn.appliance.store;
 import dev.cairn.tsdb.chunk.Chunk;
 import dev.cairn.tsdb.chunk.ChunkEncoding;
 import dev.cairn.tsdb.chunk.ChunkIterator;
+import dev.cairn.tsdb.chunk.ClippedIterator;
 import dev.cairn.tsdb.downsample.AggrChunk;
 import dev.cairn.tsdb.downsample.AggrRead;
 import dev.cairn.tsdb.downsample.DownsampledIterators;
@@ -32,13 +33,13 @@ record StoreSeries(Labels labels, Chunk[] chunks, long[] maxTimes, long mint, lo
             }
         }
         if (!aggr) {
-            return new Clipped(new RawChunks(chunks, maxTimes), mint, maxt);
+            return new ClippedIterator(new RawChunks(chunks, maxTimes), mint, maxt);
         }
         List<AggrChunk> ac = new ArrayList<>(chunks.length);
         for (Chunk c : chunks) {
             ac.add(AggrChunk.of(c));
         }
-        return new Clipped(DownsampledIterators.of(ac, read), mint, maxt);
+        return new ClippedIterator(DownsampledIterators.of(ac, read), mint, maxt);
     }
 
     /** Raw XOR chunks one after the other; chunks ending before a seek target are not decoded. */
@@ -96,58 +97,6 @@ record StoreSeries(Labels labels, Chunk[] chunks, long[] maxTimes, long mint, lo
         @Override
         public double atV() {
             return cur.atV();
-        }
-    }
-
-    /** The samples of {@code in} within [mint, maxt]. */
-    private static final class Clipped implements ChunkIterator {
-        private final ChunkIterator in;
-        private final long mint;
-        private final long maxt;
-        private boolean started;
-        private boolean done;
-
-        Clipped(ChunkIterator in, long mint, long maxt) {
-            this.in = in;
-            this.mint = mint;
-            this.maxt = maxt;
-        }
-
-        @Override
-        public boolean next() {
-            if (done) {
-                return false;
-            }
-            boolean ok = started ? in.next() : in.seek(mint);
-            started = true;
-            if (!ok || in.atT() > maxt) {
-                done = true;
-                return false;
-            }
-            return true;
-        }
-
-        @Override
-        public boolean seek(long t) {
-            if (done) {
-                return false;
-            }
-            started = true;
-            if (!in.seek(Math.max(t, mint)) || in.atT() > maxt) {
-                done = true;
-                return false;
-            }
-            return true;
-        }
-
-        @Override
-        public long atT() {
-            return in.atT();
-        }
-
-        @Override
-        public double atV() {
-            return in.atV();
         }
     }
 }
