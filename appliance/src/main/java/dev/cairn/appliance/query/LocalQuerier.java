@@ -23,7 +23,7 @@ import java.util.function.Function;
  * answer anyway ({@link ProxyQuerier}). The head is read lazily and is never left out: it is memory, not disk.
  */
 public final class LocalQuerier implements Querier {
-    private final List<Block> blocks = new ArrayList<>();
+    private final Db db;
     private final Querier head;
     private final long mint;
     private final long maxt;
@@ -33,11 +33,7 @@ public final class LocalQuerier implements Querier {
         this.mint = mint;
         this.maxt = maxt;
         this.damaged = damaged;
-        for (Block b : db.blocks()) {
-            if (b.meta().overlapsClosed(mint, maxt)) {
-                blocks.add(b);
-            }
-        }
+        this.db = db;
         Head h = db.head();
         head = h.initialized() && h.minTime() <= maxt && mint <= h.maxTime() ? h.querier(mint, maxt) : null;
     }
@@ -49,8 +45,12 @@ public final class LocalQuerier implements Querier {
 
     @Override
     public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
+        // The head first, then the block list: a block cut meanwhile is in the list before the head drops its
+        // samples, so whatever the head no longer holds is in a block read here (the merge drops duplicates).
+        // The other order loses the samples of a block cut between the two reads.
+        SeriesSet fromHead = head == null ? null : hints == null ? head.select(matchers) : head.select(hints, matchers);
         List<BufferedSeries> fromBlocks = List.of();
-        for (Block b : blocks) {
+        for (Block b : blocks()) {
             List<BufferedSeries> read = perBlock(b, q -> {
                 List<BufferedSeries> out = new ArrayList<>();
                 SeriesSet s = hints == null ? q.select(matchers) : q.select(hints, matchers);
@@ -64,10 +64,9 @@ public final class LocalQuerier implements Querier {
                 fromBlocks = fromBlocks.isEmpty() ? read : merge(fromBlocks, read);
             }
         }
-        if (head == null) {
+        if (fromHead == null) {
             return new ListSeriesSet(fromBlocks);
         }
-        SeriesSet fromHead = hints == null ? head.select(matchers) : head.select(hints, matchers);
         return fromBlocks.isEmpty() ? fromHead : MergeSeriesSet.of(List.of(new ListSeriesSet(fromBlocks), fromHead));
     }
 
@@ -105,16 +104,27 @@ public final class LocalQuerier implements Querier {
 
     private List<String> union(Function<Querier, List<String>> call) {
         TreeSet<String> out = new TreeSet<>(Utf8Order.STRINGS);
-        for (Block b : blocks) {
+        if (head != null) {
+            out.addAll(call.apply(head)); // before the block list, as in select
+        }
+        for (Block b : blocks()) {
             List<String> part = perBlock(b, call);
             if (part != null) {
                 out.addAll(part);
             }
         }
-        if (head != null) {
-            out.addAll(call.apply(head));
-        }
         return new ArrayList<>(out);
+    }
+
+    /** The Db's blocks in range now. */
+    private List<Block> blocks() {
+        List<Block> in = new ArrayList<>();
+        for (Block b : db.blocks()) {
+            if (b.meta().overlapsClosed(mint, maxt)) {
+                in.add(b);
+            }
+        }
+        return in;
     }
 
     /** {@code call} on a querier of {@code b}; null when the block is damaged (reported). */

@@ -71,6 +71,25 @@ class LocalQuerierTest {
     }
 
     @Test
+    void select_aBlockCutAfterTheQuerierWasMade_losesNoSample() throws IOException {
+        try (Db db = Db.open(tmp, DbOptions.defaults().withCompactionInterval(Duration.ZERO))) {
+            HeadAppender app = db.appender();
+            for (long t = T0; t < T0 + 4 * H; t += 15_000) {
+                app.append(Labels.of("__name__", "up", "job", "a"), t, 1);
+            }
+            app.commit();
+            assertEquals(0, db.blocks().size());
+            try (Querier q = new LocalQuerier(db, T0, T0 + 4 * H, new DamagedBlocks("local", w -> {
+                throw new AssertionError(w);
+            }, new QueryMetrics()))) {
+                // the compactor cuts a block and truncates the head between the querier's creation and its read
+                assertTrue(db.compact() >= 1, "a block was cut");
+                assertEquals(4 * 240, count(q), "every sample, from the new block or the head, once");
+            }
+        }
+    }
+
+    @Test
     void join_consecutiveAndOverlappingBuffers_giveOneTimeOrderedSeriesWithEachTimestampOnce() {
         Labels l = Labels.of("__name__", "up");
         BufferedSeries a = new BufferedSeries(l, new long[] {1, 2, 3}, new double[] {1, 2, 3}, 3);
