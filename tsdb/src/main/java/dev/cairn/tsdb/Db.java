@@ -167,16 +167,8 @@ public final class Db implements Closeable {
 
     /** Reads [mint, maxt] (inclusive) of the blocks overlapping it and of the head, merged. */
     public Querier querier(long mint, long maxt) {
-        List<Querier> parts = new ArrayList<>();
-        for (Block b : blocks) {
-            if (b.meta().overlapsClosed(mint, maxt)) {
-                parts.add(b.querier(mint, maxt));
-            }
-        }
-        if (head.initialized() && head.minTime() <= maxt && mint <= head.maxTime()) {
-            parts.add(head.querier(mint, maxt));
-        }
-        return new DbQuerier(parts);
+        boolean headInRange = head.initialized() && head.minTime() <= maxt && mint <= head.maxTime();
+        return new DbQuerier(this, mint, maxt, headInRange ? head.querier(mint, maxt) : null);
     }
 
     /**
