@@ -1,15 +1,11 @@
 package dev.cairn.appliance.api;
 
 import dev.cairn.appliance.promql.Engine;
+import dev.cairn.appliance.promql.HintsRecorder;
 import dev.cairn.appliance.promql.QuerierFactory;
-import dev.cairn.tsdb.labels.Matcher;
-import dev.cairn.tsdb.storage.Querier;
 import dev.cairn.tsdb.storage.SelectHints;
-import dev.cairn.tsdb.storage.Series;
-import dev.cairn.tsdb.storage.SeriesSet;
 import org.junit.jupiter.api.Test;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -19,43 +15,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 /** Thanos's {@code max_source_resolution} parameter reaches storage as the hints' resolution. */
 class SourceResolutionTest {
-    private final List<SelectHints> seen = new ArrayList<>();
-    private final QuerierFactory recording = (mint, maxt) -> new Querier() {
-        @Override
-        public SeriesSet select(List<Matcher> matchers) {
-            return select(SelectHints.none(mint, maxt), matchers);
-        }
-
-        @Override
-        public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
-            seen.add(hints);
-            return new SeriesSet() {
-                @Override
-                public boolean next() {
-                    return false;
-                }
-
-                @Override
-                public Series at() {
-                    throw new IllegalStateException();
-                }
-            };
-        }
-
-        @Override
-        public List<String> labelValues(String name, List<Matcher> matchers) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> labelNames(List<Matcher> matchers) {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final HintsRecorder recorder = new HintsRecorder(false);
+    private final List<SelectHints> seen = recorder.seen;
+    private final QuerierFactory recording = recorder.queriers();
     private final PrometheusApi api = new PrometheusApi(recording, new Engine(),
             new BuildInfo("1", Map.of(), 0, "6h"), () -> 10_000_000L);
 

@@ -1,10 +1,6 @@
 package dev.cairn.appliance.promql;
 
-import dev.cairn.tsdb.labels.Matcher;
-import dev.cairn.tsdb.storage.Querier;
 import dev.cairn.tsdb.storage.SelectHints;
-import dev.cairn.tsdb.storage.Series;
-import dev.cairn.tsdb.storage.SeriesSet;
 import org.junit.jupiter.api.Test;
 
 import java.util.ArrayList;
@@ -18,44 +14,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
  * step and the range of a range selector. A store of downsampled blocks picks its aggregate from these.
  */
 class SelectHintsTest {
-    private final List<SelectHints> seen = new ArrayList<>();
-
-    private final QuerierFactory recording = (mint, maxt) -> new Querier() {
-        @Override
-        public SeriesSet select(List<Matcher> matchers) {
-            throw new AssertionError("the engine must pass hints");
-        }
-
-        @Override
-        public SeriesSet select(SelectHints hints, List<Matcher> matchers) {
-            seen.add(hints);
-            return new SeriesSet() {
-                @Override
-                public boolean next() {
-                    return false;
-                }
-
-                @Override
-                public Series at() {
-                    throw new IllegalStateException();
-                }
-            };
-        }
-
-        @Override
-        public List<String> labelValues(String name, List<Matcher> matchers) {
-            return List.of();
-        }
-
-        @Override
-        public List<String> labelNames(List<Matcher> matchers) {
-            return List.of();
-        }
-
-        @Override
-        public void close() {
-        }
-    };
+    private final HintsRecorder recorder = new HintsRecorder(true);
+    private final List<SelectHints> seen = recorder.seen;
+    private final QuerierFactory recording = recorder.queriers();
 
     private List<String> funcs(String q) {
         seen.clear();
