@@ -6,7 +6,6 @@ import dev.cairn.tsdb.block.BlockWriter;
 import dev.cairn.tsdb.block.Ulid;
 import dev.cairn.tsdb.chunk.XorChunk;
 import dev.cairn.tsdb.index.Utf8Order;
-import dev.cairn.tsdb.labels.Labels;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -37,37 +36,38 @@ public final class HeadBlockWriter {
     }
 
     public static BlockMeta write(Head head, Path parent, long mint, long maxt, Ulid ulid) throws IOException {
-        record Entry(Labels labels, ChunkList chunks) {
-        }
-        List<Entry> entries = new ArrayList<>();
-        ChunkList scratch = new ChunkList();
-        ClippedChunksIterator probe = new ClippedChunksIterator();
-        head.series.forEach(s -> {
-            synchronized (s) {
-                s.chunksOverlapping(mint, maxt - 1, scratch, head.chunks);
-            }
-            if (scratch.size() > 0) {
-                probe.reset(scratch, mint, maxt - 1);
-                if (probe.next()) {
-                    entries.add(new Entry(s.labels, scratch.trimmed()));
-                }
-                scratch.clear();
-            }
-        });
-        if (entries.isEmpty()) {
-            return null;
-        }
+        // Only the series are gathered and sorted up front; each one's chunks are read while it is
+        // written. Gathering every chunk first held a copy of the whole range on the heap (about
+        // 600 MB for 1M series and 2h, several GB at the reference site's 3M) at every block cut.
+        // Reading late is safe: a block is cut only over a range the head no longer appends to
+        // (samples below its min valid time are refused), and the head is truncated after the block
+        // is written, so each series' chunks in the range are the same now as at the start.
+        List<MemSeries> series = new ArrayList<>();
+        head.series.forEach(series::add);
         // the index lists series in Go's byte order of their labels
-        entries.sort((a, b) -> Utf8Order.LABELS.compare(a.labels, b.labels));
+        series.sort((a, b) -> Utf8Order.LABELS.compare(a.labels, b.labels));
         BlockWriter.Options opts = BlockWriter.Options.defaults()
                 .withUlid(ulid)
                 .withRange(mint, maxt)
                 .withChunkRange(head.options().chunkRange());
+        boolean any = false;
         try (BlockWriter w = BlockWriter.create(parent, opts)) {
+            ChunkList cl = new ChunkList();
             List<BlockChunk> chunks = new ArrayList<>();
             ClippedChunksIterator it = new ClippedChunksIterator();
-            for (Entry e : entries) {
-                ChunkList cl = e.chunks;
+            for (MemSeries s : series) {
+                cl.clear();
+                synchronized (s) {
+                    s.chunksOverlapping(mint, maxt - 1, cl, head.chunks);
+                }
+                if (cl.size() == 0) {
+                    continue;
+                }
+                it.reset(cl, mint, maxt - 1);
+                if (!it.next()) {
+                    continue; // chunks touch the range but hold no sample inside it
+                }
+                any = true;
                 boolean inside = cl.minTime(0) >= mint && cl.maxTime(cl.size() - 1) < maxt;
                 if (inside) {
                     chunks.clear();
@@ -75,11 +75,14 @@ public final class HeadBlockWriter {
                         byte[] b = cl.chunk(i);
                         chunks.add(new BlockChunk(cl.minTime(i), cl.maxTime(i), XorChunk.wrap(b, 0, b.length)));
                     }
-                    w.addChunks(e.labels, chunks);
+                    w.addChunks(s.labels, chunks);
                 } else {
                     it.reset(cl, mint, maxt - 1);
-                    w.addSeries(e.labels, it);
+                    w.addSeries(s.labels, it);
                 }
+            }
+            if (!any) {
+                return null; // closing an uncommitted writer removes its temporary directory
             }
             return w.commit();
         }
