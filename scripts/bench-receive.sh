@@ -4,10 +4,16 @@
 # other in this run, each a fresh child process on 127.0.0.1 with a fresh temporary data directory;
 # prints ingest samples/s, RSS per head series, bytes per sample on disk and query latency side by side.
 #
-#   scripts/bench-receive.sh            # reference: 100k series x 120 scrapes (15 s apart), 10 min blocks
+#   scripts/bench-receive.sh            # reference: 100k series x 120 scrapes (15 s apart, the first 20 a
+#                                       # warm-up), 10 min blocks
 #   scripts/bench-receive.sh --quick    # 10k series x 12 scrapes, 1 min blocks (about 20 s)
-#   scripts/bench-receive.sh --series 200000 --steps 60 --block-minutes 5 --senders 8 --batch 500 \
-#       --query-runs 5 --appliance-java-opts '-Xmx2g -XX:+UseG1GC'
+#   scripts/bench-receive.sh --series 200000 --steps 60 --warmup-steps 10 --block-minutes 5 --senders 8 \
+#       --batch 500 --query-runs 5 --appliance-java-opts '-Xmx2g -XX:+UseG1GC'
+#
+# Ingest samples/s is measured after the warm-up scrapes (a receiver runs for months: the first rounds
+# create every series and, for the JVM, compile the hot paths); the row "every round" includes them. The
+# generator encodes each round before its clock starts and sends over plain keep-alive sockets, and
+# prints its own CPU while sending: it shares the receiver's two cores.
 #
 # The appliance runs with the packaged unit's JVM options (BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS: -Xms4g
 # -Xmx4g G1) unless told otherwise. At 100k series RSS per head series is mostly the JVM's heap sizing, not

@@ -29,10 +29,18 @@ import java.util.stream.Stream;
  * receiver, one after the other in the same run, each a fresh child process with a fresh data
  * directory on 127.0.0.1; prints side by side
  * <ul>
- *   <li>ingest samples/s: all samples over the wall time from the first request to the last answer,
- *       {@code senders} concurrent connections, {@code batch} series (one sample each) per request,
- *       scrape rounds in order (round k+1 starts when round k is answered, as scrapes come in);
- *   <li>RSS per head series: VmRSS after the load minus VmRSS before it, over the head series;
+ *   <li>ingest samples/s: the samples of the rounds after {@code warmupSteps} over the wall time of
+ *       their sending phases (first request of a scrape round to its last answer; each round's bodies
+ *       are encoded before its clock starts) — a receiver runs for months, so the first rounds, which
+ *       create every series and (for the JVM) compile the hot paths, are shown on their own row;
+ *       {@code senders} keep-alive connections, {@code batch} series (one sample each) per request,
+ *       scrape rounds in order (round k+1 starts when round k is answered, as scrapes come in); the
+ *       generator's own CPU while sending is printed, as it shares the receiver's cores;
+ *   <li>RSS per head series: VmRSS minus VmRSS before the load, over the head series, twice: right
+ *       after the rounds sent as fast as the receiver answers, and after {@code pacedSteps} more
+ *       rounds sent {@code paceMillis} apart (the scrape interval), as a receiver runs day to day —
+ *       the goal's figure, since a JVM's heap and Go's runtime both hold on to peak memory for a
+ *       while after a burst;
  *   <li>bytes per sample on disk: the blocks cut during the run (both are told to cut blocks of
  *       {@code block} instead of 2h), their files' size over the samples their meta.json counts;
  *   <li>query latency: median of {@code runs} {@code /api/v1/query_range} calls per PromQL query
@@ -47,30 +55,43 @@ public final class ReceiveBench {
             .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** What one run measures; see the class comment. */
-    record Options(int series, int steps, int batch, int senders, Duration block, int queryRuns, String applianceJavaOpts,
-                   Duration maxLoadTime) {
+    record Options(int series, int steps, int warmupSteps, int pacedSteps, long paceMillis, int batch, int senders,
+                   Duration block, int queryRuns, String applianceJavaOpts, Duration maxLoadTime) {
         static Options reference() {
-            return new Options(100_000, 120, 500, 8, Duration.ofMinutes(10), 5,
-                    BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS, Duration.ofMinutes(15));
+            return new Options(100_000, 120, 20, 8, NodeExporterLoad.SCRAPE_INTERVAL_MS, 500, 8, Duration.ofMinutes(10),
+                    5, BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS, Duration.ofMinutes(15));
         }
 
-        /** Small enough for a test: 10k series × 12 scrapes, 1-minute blocks. */
+        /** Small enough for a test: 10k series × 12 scrapes (+2 paced 1 s apart), 1-minute blocks. */
         static Options quick() {
-            return new Options(10_000, 12, 500, 4, Duration.ofMinutes(1), 3, "-Xms256m -Xmx512m -XX:+UseG1GC",
-                    Duration.ofMinutes(2));
+            return new Options(10_000, 12, 2, 2, 1000, 500, 4, Duration.ofMinutes(1), 3,
+                    "-Xms256m -Xmx512m -XX:+UseG1GC", Duration.ofMinutes(2));
         }
     }
 
     /** One receiver's figures. */
-    record Result(String name, long samples, long refusedRequests, double seconds, double cpuSeconds, long rssBeforeKib,
-                  long rssAfterKib, double headSeries, double samplesTaken, int blocks, long blockBytes,
+    record Result(String name, long samples, long refusedRequests, double seconds, double cpuSeconds,
+                  double generatorCpuSeconds, long allSamples, double allSeconds, long rssBeforeKib,
+                  long rssAfterKib, long rssPacedKib, double headSeries, double samplesTaken, int blocks, long blockBytes,
                   long blockSamples, List<QueryTiming> queries) {
+        /** After the warm-up rounds. */
         double samplesPerSecond() {
             return samples / seconds;
         }
 
+        /** Every round, the first (which creates the series) and the receiver's warm-up included. */
+        double allSamplesPerSecond() {
+            return allSamples / allSeconds;
+        }
+
+        /** Right after the rounds sent as fast as the receiver answers. */
         double rssBytesPerSeries() {
             return (rssAfterKib - rssBeforeKib) * 1024.0 / headSeries;
+        }
+
+        /** At the end of the rounds sent at the scrape interval, as a receiver runs day to day. */
+        double pacedRssBytesPerSeries() {
+            return (rssPacedKib - rssBeforeKib) * 1024.0 / headSeries;
         }
 
         double bytesPerSample() {
@@ -137,19 +158,22 @@ public final class ReceiveBench {
         NodeExporterLoad load = new NodeExporterLoad(o.series(), t0);
         Thread.sleep(2000); // let start-up settle before the baseline
         long rssBefore = t.rssKib();
-        double cpuBefore = t.cpuSeconds();
         progress.printf("%s (pid %d): baseline RSS %d MiB; sending %d series x %d scrapes (load average %s) ...%n",
                 t.name, t.pid(), rssBefore >> 10, load.series(), o.steps(), loadAverage());
         long[] sent = new long[2]; // samples, refused requests
-        long start = System.nanoTime();
-        drive(t, load, o, sent);
-        double secs = (System.nanoTime() - start) / 1e9;
-        double cpu = t.cpuSeconds() - cpuBefore;
+        Sending sending = drive(t, load, o, 0, o.steps(), o.warmupSteps(), 0, sent);
+        double secs = sending.seconds();
         long rssAfter = t.rssKib();
+        progress.printf("%s: %d samples in %.1f s, RSS %d MiB (load average %s); %d scrapes %d ms apart ...%n", t.name,
+                sent[0], secs, rssAfter >> 10, loadAverage(), o.pacedSteps(), o.paceMillis());
+        long[] paced = new long[2];
+        drive(t, load, o, o.steps(), o.steps() + o.pacedSteps(), o.steps(), o.paceMillis(), paced);
+        long rssPaced = t.rssKib();
+        sent[1] += paced[1];
         double head = t.metric(t.headSeriesMetric);
         double taken = t.metric(t.samplesMetric);
-        progress.printf("%s: %d samples in %.1f s, RSS %d MiB (load average %s); waiting for a block ...%n", t.name,
-                sent[0], secs, rssAfter >> 10, loadAverage());
+        progress.printf("%s: RSS %d MiB after the paced scrapes (load average %s); waiting for a block ...%n", t.name,
+                rssPaced >> 10, loadAverage());
         Map<String, Path> blocks = awaitBlocks(t, Duration.ofSeconds(120));
         long bytes = 0;
         long samples = 0;
@@ -161,12 +185,30 @@ public final class ReceiveBench {
         for (String q : QUERIES) {
             qs.add(time(t, q, load.minTime(), load.maxTime(o.steps()), o.queryRuns()));
         }
-        return new Result(t.name, sent[0], sent[1], secs, cpu, rssBefore, rssAfter, head, taken, blocks.size(), bytes,
+        return new Result(t.name, sending.samples(), sent[1], secs, sending.targetCpuSeconds(),
+                sending.generatorCpuSeconds(), sent[0], sending.allSeconds(), rssBefore, rssAfter, rssPaced, head, taken, blocks.size(), bytes,
                 samples, qs);
     }
 
-    /** Sends scrape rounds in order, each cut into requests of {@code batch} series spread over the senders. */
-    private static void drive(BenchTarget t, NodeExporterLoad load, Options o, long[] sent) throws InterruptedException {
+    /**
+     * What {@link #drive} measured after the warm-up rounds: samples answered 2xx, wall seconds of
+     * the sending phases, the receiver's CPU from the end of the warm-up to the last answer, the
+     * generator's own CPU while sending; and the wall seconds of all rounds' sending phases.
+     */
+    record Sending(long samples, double seconds, double targetCpuSeconds, double generatorCpuSeconds,
+                   double allSeconds) {
+    }
+
+    /**
+     * Sends scrape rounds [firstStep, endStep) in order, each cut into requests of {@code batch}
+     * series spread over the senders (one keep-alive connection each); measures from
+     * {@code measuredFrom} on. A round's bodies are encoded before its clock starts: the generator
+     * shares the receiver's cores, and what it spends encoding is not the receiver's. With
+     * {@code paceMillis} > 0 a round starts that long after the previous one started (as scrapes
+     * arrive), else as soon as the previous one is answered.
+     */
+    private static Sending drive(BenchTarget t, NodeExporterLoad load, Options o, int firstStep, int endStep,
+                                 int measuredFrom, long paceMillis, long[] sent) throws InterruptedException, IOException {
         URI url = URI.create(t.url + t.writePath);
         int requests = (load.series() + o.batch() - 1) / o.batch();
         long deadline = System.nanoTime() + o.maxLoadTime().toNanos();
@@ -174,48 +216,84 @@ public final class ReceiveBench {
         AtomicLong refused = new AtomicLong();
         AtomicReference<String> firstRefusal = new AtomicReference<>();
         AtomicReference<Exception> failure = new AtomicReference<>();
-        for (int step = 0; step < o.steps(); step++) {
-            if (System.nanoTime() > deadline) {
-                throw new IllegalStateException(t.name + " did not take the load within " + o.maxLoadTime()
-                        + " (at scrape " + step + " of " + o.steps() + ")");
+        RemoteWriteConnection[] connections = new RemoteWriteConnection[o.senders()];
+        byte[][] bodies = new byte[requests][];
+        NodeExporterLoad.Scratch scratch = new NodeExporterLoad.Scratch();
+        long sendingNanos = 0;
+        long allSendingNanos = 0;
+        long generatorCpuNanos = 0;
+        long samplesBeforeMeasuring = 0;
+        double targetCpuAtStart = t.cpuSeconds();
+        try {
+            for (int k = 0; k < connections.length; k++) {
+                connections[k] = new RemoteWriteConnection(url);
             }
-            AtomicInteger next = new AtomicInteger();
-            int s = step;
-            Thread[] senders = new Thread[o.senders()];
-            for (int k = 0; k < senders.length; k++) {
-                senders[k] = new Thread(() -> {
-                    NodeExporterLoad.Scratch scratch = new NodeExporterLoad.Scratch();
-                    for (int r; (r = next.getAndIncrement()) < requests && failure.get() == null; ) {
-                        int from = r * o.batch();
-                        int to = Math.min(load.series(), from + o.batch());
-                        byte[] body = load.request(from, to, s, scratch);
-                        try {
-                            HttpResponse<String> resp = CLIENT.send(HttpRequest.newBuilder(url)
-                                    .timeout(Duration.ofSeconds(60))
-                                    .header("Content-Type", "application/x-protobuf")
-                                    .header("Content-Encoding", "snappy")
-                                    .header("X-Prometheus-Remote-Write-Version", "0.1.0")
-                                    .POST(HttpRequest.BodyPublishers.ofByteArray(body)).build(),
-                                    HttpResponse.BodyHandlers.ofString());
-                            if (resp.statusCode() / 100 == 2) {
-                                samples.addAndGet(to - from);
-                            } else {
-                                refused.incrementAndGet();
-                                firstRefusal.compareAndSet(null, "HTTP " + resp.statusCode() + ": " + resp.body());
-                            }
-                        } catch (IOException | InterruptedException e) {
-                            failure.compareAndSet(null, e);
-                        }
+            long paceStart = System.nanoTime();
+            for (int step = firstStep; step < endStep; step++) {
+                if (paceMillis > 0) {
+                    long due = paceStart + (step - firstStep) * paceMillis * 1_000_000L;
+                    long wait = due - System.nanoTime();
+                    if (wait > 0) {
+                        Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
                     }
-                }, "bench-sender-" + k);
-                senders[k].start();
+                }
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException(t.name + " did not take the load within " + o.maxLoadTime()
+                            + " (at scrape " + step + " of " + o.steps() + ")");
+                }
+                for (int r = 0; r < requests; r++) {
+                    int from = r * o.batch();
+                    bodies[r] = load.request(from, Math.min(load.series(), from + o.batch()), step, scratch);
+                }
+                if (step == measuredFrom) {
+                    samplesBeforeMeasuring = samples.get();
+                    targetCpuAtStart = t.cpuSeconds();
+                }
+                boolean measured = step >= measuredFrom;
+                AtomicInteger next = new AtomicInteger();
+                Thread[] senders = new Thread[connections.length];
+                long cpu0 = ownCpuNanos();
+                long t0 = System.nanoTime();
+                for (int k = 0; k < senders.length; k++) {
+                    RemoteWriteConnection c = connections[k];
+                    senders[k] = new Thread(() -> {
+                        for (int r; (r = next.getAndIncrement()) < requests && failure.get() == null; ) {
+                            int from = r * o.batch();
+                            int to = Math.min(load.series(), from + o.batch());
+                            try {
+                                RemoteWriteConnection.Answer a = c.post(bodies[r]);
+                                if (a.status() / 100 == 2) {
+                                    samples.addAndGet(to - from);
+                                } else {
+                                    refused.incrementAndGet();
+                                    firstRefusal.compareAndSet(null, "HTTP " + a.status() + ": " + a.body());
+                                }
+                            } catch (IOException e) {
+                                failure.compareAndSet(null, e);
+                            }
+                        }
+                    }, "bench-sender-" + k);
+                    senders[k].start();
+                }
+                for (Thread th : senders) {
+                    th.join();
+                }
+                long took = System.nanoTime() - t0;
+                allSendingNanos += took;
+                if (measured) {
+                    sendingNanos += took;
+                    generatorCpuNanos += ownCpuNanos() - cpu0;
+                }
+                if (failure.get() != null) {
+                    throw new IllegalStateException("sending to " + t.name + " at " + url + " failed: " + failure.get()
+                            + "; see " + t.log, failure.get());
+                }
             }
-            for (Thread th : senders) {
-                th.join();
-            }
-            if (failure.get() != null) {
-                throw new IllegalStateException("sending to " + t.name + " at " + url + " failed: " + failure.get()
-                        + "; see " + t.log, failure.get());
+        } finally {
+            for (RemoteWriteConnection c : connections) {
+                if (c != null) {
+                    c.close();
+                }
             }
         }
         sent[0] = samples.get();
@@ -223,6 +301,14 @@ public final class ReceiveBench {
         if (refused.get() > 0) {
             System.err.println(t.name + " refused " + refused.get() + " requests, the first with " + firstRefusal.get());
         }
+        return new Sending(samples.get() - samplesBeforeMeasuring, sendingNanos / 1e9, t.cpuSeconds() - targetCpuAtStart,
+                generatorCpuNanos / 1e9, allSendingNanos / 1e9);
+    }
+
+    /** CPU time of this (the generator's) process, all threads. */
+    private static long ownCpuNanos() {
+        return ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime();
     }
 
     private static Map<String, Path> awaitBlocks(BenchTarget t, Duration timeout) throws IOException, InterruptedException {
@@ -257,20 +343,28 @@ public final class ReceiveBench {
     }
 
     static void print(Options o, Result a, Result p, PrintStream out) {
-        out.printf(Locale.ROOT, "%nremote-write bench: %d series, %d scrapes 15 s apart, %d series per request, "
-                + "%d senders, %d s blocks; appliance JVM: %s%n", o.series(), o.steps(), o.batch(), o.senders(),
-                o.block().toSeconds(), o.applianceJavaOpts());
+        out.printf(Locale.ROOT, "%nremote-write bench: %d series, %d scrapes 15 s apart (the first %d a warm-up), %d "
+                + "series per request, %d senders, %d s blocks; appliance JVM: %s%n", o.series(), o.steps(),
+                o.warmupSteps(), o.batch(), o.senders(), o.block().toSeconds(), o.applianceJavaOpts());
         out.printf(Locale.ROOT, "%-44s %16s %16s %9s  %s%n", "", "cairn appliance", "prometheus 2.42", "ratio", "goal");
-        row(out, "samples sent (2xx)", a.samples(), p.samples(), "%.0f", "");
+        row(out, "samples sent (2xx) after the warm-up", a.samples(), p.samples(), "%.0f", "");
         row(out, "samples taken (own /metrics)", a.samplesTaken(), p.samplesTaken(), "%.0f", "");
-        row(out, "ingest samples/s", a.samplesPerSecond(), p.samplesPerSecond(), "%.0f", ">= 2");
-        row(out, "CPU s of the receiver during the load", a.cpuSeconds(), p.cpuSeconds(), "%.1f", "");
+        row(out, "ingest samples/s, after the warm-up rounds", a.samplesPerSecond(), p.samplesPerSecond(), "%.0f",
+                ">= 2");
+        row(out, "ingest samples/s, every round", a.allSamplesPerSecond(), p.allSamplesPerSecond(), "%.0f", "");
+        row(out, "CPU s of the receiver after the warm-up", a.cpuSeconds(), p.cpuSeconds(), "%.1f", "");
+        row(out, "CPU s of the load generator while sending", a.generatorCpuSeconds(), p.generatorCpuSeconds(), "%.1f",
+                "");
         row(out, "samples per CPU second (load-independent)", a.samples() / a.cpuSeconds(),
                 p.samples() / p.cpuSeconds(), "%.0f", "");
         row(out, "head series", a.headSeries(), p.headSeries(), "%.0f", "");
         row(out, "RSS before load, MiB", a.rssBeforeKib() / 1024.0, p.rssBeforeKib() / 1024.0, "%.0f", "");
-        row(out, "RSS after load, MiB", a.rssAfterKib() / 1024.0, p.rssAfterKib() / 1024.0, "%.0f", "");
-        row(out, "RSS per head series, bytes", a.rssBytesPerSeries(), p.rssBytesPerSeries(), "%.0f", "<= 0.5");
+        row(out, "RSS after the fast load, MiB", a.rssAfterKib() / 1024.0, p.rssAfterKib() / 1024.0, "%.0f", "");
+        row(out, "RSS after the paced scrapes, MiB", a.rssPacedKib() / 1024.0, p.rssPacedKib() / 1024.0, "%.0f", "");
+        row(out, "RSS per head series after the fast load, B", a.rssBytesPerSeries(), p.rssBytesPerSeries(), "%.0f",
+                "");
+        row(out, "RSS per head series, scraped every " + o.paceMillis() / 1000.0 + " s, B", a.pacedRssBytesPerSeries(),
+                p.pacedRssBytesPerSeries(), "%.0f", "<= 0.5");
         row(out, "blocks cut", a.blocks(), p.blocks(), "%.0f", "");
         row(out, "bytes per sample on disk (blocks)", a.bytesPerSample(), p.bytesPerSample(), "%.3f", "<= 1");
         for (int i = 0; i < a.queries().size(); i++) {
@@ -296,35 +390,52 @@ public final class ReceiveBench {
 
     static Options parse(String[] args) {
         Options o = Options.reference();
+        if (Arrays.asList(args).contains("--quick")) {
+            o = Options.quick();
+        }
+        int series = o.series();
+        int steps = o.steps();
+        int warmup = o.warmupSteps();
+        int paced = o.pacedSteps();
+        long paceMillis = o.paceMillis();
+        int batch = o.batch();
+        int senders = o.senders();
+        Duration block = o.block();
+        int queryRuns = o.queryRuns();
+        String javaOpts = o.applianceJavaOpts();
         for (int i = 0; i < args.length; i++) {
             String a = args[i];
             if (a.equals("--quick")) {
-                o = Options.quick();
                 continue;
             }
             if (i + 1 >= args.length) {
                 throw new IllegalArgumentException(a + " needs a value");
             }
             String v = args[++i];
-            o = switch (a) {
-                case "--series" -> new Options(Integer.parseInt(v), o.steps(), o.batch(), o.senders(), o.block(),
-                        o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
-                case "--steps" -> new Options(o.series(), Integer.parseInt(v), o.batch(), o.senders(), o.block(),
-                        o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
-                case "--batch" -> new Options(o.series(), o.steps(), Integer.parseInt(v), o.senders(), o.block(),
-                        o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
-                case "--senders" -> new Options(o.series(), o.steps(), o.batch(), Integer.parseInt(v), o.block(),
-                        o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
-                case "--block-minutes" -> new Options(o.series(), o.steps(), o.batch(), o.senders(),
-                        Duration.ofMinutes(Integer.parseInt(v)), o.queryRuns(), o.applianceJavaOpts(), o.maxLoadTime());
-                case "--query-runs" -> new Options(o.series(), o.steps(), o.batch(), o.senders(), o.block(),
-                        Integer.parseInt(v), o.applianceJavaOpts(), o.maxLoadTime());
-                case "--appliance-java-opts" -> new Options(o.series(), o.steps(), o.batch(), o.senders(), o.block(),
-                        o.queryRuns(), v, o.maxLoadTime());
+            switch (a) {
+                case "--series" -> series = Integer.parseInt(v);
+                case "--steps" -> steps = Integer.parseInt(v);
+                case "--warmup-steps" -> warmup = Integer.parseInt(v);
+                case "--paced-steps" -> paced = Integer.parseInt(v);
+                case "--pace-ms" -> paceMillis = Long.parseLong(v);
+                case "--batch" -> batch = Integer.parseInt(v);
+                case "--senders" -> senders = Integer.parseInt(v);
+                case "--block-minutes" -> block = Duration.ofMinutes(Integer.parseInt(v));
+                case "--query-runs" -> queryRuns = Integer.parseInt(v);
+                case "--appliance-java-opts" -> javaOpts = v;
                 default -> throw new IllegalArgumentException("unknown flag " + a + "; flags: --quick --series N "
-                        + "--steps N --batch N --senders N --block-minutes N --query-runs N --appliance-java-opts '...'");
-            };
+                        + "--steps N --warmup-steps N --paced-steps N --pace-ms N --batch N --senders N --block-minutes N --query-runs N "
+                        + "--appliance-java-opts '...'");
+            }
         }
+        if (warmup < 0 || warmup >= steps) {
+            throw new IllegalArgumentException("--warmup-steps " + warmup + " must leave at least one of the " + steps
+                    + " scrapes to measure");
+        }
+        if (paced < 0 || paceMillis < 0) {
+            throw new IllegalArgumentException("--paced-steps and --pace-ms must not be negative");
+        }
+        o = new Options(series, steps, warmup, paced, paceMillis, batch, senders, block, queryRuns, javaOpts, o.maxLoadTime());
         if (o.steps() * NodeExporterLoad.SCRAPE_INTERVAL_MS <= o.block().toMillis() * 3 / 2) {
             throw new IllegalArgumentException("--steps " + o.steps() + " scrapes span less than 1.5 blocks of "
                     + o.block() + ": no block would be cut");

@@ -28,11 +28,16 @@ class ReceiveBenchTest {
         long expected = (long) series * o.steps();
         for (ReceiveBench.Result x : r) {
             String who = x.name() + ": ";
-            assertEquals(expected, x.samples(), who + "samples answered 2xx");
+            assertEquals(expected, x.allSamples(), who + "samples answered 2xx");
+            assertEquals((long) series * (o.steps() - o.warmupSteps()), x.samples(), who + "samples measured");
+            assertTrue(x.seconds() > 0 && x.seconds() < x.allSeconds(), who + "measured rounds inside all rounds");
             assertEquals(0, x.refusedRequests(), who + "refused requests");
-            assertEquals(expected, x.samplesTaken(), who + "samples its own /metrics counts");
+            assertEquals((long) series * (o.steps() + o.pacedSteps()), x.samplesTaken(),
+                    who + "samples its own /metrics counts, the paced scrapes included");
+            assertTrue(x.rssPacedKib() > 0, who + "RSS after the paced scrapes read from /proc");
             assertEquals(series, x.headSeries(), who + "head series");
             assertTrue(x.samplesPerSecond() > 1000, who + "samples/s " + x.samplesPerSecond());
+            assertTrue(x.cpuSeconds() > 0, who + "receiver CPU after the warm-up " + x.cpuSeconds());
             assertTrue(x.rssAfterKib() > 0 && x.rssBeforeKib() > 0, who + "RSS read from /proc");
             assertTrue(x.blocks() >= 1, who + "a block was cut");
             assertTrue(x.blockSamples() > 0 && x.blockSamples() < expected, who + "block samples " + x.blockSamples());
