@@ -15,13 +15,11 @@
 # generator encodes each round before its clock starts and sends over plain keep-alive sockets, and
 # prints its own CPU while sending: it shares the receiver's two cores.
 #
-# The appliance runs with the packaged unit's JVM options (BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS: -Xms4g
-# -Xmx4g G1) unless told otherwise. At 100k series RSS per head series is mostly the JVM's heap sizing, not
-# the head (100k series x 40 scrapes, 2026-11-25: -Xms2g -Xmx2g 2.0 KB/series, -Xms4g -Xmx4g 2.9 KB, -Xmx4g
-# with free-ratio flags 5.0-5.6 KB, MaxRAMPercentage=50 on 23 GB 6.2 KB; Prometheus 3.6-4.5 KB);
-# at millions of series the head's ~0.6-0.9 KB dominates. Needs Debian's prometheus package
-# (scripts/install-deps.sh). The machine is shared: check
-# `uptime` first, the figures move with the load of other processes.
+# The appliance runs with the packaged unit's JVM options (BenchTarget.PACKAGED_APPLIANCE_JAVA_OPTS: -Xmx4g
+# G1 with a capped young generation and a heap that gives memory back) unless told otherwise. Measure RSS
+# per series at 1M series (--series 1000000 --steps 40 --warmup-steps 8 --block-minutes 5, ~12 min): at
+# 100k the JVM's fixed costs dominate it. Needs Debian's prometheus package (scripts/install-deps.sh). The
+# machine is shared: check `uptime` first, the figures move with the load of other processes.
 set -e
 cd "$(dirname "$0")/.."
 cp_file=appliance/target/bench-classpath.txt

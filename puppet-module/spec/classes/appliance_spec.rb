@@ -24,7 +24,7 @@ describe 'cairn::appliance' do
             .that_notifies('Service[cairn-appliance]')
         }
 
-        it { is_expected.to contain_file(env_file).with_content(%r{^JAVA_OPTS=-Xms4g -Xmx4g }) }
+        it { is_expected.to contain_file(env_file).with_content(%r{^JAVA_OPTS=-Xms512m -Xmx4g -XX:\+UseG1GC -XX:MaxNewSize=384m }) }
         it { is_expected.to contain_service('cairn-appliance').with(ensure: 'running', enable: true) }
 
         it 'writes the default ports, the filesystem bucket and the retention' do

@@ -26,7 +26,7 @@ import java.util.stream.Stream;
  */
 final class BenchTarget implements AutoCloseable {
     /** The JVM options of the packaged appliance unit (packaging/src/pkg/appliance/cairn-appliance.default). */
-    static final String PACKAGED_APPLIANCE_JAVA_OPTS = "-Xms4g -Xmx4g -XX:+UseG1GC -XX:+ExitOnOutOfMemoryError";
+    static final String PACKAGED_APPLIANCE_JAVA_OPTS = "-Xms512m -Xmx4g -XX:+UseG1GC -XX:MaxNewSize=384m -XX:MinHeapFreeRatio=10 -XX:MaxHeapFreeRatio=30 -XX:G1PeriodicGCInterval=15000 -XX:+ExitOnOutOfMemoryError";
     static final Path PROMETHEUS = Path.of("/usr/bin/prometheus");
 
     final String name;
