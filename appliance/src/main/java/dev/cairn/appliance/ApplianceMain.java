@@ -279,7 +279,7 @@ public final class ApplianceMain implements AutoCloseable {
         try {
             http = new HttpServer(c.http().host(), c.http().port(), sink(receiver, tenants), api, metrics,
                     () -> self[0] != null && self[0].ready, c.receive().maxRequestBytes(),
-                    Math.max(4, Runtime.getRuntime().availableProcessors() * 2), httpRoutes, c.dataDir().resolve("uploads"));
+                    httpWorkerThreads(), httpRoutes, c.dataDir().resolve("uploads"));
         } catch (IOException | RuntimeException e) {
             grpc.close();
             agents.close();
@@ -582,5 +582,16 @@ public final class ApplianceMain implements AutoCloseable {
         }
         System.out.flush();
         m.awaitStopped();
+    }
+
+    /**
+     * Threads that run the HTTP handlers. A remote write waits in its handler for the WAL's group
+     * fsync (receive.wal_sync: batch), so the threads are mostly waiting, not computing: with 4 of
+     * them on 2 cores the receiver used 1.4 cores and took 0.72-0.79M samples/s in the receive bench,
+     * with 16 it took 1.03-1.06M (CAIRN_BENCH_APPLIANCE_ONLY=1 scripts/bench-receive.sh --paced-steps 0,
+     * alternating runs).
+     */
+    static int httpWorkerThreads() {
+        return Math.max(16, Runtime.getRuntime().availableProcessors() * 4);
     }
 }
