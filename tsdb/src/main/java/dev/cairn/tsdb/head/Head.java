@@ -164,7 +164,8 @@ public final class Head implements Closeable {
         long walReplayed = System.nanoTime();
         Head head = h;
         // series restored with chunks from disk and no sample after them: their last value is in the chunk
-        h.series.forEach(s -> {
+        // (in id order: the series were allocated in that order, so memory is read in sequence)
+        h.series.forEachById(s -> {
             synchronized (s) {
                 s.resolveLastValue(head.chunks);
             }

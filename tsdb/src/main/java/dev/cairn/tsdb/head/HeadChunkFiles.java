@@ -159,7 +159,7 @@ final class HeadChunkFiles implements ChunkStore, AutoCloseable {
                     + " chunks that were cut off", dir, repaired);
             break;
         }
-        return new Opened(f, found, repaired);
+        return new Opened(f, found.seal(), repaired);
     }
 
     /**
