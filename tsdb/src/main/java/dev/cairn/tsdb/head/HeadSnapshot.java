@@ -300,8 +300,9 @@ final class HeadSnapshot {
      * Loads {@code ref} into an empty head: the string table first (version 3), then the series
      * sections, mapped from the file and decoded on {@code threads} threads, which also attach each
      * series' full chunks from {@code chunks} (waiting for the scan of {@code chunks_head/} the
-     * first time) and drop chunks entirely before the head's min valid time; the calling thread
-     * inserts them in id order (the postings lists stay sorted by appending).
+     * first time), drop chunks entirely before the head's min valid time and put the series in the
+     * series map; the calling thread adds them to the postings in id order (the postings lists stay
+     * sorted by appending).
      *
      * @param chunks the full chunks on disk, or null for a head without {@code chunks_head/}
      * @throws CorruptionException if a checksum, a length or an entry does not hold; the head is
@@ -495,6 +496,13 @@ final class HeadSnapshot {
                 s.truncateBefore(minValid, head.chunks);
             }
             named += s.closedCount();
+            // into the series map here, on the decoding threads (the map is striped; a lookup that
+            // misses was the largest single cost of the load); the postings are added in id order
+            // by the loading thread, as appending keeps their lists sorted without copies
+            if (!head.series.insertRestored(s, added -> { })) {
+                throw new CorruptionException(file, pos, "series " + s.id + " " + s.labels
+                        + " appears twice in the head snapshot");
+            }
         }
         return new Decoded(out, named, later);
     }
@@ -536,10 +544,7 @@ final class HeadSnapshot {
 
     private static int insert(Head head, Decoded d) {
         for (MemSeries s : d.series()) {
-            if (!head.series.insertRestored(s, m -> head.postings.add(m.id, m.labels))) {
-                throw new CorruptionException(HeadSnapshot.PREFIX, 0, "series " + s.id + " " + s.labels
-                        + " appears twice in the head snapshot");
-            }
+            head.postings.add(s.id, s.labels);
         }
         head.stats.seriesCreated.add(d.series().length);
         head.countMmapped(d.chunks());
