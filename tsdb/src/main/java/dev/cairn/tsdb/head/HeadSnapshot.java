@@ -20,6 +20,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -412,6 +413,16 @@ final class HeadSnapshot {
                 }
             } finally {
                 pool.shutdownNow();
+                // after a failure, no decoding thread may still be filling the head (or reading the
+                // mapped file) when the caller falls back to the WAL
+                try {
+                    if (!pool.awaitTermination(30, TimeUnit.SECONDS)) {
+                        throw new IOException("head snapshot decoding threads did not stop in 30 s");
+                    }
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new IOException("interrupted while loading a head snapshot", e);
+                }
             }
             head.series.reserveIdsBelow(nextId);
             head.restoreTimes(minT, maxT);
