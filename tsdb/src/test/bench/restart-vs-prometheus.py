@@ -120,14 +120,20 @@ def prom():
 def cairn():
     fresh(src if mode == "crash" else prepared)
     t0 = time.monotonic()
+    err = open(base + "/cairn.err", "w+")
     p = subprocess.Popen(["java"] + jvm + ["-cp", CP, "dev.cairn.tsdb.head.RestartBench", "--wal", work + "/wal",
                           "--drop-snapshot", "true" if mode == "crash" else "false", "--close", "false"],
-                         stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+                         stdout=subprocess.PIPE, stderr=err, text=True)
     try:
         for line in p.stdout:
             if line.startswith("ready"):
-                return time.monotonic() - t0, cpu(p.pid), line.strip()
-        raise SystemExit("cairn ended without ready: " + p.stderr.read()[-2000:])
+                t, c = time.monotonic() - t0, cpu(p.pid)
+                # Head.open's phases, from its log line (written before "ready")
+                err.seek(0)
+                phases = [l[l.rfind("(chunks_head"):].strip() for l in err if "Opened head" in l]
+                return t, c, line.strip() + (" " + phases[0] if phases else "")
+        err.seek(0)
+        raise SystemExit("cairn ended without ready: " + err.read()[-2000:])
     finally:
         p.kill()
         p.wait()

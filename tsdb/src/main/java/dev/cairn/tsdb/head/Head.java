@@ -15,6 +15,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -120,10 +122,13 @@ public final class Head implements Closeable {
                     chunksDir, walDir);
             dev.cairn.tsdb.block.DurableFiles.deleteRecursively(chunksDir);
         }
-        // a repair of chunks_head (a torn tail after a crash) does not rule out the snapshot: the load
-        // checks every full chunk it names against what the files still hold, and falls back if one is gone
-        HeadChunkFiles.Opened oc = HeadChunkFiles.open(chunksDir, options.chunkWriteBuffer());
-        long chunksScanned = System.nanoTime();
+        // the chunk headers in chunks_head are read on a thread of their own while the snapshot loads:
+        // only attaching chunks to the loaded series needs them (and a WAL replay, which waits).
+        // A repair of chunks_head (a torn tail after a crash) does not rule out the snapshot: the
+        // load checks every full chunk it names against what the files still hold, and falls back
+        // if one is gone
+        HeadChunkFiles files = HeadChunkFiles.create(chunksDir, options.chunkWriteBuffer());
+        ChunkScan scan = new ChunkScan(files);
         if (!snaps.isEmpty()) {
             ref = snaps.get(snaps.size() - 1);
             Checkpoint.Ref cp = Files.isDirectory(walDir) ? Checkpoint.last(Disk.local(), walDir) : null;
@@ -133,38 +138,43 @@ public final class Head implements Closeable {
             } else if (segs.length > 0 && segs[0] > ref.walSegment() + 1) {
                 failure = "WAL segments after " + ref.walSegment() + " up to " + segs[0] + " are missing";
             } else {
-                h = new Head(options, walOptions, oc.files());
+                h = new Head(options, walOptions, files);
                 h.minValidTime = minValidTime;
-                h.mmapped = oc.chunks();
                 try {
-                    loaded = HeadSnapshot.load(h, ref, Runtime.getRuntime().availableProcessors());
+                    loaded = HeadSnapshot.load(h, ref, Runtime.getRuntime().availableProcessors(),
+                            () -> scan.await().chunks());
                 } catch (IOException | RuntimeException e) {
                     failure = e.getMessage();
                     h = null;
                 }
             }
-            if (failure != null) {
-                LOG.log(System.Logger.Level.WARNING, "Cannot use head snapshot {0} ({1}); replaying the whole WAL {2} instead",
-                        ref.file(), failure, walDir);
-                // gone before anything is appended: new full chunks may take the places in chunks_head
-                // it names, and a later start must not take them for its own
-                HeadSnapshot.deleteAll(walDir);
-            }
         }
         long snapshotLoaded = System.nanoTime();
+        // a scan that failed fails the start before the snapshot is thrown away for it
+        HeadChunkFiles.Opened oc = scan.await();
+        if (failure != null) {
+            LOG.log(System.Logger.Level.WARNING, "Cannot use head snapshot {0} ({1}); replaying the whole WAL {2} instead",
+                    ref.file(), failure, walDir);
+            // gone before anything is appended: new full chunks may take the places in chunks_head
+            // it names, and a later start must not take them for its own
+            HeadSnapshot.deleteAll(walDir);
+        }
+        long scanned = System.nanoTime();
         WalReplay.Stats st;
         if (h == null) {
-            h = new Head(options, walOptions, oc.files());
+            h = new Head(options, walOptions, files);
             h.minValidTime = minValidTime;
             h.mmapped = oc.chunks();
             st = WalReplay.replay(h, walDir);
         } else {
+            h.mmapped = oc.chunks();
             st = WalReplay.replay(h, walDir, loaded.walSegment());
         }
         long walReplayed = System.nanoTime();
         Head head = h;
         // series restored with chunks from disk and no sample after them: their last value is in the chunk
-        h.series.forEach(s -> {
+        // (in id order: the series were allocated in that order, so memory is read in sequence)
+        h.series.forEachById(s -> {
             synchronized (s) {
                 s.resolveLastValue(head.chunks);
             }
@@ -176,13 +186,56 @@ public final class Head implements Closeable {
         h.restore = new HeadRestore(loaded == null ? null : ref.file(), loaded == null ? 0 : loaded.series(), failure,
                 st.records(), st.samples(), (System.nanoTime() - start) / 1_000_000, h.mmappedAttached, oc.repaired());
         LOG.log(System.Logger.Level.INFO, "Opened head {0} in {1} ms: {2} full chunks of {3} from {4}, {5}{6}"
-                        + " (chunks_head scan {7} ms, snapshot {8} ms, WAL {9} ms)", walDir,
+                        + " (chunks_head scan {7} ms on its own thread, snapshot {8} ms, then waited {9} ms for the"
+                        + " scan, WAL {10} ms)", walDir,
                 h.restore.millis(), h.mmappedAttached, oc.chunks().size(), chunksDir,
-                loaded == null ? "" : "snapshot " + ref.file().getFileName() + " with " + loaded.series() + " series, then ",
+                loaded == null ? "" : "snapshot " + ref.file().getFileName() + " (version " + loaded.version() + ") with "
+                        + loaded.series() + " series, then ",
                 "WAL " + st + ", " + h.mmappedAfterSnapshot + " full chunks cut after the snapshot",
-                (chunksScanned - start) / 1_000_000, (snapshotLoaded - chunksScanned) / 1_000_000,
-                (walReplayed - snapshotLoaded) / 1_000_000);
+                scan.millis(), (snapshotLoaded - start) / 1_000_000, (scanned - snapshotLoaded) / 1_000_000,
+                (walReplayed - scanned) / 1_000_000);
         return h;
+    }
+
+    /** The scan of {@code chunks_head/} ({@link HeadChunkFiles#scan}), run on a thread of its own. */
+    private static final class ChunkScan {
+        private final FutureTask<HeadChunkFiles.Opened> task;
+        private volatile long millis;
+
+        ChunkScan(HeadChunkFiles files) {
+            task = new FutureTask<>(() -> {
+                long t0 = System.nanoTime();
+                try {
+                    return files.scan();
+                } finally {
+                    millis = (System.nanoTime() - t0) / 1_000_000;
+                }
+            });
+            Thread t = new Thread(task, "cairn-chunks-head-scan");
+            t.setDaemon(true);
+            t.start();
+        }
+
+        HeadChunkFiles.Opened await() throws IOException {
+            try {
+                return task.get();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted while reading " + HeadChunkFiles.DIR, e);
+            } catch (ExecutionException e) {
+                if (e.getCause() instanceof IOException io) {
+                    throw io;
+                }
+                if (e.getCause() instanceof RuntimeException re) {
+                    throw re;
+                }
+                throw new IOException("reading " + HeadChunkFiles.DIR + " failed", e.getCause());
+            }
+        }
+
+        long millis() {
+            return millis;
+        }
     }
 
     /**

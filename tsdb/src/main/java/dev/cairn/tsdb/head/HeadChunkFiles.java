@@ -116,8 +116,25 @@ final class HeadChunkFiles implements ChunkStore, AutoCloseable {
      * @param bufferSize bytes buffered before a write reaches the file (0: each chunk at once)
      */
     static Opened open(Path dir, int bufferSize) throws IOException {
+        return create(dir, bufferSize).scan();
+    }
+
+    /**
+     * Opens (creating if missing) {@code dir} without reading it: {@link #scan} must run, and
+     * finish, before the first chunk is written or read. {@link Head#open} scans on a thread of its
+     * own while it loads the head snapshot.
+     */
+    static HeadChunkFiles create(Path dir, int bufferSize) throws IOException {
         Files.createDirectories(dir);
-        HeadChunkFiles f = new HeadChunkFiles(dir, bufferSize);
+        return new HeadChunkFiles(dir, bufferSize);
+    }
+
+    /**
+     * Reads every chunk's header and checksum into an {@link MmappedChunks} and repairs a damaged
+     * tail as the class comment says. Called once, before any other use.
+     */
+    synchronized Opened scan() throws IOException {
+        HeadChunkFiles f = this;
         MmappedChunks found = new MmappedChunks();
         List<Path> paths = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
@@ -159,7 +176,7 @@ final class HeadChunkFiles implements ChunkStore, AutoCloseable {
                     + " chunks that were cut off", dir, repaired);
             break;
         }
-        return new Opened(f, found, repaired);
+        return new Opened(f, found.seal(), repaired);
     }
 
     /**

@@ -408,6 +408,15 @@ final class MemSeries extends XorEncoder {
             w.putUvarintString(labels.name(i));
             w.putUvarintString(labels.value(i));
         }
+        encodeState(w);
+    }
+
+    /**
+     * The part of a snapshot entry after id and labels: newest sample, chunk bounds, full chunk
+     * references and the open chunk (a version 3 snapshot writes the labels as symbol references).
+     * Caller holds the lock.
+     */
+    void encodeState(ByteWriter w) {
         w.putVarint(lastT);
         w.putBE64(lastVBits);
         w.putVarint(nextAt);
@@ -441,7 +450,12 @@ final class MemSeries extends XorEncoder {
         for (int i = 0; i < kv.length; i++) {
             kv[i] = symbols.intern(r.getUvarintString());
         }
-        MemSeries s = new MemSeries(id, Labels.ofSorted(kv));
+        return decodeState(id, Labels.ofSorted(kv), r);
+    }
+
+    /** Reads what {@link #encodeState} wrote into a new series with this id and labels. */
+    static MemSeries decodeState(long id, Labels labels, ByteReader r) {
+        MemSeries s = new MemSeries(id, labels);
         s.lastT = r.getVarint();
         s.lastVBits = r.getBE64();
         s.nextAt = r.getVarint();

@@ -4,7 +4,9 @@ import dev.cairn.tsdb.encoding.ByteReader;
 import dev.cairn.tsdb.record.RecordDecoder;
 import dev.cairn.tsdb.record.RefSeries;
 import dev.cairn.tsdb.record.SampleBatch;
+import dev.cairn.tsdb.fs.Disk;
 import dev.cairn.tsdb.wal.SegmentReader;
+import dev.cairn.tsdb.wal.Segments;
 import dev.cairn.tsdb.wal.TornTail;
 
 import java.io.IOException;
@@ -72,6 +74,14 @@ final class WalReplay {
         if (!Files.isDirectory(walDir)) {
             return new Stats(0, 0, 0, 0, 0, null);
         }
+        if (afterSegment >= 0) {
+            int[] segs = Segments.list(Disk.local(), walDir);
+            if (segs.length == 0 || segs[segs.length - 1] <= afterSegment) {
+                // a clean stop: the snapshot holds everything (and the passes below cost a look at
+                // every series)
+                return new Stats(0, 0, 0, 0, 0, null);
+            }
+        }
         RecordDecoder decoder = new RecordDecoder(head.symbols);
         List<RefSeries> series = new ArrayList<>();
         SampleBatch batch = new SampleBatch(1024);
@@ -94,7 +104,7 @@ final class WalReplay {
             java.util.Arrays.fill(inChunks, Long.MIN_VALUE);
             // series loaded from a snapshot: samples up to their newest (in the snapshot or in chunks
             // cut after it) are not applied again, so drop them here rather than on a shard
-            head.series.forEach(s -> {
+            head.series.forEachById(s -> {
                 if (s.id < inChunks.length) {
                     synchronized (s) {
                         inChunks[(int) s.id] = s.maxTime();

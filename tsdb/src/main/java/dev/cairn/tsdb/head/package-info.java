@@ -43,9 +43,17 @@
  * power loss is not tested here (it needs a disk that lies or a VM).
  *
  * <h2>What a start costs</h2>
- * A start reads the chunk headers in {@code chunks_head/}, loads the newest head snapshot and replays
- * the WAL segments written after it; without a usable snapshot it replays the checkpoint and every
- * segment, skipping the samples that full chunks on disk already hold. {@code Db} writes a snapshot
+ * A start reads the chunk headers in {@code chunks_head/} (on a thread of its own), loads the newest
+ * head snapshot meanwhile and replays the WAL segments written after it; without a usable snapshot
+ * it replays the checkpoint and every segment, skipping the samples that full chunks on disk already
+ * hold. The snapshot (version 3) holds each distinct label string once, in a table the load reads
+ * first; its sections are mapped and decoded on every core, and the decoding threads also attach
+ * each series' full chunks (waiting for the chunk scan if it is not done) and put it in the series
+ * map, while the loading thread adds the postings in id order. After a clean stop at a million
+ * series (2,000,000 full chunks, a 212 MB snapshot) that is about 2 s of {@code Head.open} on two
+ * cores, the scan (0.4 s) hidden behind the load; after SIGKILL, plus the replay of what the WAL
+ * holds since the last periodic snapshot. A version 2 snapshot (labels as strings in each entry)
+ * still loads. {@code Db} writes a snapshot
  * every {@code DbOptions.snapshotInterval()} (5 minutes), sooner once a WAL segment (128 MiB) was
  * filled since the last one and soon after a block cut, so after SIGKILL the replay covers at most
  * about one interval or one segment of WAL, not the whole head. Writing one starts a new WAL segment
@@ -55,7 +63,8 @@
  * repeats as it drops any sample not newer than its series' newest. The snapshot names full chunks
  * by their place in {@code chunks_head/}; they are flushed and synced before the snapshot is renamed
  * into place. A kill while a snapshot is written leaves its {@code .tmp}, deleted at the next start,
- * which uses the previous snapshot. A snapshot that is damaged, names a chunk the files no longer
+ * which uses the previous snapshot. A snapshot that is damaged, of a version this Cairn does not
+ * read (1, or newer than 3), names a chunk the files no longer
  * hold, or is older than the WAL checkpoint is logged at WARNING, deleted, and the start replays the
  * whole WAL: a snapshot only ever speeds a start up, the WAL alone decides what is kept.
  * {@code DbCrashTest} kills a writer that snapshots every few milliseconds and checks every
