@@ -1,6 +1,7 @@
 package dev.cairn.tsdb.head;
 
 import dev.cairn.tsdb.index.MemPostings;
+import dev.cairn.tsdb.labels.Labels;
 import dev.cairn.tsdb.labels.SymbolTable;
 import dev.cairn.tsdb.wal.Wal;
 import dev.cairn.tsdb.wal.WalOptions;
@@ -59,7 +60,15 @@ public final class Head implements Closeable {
     final HeadStats stats = new HeadStats();
     final StripeSeries series;
     final MemPostings postings = new MemPostings();
-    final SymbolTable symbols = new SymbolTable();
+    /**
+     * Label strings shared by the head's series. Replaced by a table of the live series' strings
+     * once enough series were removed (see {@link #rebuildSymbolsIfWorthIt}): interned strings are
+     * never dropped one by one, so with label churn (instances replaced, short-lived jobs) a table
+     * kept for the process's life would hold every string any series ever had.
+     */
+    volatile SymbolTable symbols = new SymbolTable();
+    /** Series removed since the symbol table was last rebuilt. Guarded by snapshotLock (truncation). */
+    private long removedSinceSymbolRebuild;
     private final AtomicLong minTime = new AtomicLong(Long.MAX_VALUE);
     private final AtomicLong maxTime = new AtomicLong(Long.MIN_VALUE);
     /** No sample older than this is taken: the end of the last block cut from (or before) this head. */
@@ -429,6 +438,8 @@ public final class Head implements Closeable {
             // one pass over the postings for all of them
             postings.delete(id -> Arrays.binarySearch(ids, id) >= 0);
             stats.seriesRemoved.add(ids.length);
+            removedSinceSymbolRebuild += ids.length;
+            rebuildSymbolsIfWorthIt();
         }
         if (chunkFiles != null) {
             // after the series dropped their references: no reader can reach a deleted file
@@ -437,6 +448,39 @@ public final class Head implements Closeable {
         if (wal != null) {
             WalTruncation.truncate(this, wal, walOptions, mint);
         }
+    }
+
+    /**
+     * Replaces the symbol table with one holding only the live series' strings once the series
+     * removed since the last rebuild are a tenth of those left (at least 1,000): a pass over every
+     * series' labels, a few seconds at millions of series, at most once per truncation. The live
+     * series keep their String instances, which go into the new table as they are, so series
+     * created later still share them. An appender interning into the old table meanwhile only
+     * misses that sharing for a string new since the pass; nothing depends on identity.
+     */
+    private void rebuildSymbolsIfWorthIt() {
+        if (removedSinceSymbolRebuild < Math.max(1_000, series.size() / 10)) {
+            return;
+        }
+        long t0 = System.nanoTime();
+        SymbolTable fresh = new SymbolTable();
+        series.forEach(s -> {
+            Labels l = s.labels;
+            for (int i = 0; i < l.size(); i++) {
+                fresh.intern(l.name(i));
+                fresh.intern(l.value(i));
+            }
+        });
+        int before = symbols.size();
+        symbols = fresh;
+        removedSinceSymbolRebuild = 0;
+        LOG.log(System.Logger.Level.INFO, "Rebuilt the head''s label string table: {0} strings of {1} still used ({2} ms)",
+                fresh.size(), before, (System.nanoTime() - t0) / 1_000_000);
+    }
+
+    /** Distinct label strings the head holds (for tests and metrics). */
+    int symbolCount() {
+        return symbols.size();
     }
 
     /** {@code chunks_head/} usage: files and bytes; zeros for an in-memory head. */
