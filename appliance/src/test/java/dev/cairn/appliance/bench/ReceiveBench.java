@@ -6,9 +6,6 @@ import java.io.IOException;
 import java.io.PrintStream;
 import java.net.URI;
 import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -51,8 +48,6 @@ import java.util.stream.Stream;
  */
 public final class ReceiveBench {
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient CLIENT = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
 
     /** What one run measures; see the class comment. */
     record Options(int series, int steps, int warmupSteps, int pacedSteps, long paceMillis, int batch, int senders,
@@ -165,7 +160,7 @@ public final class ReceiveBench {
         double secs = sending.seconds();
         long rssAfter = t.rssKib();
         progress.printf("%s: %d samples in %.1f s, RSS %d MiB (load average %s); %d scrapes %d ms apart ...%n", t.name,
-                sent[0], secs, rssAfter >> 10, loadAverage(), o.pacedSteps(), o.paceMillis());
+                sent[0], sending.allSeconds(), rssAfter >> 10, loadAverage(), o.pacedSteps(), o.paceMillis());
         long[] paced = new long[2];
         drive(t, load, o, o.steps(), o.steps() + o.pacedSteps(), o.steps(), o.paceMillis(), paced);
         long rssPaced = t.rssKib();

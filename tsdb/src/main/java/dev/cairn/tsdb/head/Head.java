@@ -478,7 +478,7 @@ public final class Head implements Closeable {
                 fresh.size(), before, (System.nanoTime() - t0) / 1_000_000);
     }
 
-    /** Distinct label strings the head holds (for tests and metrics). */
+    /** Distinct label strings the head holds (for tests). */
     int symbolCount() {
         return symbols.size();
     }
