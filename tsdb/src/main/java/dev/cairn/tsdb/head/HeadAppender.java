@@ -37,7 +37,8 @@ public final class HeadAppender {
     private int createdCount;
 
     private boolean windowKnown;
-    private long minValid;
+    /** Oldest timestamp accepted; Long.MAX_VALUE until the batch's first sample learns the window. */
+    private long minValid = Long.MAX_VALUE;
 
     /** The series and sample appended last, to check order within the batch cheaply. */
     private Labels lastLabels;
@@ -72,63 +73,109 @@ public final class HeadAppender {
      * was removed since is ignored and the labels are used.
      */
     public AppendResult append(long ref, Labels labels, long t, double v) {
+        // Shaped for the JIT: every rare case leaves through one branch into a method of its own,
+        // too big to inline at its low call frequency. The method left is small, so C2 compiles it
+        // quickly, and a rare case taken for the first time late (a rejection, a repeated series)
+        // deoptimises and recompiles only this, not the lookup, creation and postings code that a
+        // fully inlined version dragged along (~400 ms of C2 per recompile, several per cold run).
         lastRef = 0;
         long vBits = Double.doubleToRawLongBits(v);
+        if (t < minValid && outOfWindow(t)) {
+            return AppendResult.OUT_OF_BOUNDS;
+        }
+        // a valid reference names the series without comparing labels (ids are never reused), so a
+        // scrape loop that passes references pays no label comparison per sample
+        MemSeries s = ref > 0 ? head.series.byId(ref) : null;
+        if (s == null) {
+            s = lookupOrCreate(labels);
+            if (s == null) {
+                return AppendResult.EMPTY_LABELSET;
+            }
+        }
+        lastRef = s.id;
+        if (s == lastSeries) {
+            return appendToLast(s, labels, t, vBits);
+        }
+        int check;
+        synchronized (s) {
+            check = s.appendable(t, vBits);
+            if (check == MemSeries.APPENDABLE) {
+                s.setPendingCommit(true);
+            }
+        }
+        if (check != MemSeries.APPENDABLE) {
+            return rejected(check);
+        }
+        buffer(s, labels, t, vBits);
+        return AppendResult.OK;
+    }
+
+    /**
+     * Whether {@code t} is before the appendable window; learns the window on a batch's first sample
+     * ({@link #minValid} is Long.MAX_VALUE until then, so the caller's one comparison covers both).
+     * Counts the rejection.
+     */
+    private boolean outOfWindow(long t) {
         if (!windowKnown) {
             long headMaxt = head.maxTime();
             // an empty head takes the first sample's time as its max, as Prometheus's initAppender does
             minValid = head.windowStart(headMaxt == Long.MIN_VALUE ? t : headMaxt);
             windowKnown = true;
-        }
-        if (t < minValid) {
-            stats.outOfBoundsSamples.increment();
-            return AppendResult.OUT_OF_BOUNDS;
-        }
-        // a valid reference names the series without comparing labels (ids are never reused), so a
-        // scrape loop that passes references pays no label comparison per sample
-        MemSeries byRef = ref > 0 ? head.series.byId(ref) : null;
-        MemSeries s;
-        int check;
-        if (lastSeries != null && (byRef != null ? byRef == lastSeries
-                : labels == lastLabels || labels.equals(lastSeries.labels))) {
-            s = lastSeries;
-            check = t > lastT ? MemSeries.APPENDABLE
-                    : t == lastT ? (vBits == lastVBits ? MemSeries.EXACT_DUPLICATE : MemSeries.DUPLICATE)
-                    : MemSeries.OUT_OF_ORDER;
-        } else {
-            s = byRef;
-            if (s == null) {
-                // checked only here: with a valid reference the caller's labels are not even read
-                if (labels.isEmpty()) {
-                    return AppendResult.EMPTY_LABELSET;
-                }
-                s = head.series.get(labels);
-            }
-            if (s == null) {
-                s = head.series.getOrCreate(head.symbols.intern(labels), this::onCreate);
-            }
-            synchronized (s) {
-                check = s.appendable(t, vBits);
-                if (check == MemSeries.APPENDABLE) {
-                    s.setPendingCommit(true);
-                }
+            if (t >= minValid) {
+                return false;
             }
         }
-        lastRef = s.id;
+        stats.outOfBoundsSamples.increment();
+        return true;
+    }
+
+    /** The series with these labels, created (and logged at commit) when new; null for an empty set. */
+    private MemSeries lookupOrCreate(Labels labels) {
+        // checked only here: with a valid reference the caller's labels are not even read
+        if (labels.isEmpty()) {
+            return null;
+        }
+        if (lastSeries != null && (labels == lastLabels || labels.equals(lastSeries.labels))) {
+            return lastSeries;
+        }
+        MemSeries s = head.series.get(labels);
+        if (s == null) {
+            s = head.series.getOrCreate(head.symbols.intern(labels), this::onCreate);
+        }
+        return s;
+    }
+
+    /**
+     * A second sample for the series of the previous one in this batch: checked against that
+     * sample (the series' committed state knows nothing of it yet); no lock needed.
+     */
+    private AppendResult appendToLast(MemSeries s, Labels labels, long t, long vBits) {
+        int check = t > lastT ? MemSeries.APPENDABLE
+                : t == lastT ? (vBits == lastVBits ? MemSeries.EXACT_DUPLICATE : MemSeries.DUPLICATE)
+                : MemSeries.OUT_OF_ORDER;
+        if (check != MemSeries.APPENDABLE) {
+            return rejected(check);
+        }
+        buffer(s, labels, t, vBits);
+        return AppendResult.OK;
+    }
+
+    private void buffer(MemSeries s, Labels labels, long t, long vBits) {
+        int n = samples.size();
+        if (n == sampleSeries.length) {
+            sampleSeries = Arrays.copyOf(sampleSeries, n * 2);
+        }
+        sampleSeries[n] = s;
+        samples.add(s.id, t, Double.longBitsToDouble(vBits));
+        lastLabels = labels;
+        lastSeries = s;
+        lastT = t;
+        lastVBits = vBits;
+    }
+
+    /** The answer for a sample {@link MemSeries#appendable} refused (or an exact duplicate, dropped); counts it. */
+    private AppendResult rejected(int check) {
         switch (check) {
-            case MemSeries.APPENDABLE -> {
-                int n = samples.size();
-                if (n == sampleSeries.length) {
-                    sampleSeries = Arrays.copyOf(sampleSeries, n * 2);
-                }
-                sampleSeries[n] = s;
-                samples.add(s.id, t, v);
-                lastLabels = labels;
-                lastSeries = s;
-                lastT = t;
-                lastVBits = vBits;
-                return AppendResult.OK;
-            }
             case MemSeries.EXACT_DUPLICATE -> {
                 return AppendResult.OK;
             }
@@ -195,6 +242,18 @@ public final class HeadAppender {
             reset();
             throw e;
         }
+        int applied = applyBuffered();
+        clearPendingCreated();
+        reset();
+        return applied;
+    }
+
+    /**
+     * Applies the buffered samples to their series, in their own method so that the JIT compiles
+     * this loop apart from the WAL write (file channel, buffers, checksums) before it: a rare branch
+     * first taken late in either then recompiles only one of the two.
+     */
+    private int applyBuffered() {
         int n = samples.size();
         int applied = 0;
         long chunkRange = head.options.chunkRange();
@@ -212,10 +271,8 @@ public final class HeadAppender {
                 // read under the series lock: a block cut raises min valid time before it snapshots
                 // the series under the same lock, so a sample is either in that snapshot or refused
                 check = t < head.minValidTime() ? OUT_OF_BOUNDS : s.appendable(t, vBits);
-                if (check == MemSeries.APPENDABLE) {
-                    if (s.append(t, vBits, chunkRange, perChunk, store)) {
-                        cuts++;
-                    }
+                if (check == MemSeries.APPENDABLE && s.append(t, vBits, chunkRange, perChunk, store)) {
+                    cuts++;
                 }
                 s.setPendingCommit(false);
             }
@@ -223,22 +280,26 @@ public final class HeadAppender {
                 applied++;
                 bMin = Math.min(bMin, t);
                 bMax = Math.max(bMax, t);
-            } else if (check == OUT_OF_BOUNDS) {
-                stats.outOfBoundsSamples.increment();
-            } else if (check == MemSeries.DUPLICATE) {
-                stats.duplicateSamples.increment();
-            } else if (check == MemSeries.OUT_OF_ORDER) {
-                stats.outOfOrderSamples.increment();
+            } else {
+                countRefusedAtCommit(check);
             }
         }
         if (applied > 0) {
             head.observeTimes(bMin, bMax);
         }
-        clearPendingCreated();
         stats.samplesAppended.add(applied);
         stats.chunksCreated.add(cuts);
-        reset();
         return applied;
+    }
+
+    private void countRefusedAtCommit(int check) {
+        if (check == OUT_OF_BOUNDS) {
+            stats.outOfBoundsSamples.increment();
+        } else if (check == MemSeries.DUPLICATE) {
+            stats.duplicateSamples.increment();
+        } else if (check == MemSeries.OUT_OF_ORDER) {
+            stats.outOfOrderSamples.increment();
+        }
     }
 
     /**
@@ -309,6 +370,7 @@ public final class HeadAppender {
         samples.clear();
         createdCount = 0;
         windowKnown = false;
+        minValid = Long.MAX_VALUE;
         lastLabels = null;
         lastSeries = null;
     }

@@ -109,6 +109,20 @@ final class MemSeries extends XorEncoder {
      * @return whether a new chunk was cut for it
      */
     boolean append(long t, long vBits, long chunkRange, int samplesPerChunk, ChunkStore store) {
+        // The common sample goes straight to the encoder; everything else (first sample of a chunk,
+        // resuming a restored chunk, the quarter-full estimate, a cut) through one method out of
+        // line. The first test is the time one because a series' very first sample passes it
+        // (nextAt starts at 0), so the JIT sees it taken long before the first cut, and never
+        // compiles it as a trap that would throw the whole commit loop back to the interpreter.
+        int n = numSamples();
+        if (t >= nextAt || !hasChunk() || n == samplesPerChunk / 4 || n >= samplesPerChunk * 2) {
+            return appendSlow(t, vBits, chunkRange, samplesPerChunk, store);
+        }
+        appendBits(t, vBits); // sets lastT and lastVBits
+        return false;
+    }
+
+    private boolean appendSlow(long t, long vBits, long chunkRange, int samplesPerChunk, ChunkStore store) {
         boolean cut = false;
         if (resumeBytes != null) {
             resumeChunk(resumeBytes, "open head chunk of " + labels);
@@ -128,6 +142,7 @@ final class MemSeries extends XorEncoder {
             }
         }
         appendBits(t, vBits); // sets lastT and lastVBits
+        // a restored series with no open chunk (the only kind whose last value is unknown) comes here
         lastValueUnknown = false;
         return cut;
     }

@@ -48,6 +48,8 @@ import java.util.concurrent.atomic.AtomicLong;
 public final class HeadBench {
     private static final long TIME_DELTA = 30_000;
     private static final int SHARD = 1000;
+    /** -Dcairn.bench.rounds=true prints each round's (100 scrapes') wall time: where a cold run spends it. */
+    private static final boolean ROUND_TIMES = Boolean.getBoolean("cairn.bench.rounds");
 
     private HeadBench() {
     }
@@ -117,6 +119,7 @@ public final class HeadBench {
                 long baseT = TIME_DELTA * i;
                 int offset = i;
                 List<Future<?>> fs = new ArrayList<>();
+                long roundStart = System.nanoTime();
                 for (int from = 0; from < series.size(); from += SHARD) {
                     List<Labels> shard = series.subList(from, Math.min(series.size(), from + SHARD));
                     fs.add(pool.submit(() -> {
@@ -126,6 +129,9 @@ public final class HeadBench {
                 }
                 for (Future<?> f : fs) {
                     f.get();
+                }
+                if (ROUND_TIMES) {
+                    System.out.printf("round %d: %.3f s%n", i / 100, (System.nanoTime() - roundStart) / 1e9);
                 }
             }
         } finally {
