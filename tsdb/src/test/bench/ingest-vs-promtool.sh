@@ -7,7 +7,8 @@
 # of the whole process (user+sys from /usr/bin/time: start-up, reading the series file, GC, closing),
 # the same yardstick for both (and Cairn's CPU over its ingest phase alone). Then medians and ratios.
 SERIES=$1; SCRAPES=$2; RUNS=$3; FILE=$4
-OPTS=${CAIRN_JAVA_OPTS:--Xmx4g}
+# the compile commands every Cairn launcher passes (tsdb/src/main/jvm/hotspot_compiler says why)
+OPTS=${CAIRN_JAVA_OPTS:--Xmx4g -XX:CompileCommandFile=tsdb/src/main/jvm/hotspot_compiler}
 mkdir -p /tmp/rb
 CP=${CAIRN_CP:-tsdb/target/test-classes:tsdb/target/classes}:$HOME/.m2/repository/com/google/re2j/re2j/1.8/re2j-1.8.jar
 OUT=$(mktemp /tmp/rb/ingest.XXXXXX)

@@ -32,7 +32,6 @@ public final class HeadAppender {
     private final RecordEncoder encoder = new RecordEncoder();
 
     private final SampleBatch samples = new SampleBatch(256);
-    private MemSeries[] sampleSeries = new MemSeries[256];
     private MemSeries[] created = new MemSeries[16];
     private int createdCount;
 
@@ -41,8 +40,7 @@ public final class HeadAppender {
     private long minValid = Long.MAX_VALUE;
 
     /** The series and sample appended last, to check order within the batch cheaply. */
-    private Labels lastLabels;
-    private MemSeries lastSeries;
+    private long lastId;
     private long lastT;
     private long lastVBits;
     private long lastRef;
@@ -93,7 +91,7 @@ public final class HeadAppender {
             }
         }
         lastRef = s.id;
-        if (s == lastSeries) {
+        if (s.id == lastId) {
             return appendToLast(s, labels, t, vBits);
         }
         int check;
@@ -135,8 +133,9 @@ public final class HeadAppender {
         if (labels.isEmpty()) {
             return null;
         }
-        if (lastSeries != null && (labels == lastLabels || labels.equals(lastSeries.labels))) {
-            return lastSeries;
+        MemSeries last = lastId != 0 ? head.series.byId(lastId) : null;
+        if (last != null && labels.equals(last.labels)) {
+            return last;
         }
         MemSeries s = head.series.get(labels);
         if (s == null) {
@@ -161,14 +160,11 @@ public final class HeadAppender {
     }
 
     private void buffer(MemSeries s, Labels labels, long t, long vBits) {
-        int n = samples.size();
-        if (n == sampleSeries.length) {
-            sampleSeries = Arrays.copyOf(sampleSeries, n * 2);
-        }
-        sampleSeries[n] = s;
+        // no object reference is kept per sample, only the id: under G1 a reference stored into
+        // this long-lived appender costs a write barrier with a memory fence (the store is old to
+        // old), several per sample before; the commit finds the series again by id in two loads
         samples.add(s.id, t, Double.longBitsToDouble(vBits));
-        lastLabels = labels;
-        lastSeries = s;
+        lastId = s.id;
         lastT = t;
         lastVBits = vBits;
     }
@@ -259,11 +255,16 @@ public final class HeadAppender {
         long chunkRange = head.options.chunkRange();
         int perChunk = head.options.samplesPerChunk();
         ChunkStore store = head.chunks;
+        StripeSeries series = head.series;
         long bMin = Long.MAX_VALUE;
         long bMax = Long.MIN_VALUE;
         long cuts = 0;
         for (int i = 0; i < n; i++) {
-            MemSeries s = sampleSeries[i];
+            MemSeries s = series.byId(samples.ref(i));
+            if (s == null) {
+                // cannot happen: truncation keeps a series while a sample for it is pending
+                continue;
+            }
             long t = samples.t(i);
             long vBits = Double.doubleToRawLongBits(samples.v(i));
             int check;
@@ -347,9 +348,11 @@ public final class HeadAppender {
 
     private void clearPending() {
         for (int i = 0; i < samples.size(); i++) {
-            MemSeries s = sampleSeries[i];
-            synchronized (s) {
-                s.setPendingCommit(false);
+            MemSeries s = head.series.byId(samples.ref(i));
+            if (s != null) {
+                synchronized (s) {
+                    s.setPendingCommit(false);
+                }
             }
         }
         clearPendingCreated();
@@ -365,13 +368,11 @@ public final class HeadAppender {
     }
 
     private void reset() {
-        Arrays.fill(sampleSeries, 0, samples.size(), null);
         Arrays.fill(created, 0, createdCount, null);
         samples.clear();
         createdCount = 0;
         windowKnown = false;
         minValid = Long.MAX_VALUE;
-        lastLabels = null;
-        lastSeries = null;
+        lastId = 0;
     }
 }
