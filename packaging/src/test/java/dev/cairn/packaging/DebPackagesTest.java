@@ -75,6 +75,8 @@ class DebPackagesTest {
         Map<String, String> appliance = files(deb("cairn-appliance"));
         assertTrue(common.containsKey("/usr/share/cairn/cairn.jar"), common.keySet().toString());
         assertEquals("-rwxr-xr-x root/root", common.get("/usr/bin/cairn"));
+        // the JIT hints the launcher passes (-XX:CompileCommandFile): next to the jar whose methods they name
+        assertEquals("-rw-r--r-- root/root", common.get("/usr/share/cairn/hotspot_compiler"));
         assertTrue(common.containsKey("/usr/share/cairn/monitoring/rules/cairn.yml"), common.keySet().toString());
         assertTrue(common.containsKey("/usr/share/cairn/monitoring/dashboards/cairn-appliance.json"), common.keySet().toString());
         assertTrue(common.containsKey("/usr/share/cairn/monitoring/dashboards/cairn-agents.json"), common.keySet().toString());
