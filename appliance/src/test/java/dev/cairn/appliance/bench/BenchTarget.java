@@ -51,6 +51,18 @@ final class BenchTarget implements AutoCloseable {
         this.log = log;
     }
 
+    /** The launcher's JIT hints (tsdb/src/main/jvm/hotspot_compiler), from the module or the repository root. */
+    static Path hotspotCompilerFile() {
+        Path here = Path.of("").toAbsolutePath();
+        for (Path root : new Path[] {here, here.getParent()}) {
+            Path f = root.resolve("tsdb/src/main/jvm/hotspot_compiler");
+            if (Files.isRegularFile(f)) {
+                return f;
+            }
+        }
+        throw new IllegalStateException("tsdb/src/main/jvm/hotspot_compiler not found from " + here);
+    }
+
     static BenchTarget appliance(Path dir, String javaOpts, Duration block) throws IOException, InterruptedException {
         int port = freePort();
         Path data = Files.createDirectories(dir.resolve("data"));
@@ -59,6 +71,8 @@ final class BenchTarget implements AutoCloseable {
                 + block.toSeconds() + "s\ncompact:\n  enabled: false\n");
         List<String> cmd = new ArrayList<>();
         cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        // first, as /usr/bin/cairn passes it before JAVA_OPTS
+        cmd.add("-XX:CompileCommandFile=" + hotspotCompilerFile());
         cmd.addAll(Arrays.asList(javaOpts.trim().split("\\s+")));
         cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ApplianceMain.class.getName(),
                 "--config", config.toString(), "--data-dir", data.toString(),
