@@ -27,7 +27,9 @@ public enum SyncPolicy {
     INTERVAL,
     /**
      * No fsync except at segment rollover and close. When {@code log} returns, its records survive a
-     * crash of the process only; a power loss may lose everything in the open segment.
+     * crash of the process only; a power loss may lose everything in the open segment, and in the
+     * one before it while that segment's fsync, started at the rollover, runs in the background (as
+     * Prometheus does it; damage there stops the next start, as a damaged WAL does).
      */
     NONE
 }

@@ -8,6 +8,7 @@ import java.io.Closeable;
 import java.io.IOException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.file.Path;
+import java.util.ArrayDeque;
 import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -36,7 +37,14 @@ import java.util.zip.CRC32C;
  * position takes {@code syncLock}, snapshots {@code written}, fsyncs, and publishes it; callers
  * queued behind it usually find themselves covered and return without an fsync of their own.
  * Rolling over fsyncs and closes the old segment under {@code writeLock}; an fsync racing with it on
- * the old file sees it closed and is covered by the rollover's fsync.
+ * the old file sees it closed and is covered by the rollover's fsync. Under {@link SyncPolicy#NONE},
+ * which promises nothing against power loss, the old segment is instead
+ * <em>retired</em>: queued, then fsynced and closed off the writers' path (by a short-lived thread,
+ * or by whichever fsync or close comes first, all under {@code syncLock}, oldest first, before any
+ * newer position is published as durable), as Prometheus fsyncs the previous segment in the
+ * background. Holding {@code writeLock} through that fsync stalled every writer for the time it
+ * took to flush a 128 MiB segment to disk (tens to hundreds of milliseconds per rollover, most of
+ * the writers' lock waits in the head's ingest bench).
  *
  * <h2>Failure</h2>
  * Any failed write or fsync fails the WAL for good: that call and every later one throws, so nothing
@@ -64,6 +72,11 @@ public final class Wal implements Closeable {
     private final Condition stopSyncer = writeLock.newCondition();
     private final AtomicLong durable = new AtomicLong();
     private volatile IOException failure;
+    /** Rolled-over segments not yet fsynced and closed, oldest first, with their end positions. Guarded by itself. */
+    private final ArrayDeque<Retiring> retiring = new ArrayDeque<>();
+
+    private record Retiring(AppendFile file, long end, int index) {
+    }
 
     // Guarded by writeLock.
     private final byte[] page = new byte[Frame.PAGE_SIZE];
@@ -293,7 +306,19 @@ public final class Wal implements Closeable {
         syncLock.lock();
         writeLock.lock();
         try {
+            IOException retireFailure = null;
+            if (failure == null) {
+                try {
+                    retireAll();
+                } catch (IOException e) {
+                    retireFailure = e; // failed for good now: below only releases files, then throws it
+                }
+            }
+            closeRetiredQuietly();
             if (segment == null) {
+                if (retireFailure != null) {
+                    throw retireFailure;
+                }
                 return;
             }
             closed = true;
@@ -310,6 +335,9 @@ public final class Wal implements Closeable {
                 throw fail(e, "close WAL segment " + Segments.path(dir, segmentIndex));
             } finally {
                 segment = null;
+            }
+            if (retireFailure != null) {
+                throw retireFailure;
             }
         } finally {
             writeLock.unlock();
@@ -395,14 +423,86 @@ public final class Wal implements Closeable {
             flushPage(true);
         }
         AppendFile old = segment;
-        old.fsync();
-        publishDurable(written);
-        old.close();
+        // only NONE: under INTERVAL the kernel could write the new segment's pages back before the old
+        // one's, and a power loss would then cut more than a suffix, which INTERVAL promises not to
+        boolean retire = options.syncPolicy() == SyncPolicy.NONE;
+        if (retire) {
+            synchronized (retiring) {
+                retiring.addLast(new Retiring(old, written, segmentIndex));
+            }
+        } else {
+            old.fsync();
+            publishDurable(written);
+            old.close();
+        }
         int next = segmentIndex + 1;
         segment = disk.openAppend(Segments.path(dir, next));
         segmentIndex = next;
         donePages = 0;
-        disk.syncDir(dir);
+        if (retire) {
+            // the new file's directory entry is made durable with the old segment's fsync
+            Thread t = new Thread(this::retireInBackground, "cairn-wal-retire " + dir);
+            t.setDaemon(true);
+            t.start();
+        } else {
+            disk.syncDir(dir);
+        }
+    }
+
+    /** After a failure: releases the files of segments still waiting to be retired, without fsync. */
+    private void closeRetiredQuietly() {
+        synchronized (retiring) {
+            for (Retiring r : retiring) {
+                try {
+                    r.file().close();
+                } catch (IOException | RuntimeException e) {
+                    // the WAL already failed; nothing more to report
+                }
+            }
+            retiring.clear();
+        }
+    }
+
+    private void retireInBackground() {
+        syncLock.lock();
+        try {
+            retireAll();
+        } catch (IOException e) {
+            // fail() recorded it: the next log call throws
+        } finally {
+            syncLock.unlock();
+        }
+    }
+
+    /**
+     * Fsyncs and closes the retired segments, oldest first, publishing each one's end as durable.
+     * Caller holds syncLock, so no fsync of a newer segment publishes past a segment not yet fsynced.
+     */
+    private void retireAll() throws IOException {
+        boolean any = false;
+        while (true) {
+            Retiring r;
+            synchronized (retiring) {
+                r = retiring.pollFirst();
+            }
+            if (r == null) {
+                break;
+            }
+            any = true;
+            try (AppendFile f = r.file()) {
+                f.fsync();
+            } catch (IOException | RuntimeException e) {
+                throw fail(e, "fsync WAL segment " + Segments.path(dir, r.index()) + " after rolling over");
+            }
+            publishDurable(r.end());
+        }
+        if (any) {
+            try {
+                disk.syncDir(dir);
+            } catch (IOException | RuntimeException e) {
+                throw fail(e, "fsync WAL directory " + dir + " after rolling over");
+            }
+        }
     }
 
     // ---- durability ----
@@ -419,6 +519,10 @@ public final class Wal implements Closeable {
         try {
             if (durable.get() >= pos) {
                 return; // an fsync that started after our write covered it
+            }
+            retireAll();
+            if (durable.get() >= pos) {
+                return;
             }
             AppendFile f;
             long target;

@@ -21,6 +21,8 @@ public final class FaultInjectingDisk implements Disk {
     private final AtomicLong fsyncs = new AtomicLong();
     private final AtomicLong syncedBytes = new AtomicLong();
     private volatile long fsyncDelayNanos;
+    private volatile java.util.concurrent.CountDownLatch fsyncGate;
+    private final java.util.Set<Path> fsynced = java.util.concurrent.ConcurrentHashMap.newKeySet();
     private volatile long pieceDelayNanos;
     private volatile boolean full;
 
@@ -47,6 +49,24 @@ public final class FaultInjectingDisk implements Disk {
         full = false;
         appendBudget.set(Long.MAX_VALUE);
         failFsync.set(false);
+    }
+
+    /** File fsyncs wait until {@link #openFsyncs} (as a disk that takes forever to flush). */
+    public void holdFsyncs() {
+        fsyncGate = new java.util.concurrent.CountDownLatch(1);
+    }
+
+    public void openFsyncs() {
+        java.util.concurrent.CountDownLatch g = fsyncGate;
+        fsyncGate = null;
+        if (g != null) {
+            g.countDown();
+        }
+    }
+
+    /** The files fsynced successfully at least once. */
+    public java.util.Set<Path> fsyncedFiles() {
+        return java.util.Set.copyOf(fsynced);
     }
 
     /** Every fsync takes at least this long, as on a slow disk. */
@@ -118,11 +138,21 @@ public final class FaultInjectingDisk implements Disk {
                     throw new IOException("Input/output error (injected) syncing " + file);
                 }
                 long covered = appended.get();
+                java.util.concurrent.CountDownLatch gate = fsyncGate;
+                if (gate != null) {
+                    try {
+                        gate.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        throw new java.io.InterruptedIOException("fsync of " + file + " interrupted");
+                    }
+                }
                 long delay = fsyncDelayNanos;
                 if (delay > 0) {
                     java.util.concurrent.locks.LockSupport.parkNanos(delay);
                 }
                 f.fsync();
+                fsynced.add(file);
                 fsyncs.incrementAndGet();
                 syncedBytes.accumulateAndGet(covered, Math::max);
             }
