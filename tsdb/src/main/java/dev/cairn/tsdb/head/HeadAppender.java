@@ -72,10 +72,10 @@ public final class HeadAppender {
      */
     public AppendResult append(long ref, Labels labels, long t, double v) {
         // Shaped for the JIT: every rare case leaves through one branch into a method of its own,
-        // too big to inline at its low call frequency. The method left is small, so C2 compiles it
-        // quickly, and a rare case taken for the first time late (a rejection, a repeated series)
-        // deoptimises and recompiles only this, not the lookup, creation and postings code that a
-        // fully inlined version dragged along (~400 ms of C2 per recompile, several per cold run).
+        // which the launchers' compile commands (tsdb/src/main/jvm/hotspot_compiler) keep out of
+        // line. What is left is small, so C2 compiles it quickly, and a rare case first taken late
+        // (a rejection, a repeated series) recompiles only this, not the lookup, creation and
+        // postings code a fully inlined version dragged along (~400 ms of C2 per recompile).
         lastRef = 0;
         long vBits = Double.doubleToRawLongBits(v);
         if (t < minValid && outOfWindow(t)) {
@@ -92,7 +92,7 @@ public final class HeadAppender {
         }
         lastRef = s.id;
         if (s.id == lastId) {
-            return appendToLast(s, labels, t, vBits);
+            return appendToLast(s, t, vBits);
         }
         int check;
         synchronized (s) {
@@ -104,7 +104,7 @@ public final class HeadAppender {
         if (check != MemSeries.APPENDABLE) {
             return rejected(check);
         }
-        buffer(s, labels, t, vBits);
+        buffer(s, t, vBits);
         return AppendResult.OK;
     }
 
@@ -148,21 +148,21 @@ public final class HeadAppender {
      * A second sample for the series of the previous one in this batch: checked against that
      * sample (the series' committed state knows nothing of it yet); no lock needed.
      */
-    private AppendResult appendToLast(MemSeries s, Labels labels, long t, long vBits) {
+    private AppendResult appendToLast(MemSeries s, long t, long vBits) {
         int check = t > lastT ? MemSeries.APPENDABLE
                 : t == lastT ? (vBits == lastVBits ? MemSeries.EXACT_DUPLICATE : MemSeries.DUPLICATE)
                 : MemSeries.OUT_OF_ORDER;
         if (check != MemSeries.APPENDABLE) {
             return rejected(check);
         }
-        buffer(s, labels, t, vBits);
+        buffer(s, t, vBits);
         return AppendResult.OK;
     }
 
-    private void buffer(MemSeries s, Labels labels, long t, long vBits) {
+    private void buffer(MemSeries s, long t, long vBits) {
         // no object reference is kept per sample, only the id: under G1 a reference stored into
         // this long-lived appender costs a write barrier with a memory fence (the store is old to
-        // old), several per sample before; the commit finds the series again by id in two loads
+        // old), several per sample before; the commit finds the series again by id (a few loads)
         samples.add(s.id, t, Double.longBitsToDouble(vBits));
         lastId = s.id;
         lastT = t;
