@@ -149,9 +149,7 @@ public final class HeadAppender {
      * sample (the series' committed state knows nothing of it yet); no lock needed.
      */
     private AppendResult appendToLast(MemSeries s, long t, long vBits) {
-        int check = t > lastT ? MemSeries.APPENDABLE
-                : t == lastT ? (vBits == lastVBits ? MemSeries.EXACT_DUPLICATE : MemSeries.DUPLICATE)
-                : MemSeries.OUT_OF_ORDER;
+        int check = MemSeries.order(t, vBits, lastT, lastVBits);
         if (check != MemSeries.APPENDABLE) {
             return rejected(check);
         }

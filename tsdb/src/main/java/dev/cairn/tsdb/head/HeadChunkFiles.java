@@ -134,7 +134,6 @@ final class HeadChunkFiles implements ChunkStore, AutoCloseable {
      * tail as the class comment says. Called once, before any other use.
      */
     synchronized Opened scan() throws IOException {
-        HeadChunkFiles f = this;
         MmappedChunks found = new MmappedChunks();
         List<Path> paths = new ArrayList<>();
         try (Stream<Path> s = Files.list(dir)) {
@@ -150,10 +149,10 @@ final class HeadChunkFiles implements ChunkStore, AutoCloseable {
         for (int i = 0; i < paths.size(); i++) {
             Path p = paths.get(i);
             FileInfo fi = new FileInfo(Integer.parseInt(p.getFileName().toString()), p);
-            f.highestIndex = Math.max(f.highestIndex, Integer.parseInt(paths.get(paths.size() - 1).getFileName().toString()));
+            highestIndex = Math.max(highestIndex, Integer.parseInt(paths.get(paths.size() - 1).getFileName().toString()));
             String bad = scan(fi, found);
             if (bad == null) {
-                f.files.put(fi.index, fi);
+                files.put(fi.index, fi);
                 continue;
             }
             // cut the file at the damage and drop every later one; the WAL re-creates their chunks
@@ -165,7 +164,7 @@ final class HeadChunkFiles implements ChunkStore, AutoCloseable {
                     ch.truncate(fi.size);
                     ch.force(true);
                 }
-                f.files.put(fi.index, fi);
+                files.put(fi.index, fi);
             }
             for (int j = i + 1; j < paths.size(); j++) {
                 Files.delete(paths.get(j));
@@ -176,7 +175,7 @@ final class HeadChunkFiles implements ChunkStore, AutoCloseable {
                     + " chunks that were cut off", dir, repaired);
             break;
         }
-        return new Opened(f, found.seal(), repaired);
+        return new Opened(this, found.seal(), repaired);
     }
 
     /**

@@ -92,13 +92,20 @@ final class MemSeries extends XorEncoder {
 
     /** Whether (t, v) may follow the series' newest sample; one of the int codes above. Caller holds the lock. */
     int appendable(long t, long vBits) {
-        long maxT = lastT;
-        if (maxT == Long.MIN_VALUE || t > maxT) {
+        return order(t, vBits, lastT, lastVBits);
+    }
+
+    /**
+     * Whether (t, v) may follow the sample (newestT, newestVBits) of the same series (Long.MIN_VALUE:
+     * none yet); one of the int codes above. Also checks a batch's samples against each other.
+     */
+    static int order(long t, long vBits, long newestT, long newestVBits) {
+        if (newestT == Long.MIN_VALUE || t > newestT) {
             return APPENDABLE;
         }
-        if (t == maxT) {
+        if (t == newestT) {
             // exact duplicates happen in valid setups (federation, retries): accept and drop them
-            return vBits == lastVBits ? EXACT_DUPLICATE : DUPLICATE;
+            return vBits == newestVBits ? EXACT_DUPLICATE : DUPLICATE;
         }
         return OUT_OF_ORDER;
     }
